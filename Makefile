@@ -1,0 +1,127 @@
+# Makefile: the one entry point of the project. `make help` lists the targets.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+
+CHAPTERS := $(sort $(wildcard src.nw/*.nw))
+BUILD    := build
+HOSTCC   := cc
+HOSTCFLAGS := -O2 -g -Wall -Wextra -Werror -std=c11
+NPROC    := $(shell nproc 2>/dev/null || echo 2)
+
+# The kernel: generated/ is the plain tangle (committed); $(SRC) is the same
+# tree tangled with #line directives, which is what we compile.
+SRC      := $(BUILD)/src
+KERNEL   := $(SRC)/out/kernel.elf
+MEM      ?= 128M
+QEMU     := qemu-system-riscv64
+QEMUOPTS  = -machine virt -nographic -bios default -smp 1 -m $(MEM) \
+            -no-reboot -kernel $(KERNEL)
+GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
+
+include book/lint.mk
+include book/book.mk
+
+.PHONY: all help deps tangle kernel qemu qemu-gdb gdb check test bench clean
+
+all: deps kernel book
+	@echo
+	@echo "kernel: $(KERNEL)   (run it: make qemu)"
+	@echo "book:   $(BUILD)/book/index.html"
+
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST)
+
+## make            install missing packages, tangle, build the kernel and the book
+## make deps       install the Debian packages the project needs (apt-get)
+## make tangle     regenerate generated/ and build/src/ from src.nw/
+## make lint       check the chapters for noweb hazards
+## make check      lint + generated/ equals a fresh tangle (fast)
+## make kernel     build the kernel (compiled from the #line tangle)
+## make qemu       boot it (MEM=128M by default)
+## make qemu-gdb   boot it waiting for gdb on port $(GDBPORT); then: make gdb
+## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
+## make test       every check; ends with "N passed, N failed"
+## make bench      build, boot and book timings (build/bench.json)
+## make clean      remove build/
+
+# ---- packages ---------------------------------------------------------------
+# Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
+PACKAGES := noweb pandoc graphviz qemu-system-misc opensbi \
+            gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
+            texlive-latex-base texlive-latex-recommended lmodern
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+deps:
+	@if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then \
+	    echo "make deps: no apt-get here; install these packages (Debian names):" >&2; \
+	    echo "  $(PACKAGES)" >&2; \
+	    for c in notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc pdflatex; do \
+	        command -v $$c >/dev/null || exit 1; done; exit 0; \
+	fi; \
+	missing=$$(for p in $(PACKAGES); do \
+	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	    echo "make deps: installing" $$missing; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    $(SUDO) apt-get update -qq && \
+	    $(SUDO) apt-get install -y -qq --no-install-recommends $$missing || { \
+	        echo "make deps: apt-get failed; install by hand: $$missing" >&2; exit 1; }; \
+	fi
+
+# Everything that needs the packages depends on this stamp (order-only).
+$(BUILD)/.deps-ok: Makefile
+	@$(MAKE) --no-print-directory deps
+	@mkdir -p $(@D) && touch $@
+
+# ---- tangle -----------------------------------------------------------------
+TANGLE := book/tangle.sh
+
+$(BUILD)/.tangle-stamp: $(CHAPTERS) $(TANGLE) | $(BUILD)/.deps-ok
+	@mkdir -p $(BUILD)
+	$(TANGLE) generated $(CHAPTERS)
+	$(TANGLE) -L $(SRC) $(CHAPTERS)
+	@touch $@
+
+tangle: $(BUILD)/.tangle-stamp
+
+# generated/ must be exactly what the chapters tangle to.
+check-tangle:
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	$(TANGLE) $$tmp $(CHAPTERS); \
+	if diff -r -x out -x .tangled $$tmp generated > $$tmp.diff 2>&1; then \
+	    echo "PASS: generated/ equals a fresh tangle"; \
+	else \
+	    echo "FAIL: generated/ differs from a fresh tangle of src.nw/ (run make tangle and commit):"; \
+	    head -20 $$tmp.diff; rm -f $$tmp.diff; exit 1; \
+	fi; rm -f $$tmp.diff
+
+check: lint check-tangle
+
+# ---- kernel -----------------------------------------------------------------
+kernel: $(BUILD)/.tangle-stamp
+	$(MAKE) --no-print-directory -C $(SRC)
+
+qemu: kernel
+	$(QEMU) $(QEMUOPTS)
+
+qemu-gdb: kernel $(BUILD)/gdbinit
+	@echo "*** now run 'make gdb' in another window" 1>&2
+	$(QEMU) $(QEMUOPTS) -S -gdb tcp::$(GDBPORT)
+
+$(BUILD)/gdbinit: Makefile
+	@mkdir -p $(@D)
+	printf '%s\n' 'set architecture riscv:rv64' 'file $(KERNEL)' \
+	    'directory $(CURDIR)' 'target remote localhost:$(GDBPORT)' \
+	    'break main' 'continue' > $@
+
+gdb: $(BUILD)/gdbinit
+	gdb-multiarch -q -x $(BUILD)/gdbinit
+
+include grading/tests.mk
+include bench/bench.mk
+
+clean:
+	rm -rf $(BUILD)
