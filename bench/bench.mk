@@ -1,0 +1,3 @@
+# bench/bench.mk: `make bench` (included by the top Makefile).
+bench:
+	@bench/run.sh

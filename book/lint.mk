@@ -1,0 +1,23 @@
+# book/lint.mk: build nwlint, lint the chapters, run nwlint's golden tests.
+#
+# Needs CHAPTERS, BUILD, HOSTCC and HOSTCFLAGS from the including Makefile.
+#   make lint       nwlint on all chapters together; any finding fails
+#   make test-lint  nwlint's tests in book/tests/lint (PASS:/FAIL: lines)
+
+NWLINT := $(BUILD)/tools/nwlint
+
+$(NWLINT): book/nwlint.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ book/nwlint.c
+
+# The stamp lets other targets depend on a clean lint without rerunning it.
+$(BUILD)/lint.ok: $(NWLINT) $(CHAPTERS)
+	@mkdir -p $(@D)
+	$(if $(CHAPTERS),$(NWLINT) $(CHAPTERS),@echo "lint: no chapters in src.nw")
+	@touch $@
+
+.PHONY: lint test-lint
+lint: $(BUILD)/lint.ok
+
+test-lint: $(NWLINT)
+	@sh book/tests/lint/run.sh $(NWLINT)

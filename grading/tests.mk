@@ -1,0 +1,66 @@
+# grading/tests.mk: the checks behind `make test` (included by the top Makefile).
+#
+# Each test-* target prints one line per check, "PASS: name" or
+# "FAIL: name: reason", and fails if any check failed. `make test` runs them
+# all, keeps going after a failure, and ends with "N passed, N failed".
+
+TEST_TARGETS := test-lint check-tangle test-kernel test-host test-boot \
+                test-line-error test-gdb test-book
+TESTDIR := $(BUILD)/test
+HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
+                   -fno-sanitize-recover=all -I$(SRC)/kernel
+
+.PHONY: test $(TEST_TARGETS)
+
+test: | $(BUILD)/.deps-ok
+	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; \
+	for t in $(TEST_TARGETS); do \
+	    $(MAKE) --no-print-directory $$t > $(TESTDIR)/$$t.out 2>&1; status=$$?; \
+	    grep -E '^(PASS|FAIL):' $(TESTDIR)/$$t.out | tee -a $(TESTDIR)/summary || true; \
+	    if [ $$status -ne 0 ] && ! grep -q '^FAIL:' $(TESTDIR)/$$t.out; then \
+	        echo "FAIL: $$t: exited with status $$status:" | tee -a $(TESTDIR)/summary; \
+	        tail -15 $(TESTDIR)/$$t.out; \
+	    fi; \
+	done; \
+	p=$$(grep -c '^PASS:' $(TESTDIR)/summary || true); \
+	f=$$(grep -c '^FAIL:' $(TESTDIR)/summary || true); \
+	echo "$$p passed, $$f failed"; [ $$f -eq 0 ]
+
+test-kernel: $(BUILD)/.tangle-stamp
+	@if $(MAKE) --no-print-directory -s -C $(SRC) > $(TESTDIR)/kernel-build.log 2>&1; then \
+	    echo "PASS: the kernel builds with -Wall -Werror"; \
+	else echo "FAIL: kernel build: see $(TESTDIR)/kernel-build.log"; \
+	    tail -20 $(TESTDIR)/kernel-build.log; exit 1; fi
+
+test-boot: kernel
+	@grading/tests/boot.sh $(KERNEL)
+
+test-line-error: | $(BUILD)/.deps-ok
+	@grading/tests/line-error.sh $(CHAPTERS)
+
+test-gdb: kernel
+	@grading/tests/gdb.sh $(KERNEL) $(GDBPORT)
+
+# Host unit tests (cmocka) of kernel code, compiled from the #line tangle
+# with AddressSanitizer and UBSan; real device trees come from QEMU itself.
+HOST_DTBS := $(foreach m,32M 128M 1G,$(TESTDIR)/virt-$(m).dtb)
+
+$(TESTDIR)/virt-%.dtb: | $(BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	@$(QEMU) -machine virt,dumpdtb=$@ -m $* -bios default -nographic -smp 1 > /dev/null 2>&1
+
+$(TESTDIR)/host/test_%: grading/host/test_%.c $(SRC)/kernel/%.c $(BUILD)/.tangle-stamp
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTTEST_CFLAGS) -o $@ $< $(SRC)/kernel/$*.c -lcmocka
+
+test-host: $(TESTDIR)/host/test_format $(TESTDIR)/host/test_fdt $(HOST_DTBS)
+	@set +e; failed=0; \
+	for t in format fdt; do \
+	    args=; [ $$t = fdt ] && args="$(HOST_DTBS)"; \
+	    CMOCKA_MESSAGE_OUTPUT=tap $(TESTDIR)/host/test_$$t $$args > $(TESTDIR)/host/$$t.tap 2>&1; \
+	    [ $$? -eq 0 ] || failed=1; \
+	    sed -n -e "s|^ok [0-9]* - \(.*\)|PASS: host $$t: \1|p" \
+	           -e "s|^not ok [0-9]* - \(.*\)|FAIL: host $$t: \1 (see $(TESTDIR)/host/$$t.tap)|p" \
+	        $(TESTDIR)/host/$$t.tap || failed=1; \
+	    grep -q '^ok' $(TESTDIR)/host/$$t.tap || { echo "FAIL: host $$t: no test ran"; failed=1; }; \
+	done; exit $$failed
