@@ -46,10 +46,10 @@ main(uint64 hartid, uint64 dtb)
     const char *err;
     clear_bss();
     sbi_init();
-    uint64 limit = RAM_BASE + (1UL << 30) - dtb;
-    if (dtb < RAM_BASE || dtb >= RAM_BASE + (1UL << 30))
+    if (dtb < RAM_BASE || dtb >= RAM_BASE + MAX_RAM)
         panic("device tree address %p is not in RAM", (void *)dtb);
-    int parsed = fdt_parse((const void *)dtb, limit, &machine, &err);
+    int parsed = fdt_parse((const void *)dtb, RAM_BASE + MAX_RAM - dtb,
+                           &machine, &err);
     test_finisher = machine.finisher;
     if (parsed < 0)
         panic("device tree at %p: %s", (void *)dtb, err);
