@@ -23,7 +23,7 @@ GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
 include book/lint.mk
 include book/book.mk
 
-.PHONY: all help deps tangle kernel qemu qemu-gdb gdb check test bench clean
+.PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 
 all: deps kernel book
 	@echo
@@ -50,7 +50,7 @@ help:
 # Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
 PACKAGES := noweb pandoc graphviz qemu-system-misc opensbi \
             gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
-            texlive-latex-base texlive-latex-recommended lmodern
+            texlive-latex-base texlive-latex-recommended lmodern unzip
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 deps:
@@ -99,6 +99,10 @@ check-tangle:
 	fi; rm -f $$tmp.diff
 
 check: lint check-tangle
+
+# The host tools of the pipeline (lint, weave back end, link checker).
+tools: $(BUILD)/tools/nwlint book-tools
+$(BUILD)/lint.ok: | $(BUILD)/.deps-ok
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp

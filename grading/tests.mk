@@ -5,7 +5,7 @@
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
 TEST_TARGETS := test-lint check-tangle test-kernel test-host test-boot \
-                test-line-error test-gdb test-book
+                test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -I$(SRC)/kernel
@@ -64,3 +64,12 @@ test-host: $(TESTDIR)/host/test_format $(TESTDIR)/host/test_fdt $(HOST_DTBS)
 	        $(TESTDIR)/host/$$t.tap || failed=1; \
 	    grep -q '^ok' $(TESTDIR)/host/$$t.tap || { echo "FAIL: host $$t: no test ran"; failed=1; }; \
 	done; exit $$failed
+
+# The real book as a PDF (pdflatex): it must build into a complete PDF file.
+test-book-pdf: | $(BUILD)/.deps-ok
+	@if $(MAKE) --no-print-directory book-pdf > $(TESTDIR)/book-pdf.log 2>&1 && \
+	    head -c 5 $(BUILD)/book.pdf | grep -q '%PDF-' && \
+	    tail -c 8 $(BUILD)/book.pdf | grep -q '%%EOF'; then \
+	    echo "PASS: book: PDF builds ($$(wc -c < $(BUILD)/book.pdf) bytes)"; \
+	else echo "FAIL: book: PDF did not build; see $(TESTDIR)/book-pdf.log"; \
+	    tail -20 $(TESTDIR)/book-pdf.log; exit 1; fi

@@ -1,0 +1,96 @@
+# book/book.mk: weave the chapters into the HTML book, the EPUB and the PDF; build and test the weave tools.
+#
+# Included by the top Makefile, which defines CHAPTERS (sorted src.nw/*.nw), BUILD,
+# HOSTCC and HOSTCFLAGS. Targets:
+#   book        $(BOOK_HTML)/: one page per chapter, index.html (contents), indexes.html
+#   book-epub   $(BOOK_EPUB)
+#   book-pdf    $(BOOK_PDF) (pdflatex)
+#   book-tools  $(NW2MD) and $(LINKCHECK)
+#   test-book   the tools' own tests, then the book in HTML and EPUB with zero broken links
+# Override BOOK_CHAPTERS and BOOK_OUT to weave other chapters elsewhere (the tests and
+# a lab handout do): make book BOOK_CHAPTERS="a.nw b.nw" BOOK_OUT=build/handout
+
+BOOK_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+BOOK_CHAPTERS ?= $(CHAPTERS)
+BOOK_OUT      ?= $(BUILD)
+BOOK_HTML     := $(BOOK_OUT)/book
+BOOK_MD       := $(BOOK_OUT)/book-md
+BOOK_EPUB     := $(BOOK_OUT)/book.epub
+BOOK_PDF      := $(BOOK_OUT)/book.pdf
+BOOK_TOOLS    := $(BUILD)/tools
+NW2MD         := $(BOOK_TOOLS)/nw2md
+LINKCHECK     := $(BOOK_TOOLS)/linkcheck
+PANDOC        ?= pandoc
+BOOK_TOP_MAKEFILE := $(firstword $(MAKEFILE_LIST))
+
+BOOK_PAGES    := $(basename $(notdir $(BOOK_CHAPTERS))) index indexes
+BOOK_FILTERS  := book/filters/chunks.lua book/filters/graphviz.lua
+BOOK_PANDOC   := --from markdown --metadata-file book/metadata.yaml --wrap=none \
+                 --highlight-style pygments $(BOOK_FILTERS:%=--lua-filter %)
+BOOK_COMMON_DEPS := $(BOOK_FILTERS) book/metadata.yaml book/book.mk
+BOOK_NW2MD_FLAGS ?=
+BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BOOK_MD) $(BOOK_CHAPTERS)
+
+.PHONY: book book-epub book-pdf book-tools test-book
+
+book: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css
+book-epub: $(BOOK_EPUB)
+book-pdf: $(BOOK_PDF)
+book-tools: $(NW2MD) $(LINKCHECK)
+
+# --- host tools
+$(NW2MD): book/nw2md.c
+$(LINKCHECK): book/linkcheck.c
+$(NW2MD) $(LINKCHECK):
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $<
+-include $(NW2MD).d $(LINKCHECK).d
+
+# --- weave: one run writes every page's Markdown; nw2md rewrites only pages whose
+# text changed, so make re-runs pandoc only for those.
+$(BOOK_MD)/.stamp: $(BOOK_CHAPTERS) $(NW2MD) book/weave.sh
+	@test -n "$(BOOK_CHAPTERS)" || { echo "book.mk: no chapters (CHAPTERS is empty)" >&2; exit 1; }
+	$(BOOK_WEAVE)
+	@touch $@
+$(BOOK_MD)/%.md: $(BOOK_MD)/.stamp
+	@test -f $@ || $(BOOK_WEAVE)
+.SECONDARY: $(BOOK_PAGES:%=$(BOOK_MD)/%.md) $(BOOK_MD)/book.md
+-include $(BOOK_MD)/deps.mk
+
+# --- HTML: one pandoc per page, in parallel under make -j
+$(BOOK_HTML)/%.html: $(BOOK_MD)/%.md book/templates/page.html $(BOOK_COMMON_DEPS)
+	@mkdir -p $(@D)
+	$(PANDOC) $(BOOK_PANDOC) --to html5 --standalone --template book/templates/page.html \
+	  $(if $(filter index indexes,$*),,--toc --toc-depth=3) -o $@.tmp $< && mv $@.tmp $@
+$(BOOK_HTML)/style.css: book/style.css
+	@mkdir -p $(@D)
+	cp $< $@
+# Code chunks reach pandoc as raw HTML, so it would not add its highlighting CSS: make it once.
+$(BOOK_HTML)/highlight.css: book/templates/highlight.tmpl book/book.mk
+	@mkdir -p $(@D)
+	printf '```c\nint x;\n```\n' | $(PANDOC) --to html5 --template book/templates/highlight.tmpl \
+	  --highlight-style pygments -M title=x -o $@
+
+# --- EPUB and PDF from the whole-book Markdown
+$(BOOK_MD)/epub.css: book/epub.css $(BOOK_HTML)/highlight.css
+	cat book/epub.css $(BOOK_HTML)/highlight.css > $@
+$(BOOK_EPUB): $(BOOK_MD)/book.md $(BOOK_MD)/epub.css $(BOOK_COMMON_DEPS)
+	$(PANDOC) $(BOOK_PANDOC) --to epub3 --toc --toc-depth=2 --epub-chapter-level=1 \
+	  --css $(BOOK_MD)/epub.css -o $@.tmp $< && mv $@.tmp $@
+$(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS)
+	$(PANDOC) $(BOOK_PANDOC) --to latex --pdf-engine=pdflatex --top-level-division=chapter \
+	  --number-sections --toc --toc-depth=1 -H book/latex-header.tex \
+	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V geometry:margin=2.6cm \
+	  -V colorlinks=true -V linkcolor=blue!40!black -V urlcolor=blue!40!black \
+	  -o $(BOOK_MD)/book-tmp.pdf $< && mv $(BOOK_MD)/book-tmp.pdf $@
+
+# --- tests: PASS:/FAIL: lines. The test chapters are woven by a sub-make into $(BUILD)/book-test;
+# the real book is a prerequisite, so a parallel `make book test-book` never builds it twice at once.
+test-book: $(NW2MD) $(LINKCHECK) $(if $(strip $(BOOK_CHAPTERS)),book book-epub)
+	@NW2MD=$(NW2MD) LINKCHECK=$(LINKCHECK) PANDOC=$(PANDOC) BUILD=$(BUILD) \
+	  BOOK_MAKE="$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE)" \
+	  BOOK_REAL_CHAPTERS="$(BOOK_CHAPTERS)" sh book/tests/run.sh
+
+# Being included must not change the top Makefile's default goal.
+.DEFAULT_GOAL := $(BOOK_SAVED_GOAL)
