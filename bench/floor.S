@@ -1,5 +1,7 @@
 # floor.S: the least a kernel can do: print one line through the SBI and power off.
-# make bench boots it beside the real kernel to measure QEMU + OpenSBI's own cost.
+# make bench boots it beside the real kernel to measure QEMU + OpenSBI's own
+# cost. Linked with -n, so that its one segment starts at 0x80200000: QEMU
+# tells OpenSBI to jump to the lowest loaded address, not to e_entry.
     .section .text
     .globl _start
 _start:

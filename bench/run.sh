@@ -34,7 +34,7 @@ book_build() {
 }
 
 make --no-print-directory kernel > /dev/null
-$cc -march=rv64imac_zicsr -mabi=lp64 -nostdlib -Wl,-Ttext=0x80200000 \
+$cc -march=rv64imac_zicsr -mabi=lp64 -nostdlib -Wl,-n -Wl,-Ttext=0x80200000 \
     -o "$out/floor.elf" bench/floor.S
 
 build_s=$(time_cmd "$runs" clean_build)
