@@ -48,26 +48,33 @@ help:
 
 # ---- packages ---------------------------------------------------------------
 # Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
-PACKAGES := noweb pandoc graphviz qemu-system-misc opensbi \
+PACKAGES := gcc libc6-dev make noweb pandoc graphviz qemu-system-misc opensbi \
             gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
             texlive-latex-base texlive-latex-recommended lmodern unzip
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+APT_GET    ?= apt-get
+DPKG_QUERY ?= dpkg-query
+# Commands whose absence means a package is missing, where dpkg cannot tell.
+NEEDED_COMMANDS := cc notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc \
+                   gdb-multiarch pdflatex unzip
 
 deps:
-	@if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then \
-	    echo "make deps: no apt-get here; install these packages (Debian names):" >&2; \
-	    echo "  $(PACKAGES)" >&2; \
-	    for c in notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc pdflatex; do \
-	        command -v $$c >/dev/null || exit 1; done; exit 0; \
+	@if ! command -v $(DPKG_QUERY) >/dev/null || ! command -v $(APT_GET) >/dev/null; then \
+	    for c in $(NEEDED_COMMANDS); do \
+	        command -v $$c >/dev/null && continue; \
+	        echo "make deps: '$$c' is missing and there is no apt-get here." >&2; \
+	        echo "Install these packages (Debian names; your system's may differ):" >&2; \
+	        echo "  $(PACKAGES)" >&2; exit 1; \
+	    done; exit 0; \
 	fi; \
 	missing=$$(for p in $(PACKAGES); do \
-	    dpkg-query -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
+	    $(DPKG_QUERY) -W -f='$${db:Status-Status}\n' $$p 2>/dev/null | grep -qx installed || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
 	    echo "make deps: installing" $$missing; \
 	    export DEBIAN_FRONTEND=noninteractive; \
-	    $(SUDO) apt-get update -qq && \
-	    $(SUDO) apt-get install -y -qq --no-install-recommends $$missing || { \
+	    $(SUDO) $(APT_GET) update -qq && \
+	    $(SUDO) $(APT_GET) install -y -qq --no-install-recommends $$missing || { \
 	        echo "make deps: apt-get failed; install by hand: $$missing" >&2; exit 1; }; \
 	fi
 
@@ -102,7 +109,8 @@ check: lint check-tangle
 
 # The host tools of the pipeline (lint, weave back end, link checker).
 tools: $(BUILD)/tools/nwlint book-tools
-$(BUILD)/lint.ok: | $(BUILD)/.deps-ok
+# Whatever needs the packages waits for `make deps` (order-only).
+$(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK): | $(BUILD)/.deps-ok
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp

@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-lint check-tangle test-kernel test-host test-boot \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot \
                 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
@@ -31,6 +31,9 @@ test-kernel: $(BUILD)/.tangle-stamp
 	    echo "PASS: the kernel builds with -Wall -Werror"; \
 	else echo "FAIL: kernel build: see $(TESTDIR)/kernel-build.log"; \
 	    tail -20 $(TESTDIR)/kernel-build.log; exit 1; fi
+
+test-deps:
+	@grading/tests/deps.sh
 
 test-boot: kernel
 	@grading/tests/boot.sh $(KERNEL)
