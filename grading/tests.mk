@@ -41,8 +41,8 @@ test-boot: kernel
 test-line-error: | $(BUILD)/.deps-ok
 	@grading/tests/line-error.sh $(CHAPTERS)
 
-test-gdb: kernel
-	@grading/tests/gdb.sh $(KERNEL) $(GDBPORT)
+test-gdb: kernel $(BUILD)/gdbinit
+	@grading/tests/gdb.sh $(KERNEL) $(GDBPORT) $(BUILD)/gdbinit
 
 # Host unit tests (cmocka) of kernel code, compiled from the #line tangle
 # with AddressSanitizer and UBSan; real device trees come from QEMU itself.
