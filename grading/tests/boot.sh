@@ -2,8 +2,9 @@
 # boot.sh: boot the kernel under QEMU with several RAM sizes and check the banner.
 #
 # usage: grading/tests/boot.sh KERNEL.elf [MEM...]
-# For each MEM (default: 32M 64M 256M 1G) prints one PASS:/FAIL: line per check:
-# QEMU exits by itself with status 0 within the timeout, the banner's memory
+# For each MEM (default: 32M 64M 256M 1G) runs `make qemu MEM=...`, the command
+# a reader types, and prints one PASS:/FAIL: line per check: QEMU exits by
+# itself with status 0 within the timeout, the banner's memory
 # line gives exactly MEM, and the kernel's last line is the power-off line.
 # Logs go to build/test/boot-MEM.log. Exit status 1 if any check failed.
 set -uo pipefail
@@ -21,13 +22,13 @@ mib() {   # 64M -> 64, 1G -> 1024
 
 for mem in "${sizes[@]}"; do
     log=$logdir/boot-$mem.log
-    timeout 20 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 \
-        -m "$mem" -no-reboot -kernel "$kernel" < /dev/null 2>&1 | tr -d '\r' > "$log"
+    timeout 20 make --no-print-directory -s qemu MEM="$mem" < /dev/null 2>&1 |
+        tr -d '\r' > "$log"
     status=${PIPESTATUS[0]}
     if [ "$status" -eq 0 ]; then
-        pass "boot -m $mem: QEMU exits 0 by itself"
+        pass "make qemu MEM=$mem: QEMU exits 0 by itself"
     else
-        fail "boot -m $mem: QEMU exit status $status (124 = timeout); see $log"
+        fail "make qemu MEM=$mem: exit status $status (124 = timeout); see $log"
     fi
     want=$(mib "$mem")
     got=$(sed -n 's/^\[kernel\] memory .*) *\([0-9]*\) MiB$/\1/p' "$log")
