@@ -40,7 +40,7 @@ help:
 ## make check      lint + generated/ equals a fresh tangle (fast)
 ## make kernel     build the kernel (compiled from the #line tangle)
 ## make qemu       boot it (MEM=128M by default)
-## make qemu-gdb   boot it waiting for gdb on port $(GDBPORT); then: make gdb
+## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
 ## make bench      build, boot and book timings (build/bench.json)
