@@ -39,7 +39,8 @@ help:
 ## make lint       check the chapters for noweb hazards
 ## make check      lint + generated/ equals a fresh tangle (fast)
 ## make kernel     build the kernel (compiled from the #line tangle)
-## make qemu       boot it (MEM=128M by default)
+## make qemu       boot it and run every user program (MEM=128M by default);
+##                 APPS="a.elf b.elf" runs exactly those ELF files instead
 ## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
@@ -114,7 +115,7 @@ $(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK): | $(BUILD)/.deps-o
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp
-	$(MAKE) --no-print-directory -C $(SRC)
+	$(MAKE) --no-print-directory -C $(SRC) $(if $(APPS),APPS="$(abspath $(APPS))")
 
 qemu: kernel
 	$(QEMU) $(QEMUOPTS)

@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps \
                 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
@@ -76,3 +76,8 @@ test-book-pdf: | $(BUILD)/.deps-ok
 	    echo "PASS: book: PDF builds ($$(wc -c < $(BUILD)/book.pdf) bytes)"; \
 	else echo "FAIL: book: PDF did not build; see $(TESTDIR)/book-pdf.log"; \
 	    tail -20 $(TESTDIR)/book-pdf.log; exit 1; fi
+
+# Every shipped user program under QEMU at 32M and 1G: expected output,
+# the must-be-killed programs killed, no frame leaked; 32 programs at once.
+test-apps: kernel
+	@grading/tests/apps.sh $(KERNEL)

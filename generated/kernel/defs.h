@@ -25,5 +25,6 @@ void *memcpy(void *dst, const void *src, uint64 n);
 void *memmove(void *dst, const void *src, uint64 n);
 int memcmp(const void *a, const void *b, uint64 n);
 uint64 strlen(const char *s);
+void console_write(const char *buf, uint64 n);
 
 #endif

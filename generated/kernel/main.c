@@ -3,6 +3,9 @@
 #include "defs.h"
 #include "memlayout.h"
 #include "fdt.h"
+#include "vm.h"
+#include "trap.h"
+#include "task.h"
 
 struct fdt_info machine;    /* what the device tree told us */
 
@@ -54,6 +57,15 @@ main(uint64 hartid, uint64 dtb)
     if (parsed < 0)
         panic("device tree at %p: %s", (void *)dtb, err);
     print_banner(hartid, dtb);
+    frame_init((uint64)ekernel, machine.mem_base + machine.mem_size);
+    heap_init(kernel_heap, sizeof kernel_heap);
+    kvm_init(&machine);
+    kvm_enable();
+    kvm_selftest();
+    KLOG("paging on; %lu frames free\n", frame_free_count());
+    trap_init();
+    timer_init();
+    run_applications();
     KLOG("all done, powering off\n");
     sbi_shutdown(0);
 }

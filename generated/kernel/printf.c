@@ -54,3 +54,11 @@ panic_at(const char *file, int line_no, const char *fmt, ...)
     printf("\n");
     sbi_shutdown(1);
 }
+/* Send n raw bytes to the console, after any buffered kernel output. */
+void
+console_write(const char *buf, uint64 n)
+{
+    console_flush();
+    for (uint64 i = 0; i < n; i++)
+        sbi_console_putchar(buf[i]);
+}

@@ -1,0 +1,180 @@
+/* task.c: the task table, the round-robin scheduler, exit. */
+#include "types.h"
+#include "defs.h"
+#include "memlayout.h"
+#include "vm.h"
+#include "task.h"
+#include "fdt.h"
+#include "apps.h"
+
+extern struct fdt_info machine;
+void swtch(struct context *old, struct context *new);
+
+static struct task tasks[MAX_TASKS];
+static struct context scheduler_ctx;    /* the scheduler's kernel half */
+static struct task *current;            /* the running task, or NULL */
+static int next_pid = 1;
+static void task_free(struct task *t);
+
+/* The task whose kernel half is running; a bug to ask when there is none. */
+struct task *
+current_task(void)
+{
+    if (current == NULL)
+        panic("current_task: no task is running");
+    return current;
+}
+/* Timer interrupts may reach S-mode (while the hart is in U-mode). */
+void
+timer_init(void)
+{
+    csr_set(sie, SIE_STIE);
+}
+
+/* Ask for a timer interrupt one time slice (~10 ms) from now. */
+static void
+timer_arm(void)
+{
+    sbi_set_timer(r_time() + machine.timebase / 100);
+}
+
+/* No more timer interrupts: every task has exited. */
+static void
+timer_stop(void)
+{
+    sbi_set_timer(~0UL);
+    csr_clear(sie, SIE_STIE);
+}
+/* The first kernel code of every task: go to user mode. */
+static void
+task_start(void)
+{
+    usertrapret();
+}
+
+/*
+ * Make a ready task named name from the ELF file elf[0..size). Returns 0,
+ * or -1 (and logs why) when the file is refused or memory runs out; the
+ * other tasks are not affected either way.
+ */
+int
+task_create(const char *name, const uint8 *elf, uint64 size)
+{
+    int slot = 0;
+    while (slot < MAX_TASKS && tasks[slot].state != TASK_UNUSED)
+        slot++;
+    if (slot == MAX_TASKS) {
+        KLOG("application %s: more than %d applications; skipped\n",
+             name, MAX_TASKS);
+        return -1;
+    }
+    struct task *t = &tasks[slot];
+    const char *err;
+    uint64 entry, user_sp;
+    if (elf_check(elf, size, &err) < 0) {
+        KLOG("application %s: bad ELF: %s; skipped\n", name, err);
+        return -1;
+    }
+    struct mm *mm = mm_from_elf(elf, size, &entry, &user_sp, &err);
+    if (mm == NULL) {
+        KLOG("application %s: %s; skipped\n", name, err);
+        return -1;
+    }
+    uint64 kstack_top = kvm_map_kstack(slot);
+    if (kstack_top == 0) {
+        KLOG("application %s: out of memory for its kernel stack; skipped\n", name);
+        mm_free(mm);
+        return -1;
+    }
+    memset(t, 0, sizeof *t);
+    t->pid = next_pid++;
+    uint64 n = strlen(name);
+    if (n >= TASK_NAME_MAX)
+        n = TASK_NAME_MAX - 1;
+    memcpy(t->name, name, n);
+    t->mm = mm;
+    t->kstack_top = kstack_top;
+    t->trap_cx = pa2kva(translate(mm->pt, TRAP_CONTEXT, PTE_R | PTE_W));
+    t->trap_cx->x[2] = user_sp;
+    t->trap_cx->sepc = entry;
+    t->ctx.ra = (uint64)task_start;
+    t->ctx.sp = kstack_top;
+    t->state = TASK_READY;
+    return 0;
+}
+/*
+ * Run ready tasks round-robin until none is left. Called once from main(),
+ * on the boot stack; returns when every task has exited and been freed.
+ */
+void
+scheduler(void)
+{
+    int last = MAX_TASKS - 1;
+    for (;;) {
+        struct task *t = NULL;
+        for (int i = 1; i <= MAX_TASKS && t == NULL; i++) {
+            int k = (last + i) % MAX_TASKS;
+            if (tasks[k].state == TASK_READY) {
+                t = &tasks[k];
+                last = k;
+            }
+        }
+        if (t == NULL)
+            break;
+        t->state = TASK_RUNNING;
+        current = t;
+        if (!t->started) {
+            t->started = 1;
+            t->first_run = r_time();
+        }
+        timer_arm();
+        swtch(&scheduler_ctx, &t->ctx);
+        current = NULL;
+        if (t->state == TASK_EXITED)
+            task_free(t);
+    }
+    timer_stop();
+}
+/* Give the processor to the next ready task; returns when it is ours again. */
+void
+task_yield(void)
+{
+    struct task *t = current_task();
+    t->state = TASK_READY;
+    swtch(&t->ctx, &scheduler_ctx);
+}
+/*
+ * End task t (the current one) with the given exit code, logging it if
+ * log is set (a killed task has already been logged). Does not return.
+ */
+void
+task_exit(struct task *t, int code, int log)
+{
+    if (log)
+        KLOG("application %s (pid %d) exited with code %d\n",
+             t->name, t->pid, code);
+    t->state = TASK_EXITED;
+    swtch(&t->ctx, &scheduler_ctx);
+    panic("task_exit: exited task %s resumed", t->name);
+}
+
+/* Return everything an exited task owned; its slot becomes unused. */
+static void
+task_free(struct task *t)
+{
+    mm_free(t->mm);
+    kvm_unmap_kstack(t - tasks);
+    memset(t, 0, sizeof *t);
+}
+/* Load every embedded application and run them all to completion. */
+void
+run_applications(void)
+{
+    uint64 before = frame_free_count();
+    for (uint64 i = 0; i < app_count; i++)
+        task_create(app_table[i].name, app_table[i].start,
+                    app_table[i].end - app_table[i].start);
+    scheduler();
+    KLOG("free frames: %lu before the first application, %lu after the last\n",
+         before, frame_free_count());
+}

@@ -1,0 +1,50 @@
+/* task.h: tasks, the scheduler and the context switch. */
+#ifndef TASK_H
+#define TASK_H
+
+#include "types.h"
+#include "trap.h"
+#include "syscall.h"
+
+struct mm;
+
+#define MAX_TASKS      64      /* applications in one boot, at most */
+#define TASK_NAME_MAX  32
+
+enum task_state {
+    TASK_UNUSED  = 0,      /* free slot */
+    TASK_READY   = 1,      /* can run, waiting for the processor */
+    TASK_RUNNING = 2,      /* has the processor */
+    TASK_EXITED  = 3,      /* finished; its memory is freed by the scheduler */
+};
+/* Registers saved by swtch(); offsets are used by swtch.S. */
+struct context {
+    uint64 ra;          /*  0: where swtch() returns to */
+    uint64 sp;          /*  8: the kernel stack */
+    uint64 s[12];       /* 16: s0..s11 */
+};
+_Static_assert(__builtin_offsetof(struct context, s) == 16, "context.s");
+_Static_assert(sizeof(struct context) == 112, "context size");
+
+struct task {
+    enum task_state state;
+    int pid;
+    char name[TASK_NAME_MAX];
+    struct context ctx;              /* kernel registers while switched out */
+    struct mm *mm;                   /* address space (chapter 4) */
+    struct trap_context *trap_cx;    /* its trap-context page, kernel view */
+    uint64 kstack_top;               /* top of its kernel stack */
+    int started;                     /* has it been dispatched yet? */
+    uint64 first_run;                /* time CSR at the first dispatch */
+    uint32 syscall_times[MAX_SYSCALL_NUM];
+};
+
+struct task *current_task(void);
+int task_create(const char *name, const uint8 *elf, uint64 size);
+void scheduler(void);
+void task_yield(void);
+void task_exit(struct task *t, int code, int log) __attribute__((noreturn));
+void run_applications(void);
+void timer_init(void);
+
+#endif

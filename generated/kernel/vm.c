@@ -1,0 +1,185 @@
+/* vm.c: Sv39 page tables: walk, map, unmap, translate, free, dump; user copies. */
+#include "types.h"
+#include "defs.h"
+#include "vm.h"
+
+/*
+ * The level-0 entry for va in table pt. If a table on the way is missing:
+ * with alloc, make it (NULL if memory runs out); without, return NULL.
+ * va must be canonical; a huge-page leaf on the way is a kernel bug.
+ */
+pte_t *
+walk(pagetable_t pt, uint64 va, int alloc)
+{
+    if (!va_canonical(va))
+        panic("walk: non-canonical address %p", (void *)va);
+    vpn_t vpn = va2vpn(va);
+    for (int level = 2; level > 0; level--) {
+        pte_t *e = &pt[vpn_index(vpn, level)];
+        if (*e & PTE_V) {
+            if (pte_leaf(*e))
+                panic("walk: huge page at level %d for %p", level, (void *)va);
+            pt = pa2kva(pte_pa(*e));
+        } else {
+            if (!alloc)
+                return NULL;
+            ppn_t p = frame_alloc();
+            if (p.n == 0)
+                return NULL;
+            *e = make_pte(p, PTE_V);
+            pt = pa2kva(ppn2pa(p));
+        }
+    }
+    return &pt[vpn_index(vpn, 0)];
+}
+/*
+ * Map npages pages from va to the frames from pa, with permissions perm
+ * (some of R W X U G). Returns 0, or -1 with nothing mapped when a table
+ * page cannot be allocated. va and pa must be page-aligned; a page that
+ * is already mapped is a kernel bug.
+ */
+int
+map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm)
+{
+    if ((va | pa) & (PAGE_SIZE - 1))
+        panic("map_pages: unaligned va %p or pa %p", (void *)va, (void *)pa);
+    if (!(perm & (PTE_R | PTE_W | PTE_X)))
+        panic("map_pages: no R, W or X for %p", (void *)va);
+    for (uint64 i = 0; i < npages; i++) {
+        pte_t *e = walk(pt, va + i * PAGE_SIZE, 1);
+        if (e == NULL) {
+            unmap_pages(pt, va, i, 0);
+            return -1;
+        }
+        if (*e & PTE_V)
+            panic("map_pages: remap of %p", (void *)(va + i * PAGE_SIZE));
+        *e = make_pte(pa2ppn(pa + i * PAGE_SIZE), perm | PTE_V | PTE_A | PTE_D);
+    }
+    return 0;
+}
+/*
+ * Unmap npages pages from va; with free_frames, drop each frame's
+ * reference too. Every page must be mapped. Table pages are kept.
+ */
+void
+unmap_pages(pagetable_t pt, uint64 va, uint64 npages, int free_frames)
+{
+    for (uint64 i = 0; i < npages; i++) {
+        uint64 a = va + i * PAGE_SIZE;
+        pte_t *e = walk(pt, a, 0);
+        if (e == NULL || !(*e & PTE_V))
+            panic("unmap_pages: %p is not mapped", (void *)a);
+        if (free_frames)
+            frame_free(pte_ppn(*e));
+        *e = 0;
+    }
+}
+/* The physical address for va if mapped with all flags in need, else 0. */
+uint64
+translate(pagetable_t pt, uint64 va, uint64 need)
+{
+    if (!va_canonical(va))
+        return 0;
+    pte_t *e = walk(pt, va, 0);
+    if (e == NULL || (*e & (PTE_V | need)) != (PTE_V | need))
+        return 0;
+    return pte_pa(*e) | (va & (PAGE_SIZE - 1));
+}
+static void
+free_level(pagetable_t pt, int level)
+{
+    for (int i = 0; i < PTES_PER_PAGE; i++) {
+        pte_t e = pt[i];
+        if (!(e & PTE_V))
+            continue;
+        if (pte_leaf(e) || level == 0)
+            panic("pagetable_free: page %d at level %d is still mapped", i, level);
+        free_level(pa2kva(pte_pa(e)), level - 1);
+    }
+    frame_free(pa2ppn(kva2pa(pt)));
+}
+
+/* Free every table page of the tree rooted at pt; all leaves must be unmapped. */
+void
+pagetable_free(pagetable_t pt)
+{
+    free_level(pt, 2);
+}
+static int
+dump_level(pagetable_t pt, int level, uint64 va_base)
+{
+    static const char names[] = "VRWXUGAD";
+    int lines = 0;
+    for (int i = 0; i < PTES_PER_PAGE; i++) {
+        pte_t e = pt[i];
+        if (!(e & PTE_V))
+            continue;
+        uint64 va = vpn2va((vpn_t){ (va2vpn(va_base).n) | ((uint64)i << (9 * level)) });
+        char flags[9];
+        for (int b = 0; b < 8; b++)
+            flags[b] = (e >> b) & 1 ? names[b] : '-';
+        flags[8] = 0;
+        printf("[ptdump] %d %d 0x%016lx 0x%016lx 0x%016lx %s\n",
+               level, i, va, e, pte_pa(e), flags);
+        lines++;
+        if (!pte_leaf(e) && level > 0)
+            lines += dump_level(pa2kva(pte_pa(e)), level - 1, va);
+    }
+    return lines;
+}
+
+/* Print the tree rooted at pt in the ptdump format, titled name. */
+void
+pagetable_dump(pagetable_t pt, const char *name)
+{
+    printf("[ptdump] begin %s root 0x%016lx\n", name, kva2pa(pt));
+    int n = dump_level(pt, 2, 0);
+    printf("[ptdump] end %s %d\n", name, n);
+}
+/*
+ * Is every byte of [va, va + len) in pt's user half, mapped with U and the
+ * flags in need (PTE_R, or PTE_R | PTE_W)? An empty range is.
+ */
+int
+user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
+{
+    if (len == 0)
+        return 1;
+    if (va >= USER_TOP || len > USER_TOP - va)
+        return 0;
+    for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE)
+        if (translate(pt, page, PTE_U | need) == 0)
+            return 0;
+    return 1;
+}
+/* Copy len bytes from user address src in pt to dst; 0, or -1 with nothing copied. */
+int
+copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
+{
+    if (!user_range_ok(pt, src, len, PTE_R))
+        return -1;
+    for (uint64 done = 0, n; done < len; done += n) {
+        uint64 va = src + done;
+        n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (n > len - done)
+            n = len - done;
+        memcpy((uint8 *)dst + done, pa2kva(translate(pt, va, PTE_U | PTE_R)), n);
+    }
+    return 0;
+}
+
+/* Copy len bytes from src to user address dst in pt; 0, or -1 with nothing copied. */
+int
+copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
+{
+    if (!user_range_ok(pt, dst, len, PTE_R | PTE_W))
+        return -1;
+    for (uint64 done = 0, n; done < len; done += n) {
+        uint64 va = dst + done;
+        n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (n > len - done)
+            n = len - done;
+        memcpy(pa2kva(translate(pt, va, PTE_U | PTE_R | PTE_W)), (const uint8 *)src + done, n);
+    }
+    return 0;
+}
