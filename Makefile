@@ -22,6 +22,7 @@ GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
 
 include book/lint.mk
 include book/book.mk
+include figures/figures.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 
@@ -109,9 +110,9 @@ check-tangle:
 check: lint check-tangle
 
 # The host tools of the pipeline (lint, weave back end, link checker).
-tools: $(BUILD)/tools/nwlint book-tools
+tools: $(BUILD)/tools/nwlint book-tools $(PTDUMP2DOT)
 # Whatever needs the packages waits for `make deps` (order-only).
-$(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK): | $(BUILD)/.deps-ok
+$(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK) $(PTDUMP2DOT) test-figures: | $(BUILD)/.deps-ok
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp

@@ -34,26 +34,72 @@ book_build() {
 }
 
 make --no-print-directory kernel > /dev/null
+# Kernels with chosen programs, in their own output directories.
+src=build/src
+kvariant() {   # kvariant NAME APP...: build src/out-bench-NAME/kernel.elf with those apps
+    local name=$1; shift
+    make --no-print-directory -s -C "$src" O="out-bench-$name" APPS="$*" > /dev/null
+    echo "$src/out-bench-$name/kernel.elf"
+}
+hello_k=$(kvariant hello "$PWD/$src/out/user/hello.elf")
+mmap_k=$(kvariant mmap "$PWD/$src/out/user/bench_mmap.elf")
+# qemu_log KERNEL MEM [QEMU options...]: the console output, without \r
+qemu_log() {
+    local k=$1 m=$2; shift 2
+    timeout 60 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 \
+        -m "$m" -no-reboot "$@" -kernel "$k" < /dev/null | tr -d '\r'
+}
 $cc -march=rv64imac_zicsr -mabi=lp64 -nostdlib -Wl,-n -Wl,-Ttext=0x80200000 \
     -o "$out/floor.elf" bench/floor.S
 
 build_s=$(time_cmd "$runs" clean_build)
 boot_s=$(time_cmd "$runs" boot build/src/out/kernel.elf)
+hello_s=$(time_cmd "$runs" boot "$hello_k")
+# Boot to the first user instruction: the kernel logs the time CSR (us since
+# reset) at the first dispatch; median over the runs.
+first_us=$(for _ in $(seq "$runs"); do
+    qemu_log "$hello_k" 128M | sed -n 's/.*first application (hello) starts \([0-9]*\) us after reset/\1/p'
+done | median)
+# Instructions per page of mmap + touch + munmap (deterministic: -icount).
+mmap_line=$(qemu_log "$mmap_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
+    { echo "bench: bench_mmap printed nothing" >&2; exit 1; }
+per_page=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$mmap_line")
+zero_page=$(sed -n 's/.*zeroing one page: \([0-9]*\)/\1/p' <<< "$mmap_line")
+# Page-table pages of the kernel's own address space, by RAM size.
+declare -A pt_pages
+for m in 32M 128M 1G; do
+    pt_pages[$m]=$(qemu_log "$hello_k" $m | sed -n 's/.*kernel address space: \([0-9]*\) page-table pages.*/\1/p')
+    [ -n "${pt_pages[$m]}" ] || { echo "bench: no page-table line at $m" >&2; exit 1; }
+done
 floor_s=$(time_cmd "$runs" boot "$out/floor.elf")
 book_s=$(time_cmd 3 book_build)
 rm -rf "$out/clean" "$out/book"
 
 printf '%-44s %10s\n' "benchmark (median of $runs runs)" "seconds"
 printf '%-44s %10.3f\n' "clean build: tangle + tools + kernel" "$build_s"
-printf '%-44s %10.3f\n' "boot to power-off, 128M" "$boot_s"
+printf '%-44s %10.3f\n' "boot, run all programs, power off, 128M" "$boot_s"
+printf '%-44s %10.3f\n' "boot, run hello, power off, 128M" "$hello_s"
 printf '%-44s %10.3f\n' "  floor: one-line kernel, same QEMU + OpenSBI" "$floor_s"
-printf '%-44s %10.3f\n' "  kernel's own share (boot - floor)" "$(awk -v a="$boot_s" -v b="$floor_s" 'BEGIN {print a - b}')"
+printf '%-44s %10.3f\n' "  kernel's own share (boot - floor)" "$(awk -v a="$hello_s" -v b="$floor_s" 'BEGIN {print a - b}')"
+printf '%-44s %10.3f\n' "reset to first user instruction (time CSR)" "$(awk -v u="$first_us" 'BEGIN {print u / 1e6}')"
 printf '%-44s %10.3f\n' "book, HTML, clean (median of 3)" "$book_s"
+echo
+printf '%-44s %10s\n' "counts (deterministic; instructions under QEMU -icount)" ""
+printf '%-44s %10s\n' "instructions per page: mmap + touch + munmap" "$per_page"
+printf '%-44s %10s\n' "  floor: zeroing one 4 KiB page" "$zero_page"
+for m in 32M 128M 1G; do
+    printf '%-44s %10s\n' "kernel page-table pages, $m of RAM" "${pt_pages[$m]}"
+done
 cat > build/bench.json <<JSON
 {
   "runs": $runs,
   "clean_build_s": $build_s,
-  "boot_to_poweroff_s": $boot_s,
+  "boot_all_programs_s": $boot_s,
+  "boot_hello_s": $hello_s,
+  "reset_to_first_user_us": $first_us,
+  "mmap_touch_munmap_instructions_per_page": $per_page,
+  "zero_page_instructions": $zero_page,
+  "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
   "boot_floor_s": $floor_s,
   "book_html_s": $book_s
 }

@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps test-figures \
                 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
@@ -15,7 +15,7 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 test: | $(BUILD)/.deps-ok
 	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; \
 	for t in $(TEST_TARGETS); do \
-	    $(MAKE) --no-print-directory $$t > $(TESTDIR)/$$t.out 2>&1; status=$$?; \
+	    status=0; $(MAKE) --no-print-directory $$t > $(TESTDIR)/$$t.out 2>&1 || status=$$?; \
 	    grep -E '^(PASS|FAIL):' $(TESTDIR)/$$t.out | tee -a $(TESTDIR)/summary || true; \
 	    if [ $$status -ne 0 ] && ! grep -q '^FAIL:' $(TESTDIR)/$$t.out; then \
 	        echo "FAIL: $$t: exited with status $$status:" | tee -a $(TESTDIR)/summary; \

@@ -2,10 +2,16 @@
 #include "types.h"
 #include "defs.h"
 
+/* Fill n bytes with c: bytes up to an 8-byte boundary, then doublewords. */
 void *
 memset(void *dst, int c, uint64 n)
 {
     uint8 *d = dst;
+    uint64 word = (uint8)c * 0x0101010101010101UL;
+    for (; n > 0 && ((uintptr)d & 7); n--)
+        *d++ = (uint8)c;
+    for (; n >= 8; n -= 8, d += 8)
+        *(uint64 *)d = word;
     while (n-- > 0)
         *d++ = (uint8)c;
     return dst;

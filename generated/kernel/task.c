@@ -14,6 +14,7 @@ static struct task tasks[MAX_TASKS];
 static struct context scheduler_ctx;    /* the scheduler's kernel half */
 static struct task *current;            /* the running task, or NULL */
 static int next_pid = 1;
+static int first_dispatch_done;         /* for the boot-time log line */
 static void task_free(struct task *t);
 
 /* The task whose kernel half is running; a bug to ask when there is none. */
@@ -29,6 +30,7 @@ void
 timer_init(void)
 {
     csr_set(sie, SIE_STIE);
+    csr_write(scounteren, 7);   /* U-mode may read cycle, time, instret */
 }
 
 /* Ask for a timer interrupt one time slice (~10 ms) from now. */
@@ -126,6 +128,11 @@ scheduler(void)
         if (!t->started) {
             t->started = 1;
             t->first_run = r_time();
+            if (!first_dispatch_done) {
+                first_dispatch_done = 1;
+                KLOG("first application (%s) starts %lu us after reset\n", t->name,
+                     t->first_run * 1000000 / machine.timebase);
+            }
         }
         timer_arm();
         swtch(&scheduler_ctx, &t->ctx);

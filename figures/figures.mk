@@ -1,0 +1,43 @@
+# figures/figures.mk: build ptdump2dot (page-table dump -> Graphviz) and test the figures.
+#
+# Included by the top Makefile, which defines BUILD, HOSTCC and HOSTCFLAGS. Targets:
+#   $(PTDUMP2DOT)            $(BUILD)/tools/ptdump2dot, the converter
+#   $(BUILD)/figures/X.dot   the drawing of the dump named X in the console log $(BUILD)/figures/X.log
+#                            (a live figure: whoever boots the kernel writes the log)
+#   test-figures             figures/tests/run.sh: the converter's tests (plain and with
+#                            ASan/UBSan) and checks of every hand-drawn figures/*.dot
+
+FIGURES_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+PTDUMP2DOT := $(BUILD)/tools/ptdump2dot
+
+$(PTDUMP2DOT): figures/ptdump2dot.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $<
+
+$(BUILD)/figures/%.dot: $(BUILD)/figures/%.log $(PTDUMP2DOT)
+	$(PTDUMP2DOT) -n $* -o $@ $<
+
+.PHONY: test-figures
+test-figures:
+	@HOSTCC="$(HOSTCC)" HOSTCFLAGS="$(HOSTCFLAGS)" BUILD="$(BUILD)" sh figures/tests/run.sh
+
+# Being included must not change the top Makefile's default goal.
+.DEFAULT_GOAL := $(FIGURES_SAVED_GOAL)
+
+# The live figure of chapter 4: the page table of the running `ptdump` program,
+# dumped by the kernel (system call 499) in a boot that runs that program alone,
+# so that its physical addresses do not depend on the other programs.
+PTDUMP_KERNEL_DIR := out-ptdump
+$(BUILD)/figures/ptdump.log: $(BUILD)/.tangle-stamp
+	@mkdir -p $(@D)
+	$(MAKE) --no-print-directory -s -C $(SRC) out/user/ptdump.elf
+	$(MAKE) --no-print-directory -s -C $(SRC) O=$(PTDUMP_KERNEL_DIR) \
+	    APPS="$(abspath $(SRC))/out/user/ptdump.elf"
+	timeout 30 $(QEMU) -machine virt -nographic -bios default -smp 1 -m 128M -no-reboot \
+	    -kernel $(SRC)/$(PTDUMP_KERNEL_DIR)/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
+	grep -q '^\[ptdump\] end ptdump ' $@.tmp || { echo "figures.mk: no page-table dump in $@.tmp" >&2; exit 1; }
+	mv $@.tmp $@
+# nw2md's deps.mk records this dependency too, but only once the chapter has
+# been woven; state it here so that a clean build makes the figure first.
+$(BOOK_HTML)/04-vm.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot
