@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps test-figures \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps test-badelf test-figures \
                 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
@@ -56,10 +56,41 @@ $(TESTDIR)/host/test_%: grading/host/test_%.c $(SRC)/kernel/%.c $(BUILD)/.tangle
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTTEST_CFLAGS) -o $@ $< $(SRC)/kernel/$*.c -lcmocka
 
-test-host: $(TESTDIR)/host/test_format $(TESTDIR)/host/test_fdt $(HOST_DTBS)
+# The memory tests run kernel code on simulated RAM: grading/host/sim.h is
+# forced into every file (pa2kva adds sim_phys_offset), sim.c holds the RAM
+# and turns panic() into a cmocka assertion. Frames are tested with and
+# without KDEBUG (the kernel's default is with).
+HOSTSIM_CFLAGS := $(HOSTTEST_CFLAGS) -DPHYS_OFFSET=sim_phys_offset \
+                  -include grading/host/sim.h
+HOSTSIM_DEPS := grading/host/sim.c grading/host/sim.h $(BUILD)/.tangle-stamp
+
+# $(call hostsim_test,name,test source,kernel sources,extra flags)
+define hostsim_test
+$(TESTDIR)/host/test_$(1): grading/host/test_$(2).c $(3:%=$(SRC)/kernel/%.c) $(HOSTSIM_DEPS)
+	@mkdir -p $$(@D)
+	$(HOSTCC) $(HOSTSIM_CFLAGS) $(4) -o $$@ grading/host/test_$(2).c grading/host/sim.c \
+	    $(3:%=$(SRC)/kernel/%.c) -lcmocka
+endef
+$(eval $(call hostsim_test,frame,frame,frame,-DKDEBUG))
+$(eval $(call hostsim_test,frame_nokdebug,frame,frame,))
+$(eval $(call hostsim_test,heap,heap,heap,-DKDEBUG))
+$(eval $(call hostsim_test,vm,vm,frame heap vm mm,-DKDEBUG))
+$(eval $(call hostsim_test,elf,elf,frame heap vm mm elf,-DKDEBUG))
+
+# test_fdt reads the QEMU blobs; test_elf loads the real user programs,
+# which the kernel build makes (-k: even if a kernel file does not compile,
+# which test-kernel reports).
+HOST_TESTS := format fdt frame frame_nokdebug heap vm elf
+
+test-host: $(HOST_TESTS:%=$(TESTDIR)/host/test_%) $(HOST_DTBS)
 	@set +e; failed=0; \
-	for t in format fdt; do \
+	$(MAKE) --no-print-directory -k -C $(SRC) > $(TESTDIR)/host/build.log 2>&1; \
+	for t in $(HOST_TESTS); do \
 	    args=; [ $$t = fdt ] && args="$(HOST_DTBS)"; \
+	    if [ $$t = elf ]; then \
+	        args=$$(ls $(SRC)/out/user/*.elf 2>/dev/null); \
+	        [ -n "$$args" ] || { echo "FAIL: host elf: no user programs in $(SRC)/out/user"; failed=1; }; \
+	    fi; \
 	    CMOCKA_MESSAGE_OUTPUT=tap $(TESTDIR)/host/test_$$t $$args > $(TESTDIR)/host/$$t.tap 2>&1; \
 	    [ $$? -eq 0 ] || failed=1; \
 	    sed -n -e "s|^ok [0-9]* - \(.*\)|PASS: host $$t: \1|p" \
@@ -81,3 +112,7 @@ test-book-pdf: | $(BUILD)/.deps-ok
 # the must-be-killed programs killed, no frame leaked; 32 programs at once.
 test-apps: kernel
 	@grading/tests/apps.sh $(KERNEL)
+
+# Malformed ELF files given to one boot: each refused with its reason, no panic.
+test-badelf: kernel
+	@grading/tests/badelf.sh $(SRC)
