@@ -58,9 +58,9 @@ void
 heap_init(void *base, uint64 size)
 {
     int top = MIN_ORDER;
-    while ((1UL << top) < size)
+    while (top < MAX_ORDERS - 1 && (1UL << top) < size)
         top++;
-    if ((1UL << top) != size || size > HEAP_MAX_SIZE || top <= MIN_ORDER
+    if (size > HEAP_MAX_SIZE || (1UL << top) != size || top <= MIN_ORDER
         || ((uintptr)base & ((1UL << MIN_ORDER) - 1)))
         panic("heap_init: bad region %p, %lu bytes", base, size);
     memset(tags, 0, sizeof tags);
@@ -106,6 +106,7 @@ kfree(void *p)
         || !(*tag_of(b) & TAG_USED))
         panic("kfree: %p is not an allocated block", p);
     int k = *tag_of(b) & TAG_ORDER;
+    *tag_of(b) = 0;                     /* no longer a block start, whatever merges */
     heap.in_use -= 1UL << k;
     while (k < heap.top) {
         uint8 *buddy = heap.base + ((uint64)(b - heap.base) ^ (1UL << k));
