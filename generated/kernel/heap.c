@@ -4,7 +4,7 @@
 #include "vm.h"
 
 #define MIN_ORDER   5                   /* smallest block: 32 bytes */
-#define MAX_ORDERS  24                  /* largest: 2^23 = 8 MiB */
+#define MAX_ORDERS  24                  /* orders 0..23; HEAP_MAX_SIZE limits use */
 #define TAG_FREE    0x80                /* tag: a free block of this order */
 #define TAG_USED    0x40                /* tag: an allocated block of this order */
 #define TAG_ORDER   0x3F

@@ -57,13 +57,13 @@ main(uint64 hartid, uint64 dtb)
     if (parsed < 0)
         panic("device tree at %p: %s", (void *)dtb, err);
     print_banner(hartid, dtb);
+    trap_init();
     frame_init((uint64)ekernel, machine.mem_base + machine.mem_size);
     heap_init(kernel_heap, sizeof kernel_heap);
     kvm_init(&machine);
     kvm_enable();
     kvm_selftest();
     KLOG("paging on; %lu frames free\n", frame_free_count());
-    trap_init();
     timer_init();
     run_applications();
     KLOG("all done, powering off\n");

@@ -56,4 +56,11 @@ sfence_vma(void)
     asm volatile("sfence.vma zero, zero" : : : "memory");
 }
 
+/* Make this hart's instruction fetches see its earlier stores. */
+static inline void
+fence_i(void)
+{
+    asm volatile("fence.i" : : : "memory");
+}
+
 #endif

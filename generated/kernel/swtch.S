@@ -1,4 +1,4 @@
-# swtch.S: swtch(old, new) saves the callee-saved registers into *old and
+# swtch.S: swtch(old, new) saves ra, sp and s0-s11 into *old and
 # loads them from *new; it "returns" into whoever saved *new.
     .section .text
     .globl swtch

@@ -82,6 +82,7 @@ task_create(const char *name, const uint8 *elf, uint64 size)
         KLOG("application %s: %s; skipped\n", name, err);
         return -1;
     }
+    fence_i();       /* the program's code was written by stores (chapter 4) */
     uint64 kstack_top = kvm_map_kstack(slot);
     if (kstack_top == 0) {
         KLOG("application %s: out of memory for its kernel stack; skipped\n", name);
