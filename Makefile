@@ -23,6 +23,7 @@ GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
 include book/lint.mk
 include book/book.mk
 include figures/figures.mk
+include grading/grade.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 

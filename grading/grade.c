@@ -1,0 +1,1849 @@
+/*
+ * grade.c: the lab grader. Builds a submission from a pristine copy of the
+ * lab's tree plus only the files the lab lets a student edit, compiles the
+ * lab's test programs with a fresh random token and seed, runs each test in
+ * its own QEMU (in parallel, each with a time limit and an output cap),
+ * checks the output against the lab's specification and scores it.
+ *
+ * usage: grade [options]; see usage() below. Exit status: 0 on a full
+ * score, 1 otherwise, 2 on a usage, specification or system error.
+ */
+#define _XOPEN_SOURCE 700
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void defval(const char *name, const char *fmt, ...);
+#include "lab4/values.h"
+
+#define MAX_TESTS      256
+#define MAX_VALUES     64
+#define MAX_FILE_SIZE  (1 << 20)        /* an editable file larger is refused */
+#define TAIL_LINES     10
+#define MAX_IGNORED    40               /* ignored files listed one by one */
+
+/* ------------------------------------------------------------------------ */
+/* Errors, memory, strings                                                   */
+
+/* The process group of the command running in this process (0: none). */
+static volatile sig_atomic_t child_pgid;
+/* The workers the main process has running (each cleans up after itself). */
+static volatile sig_atomic_t worker_pids[MAX_TESTS];
+
+/* Kill what this process started: on a signal, or before dying. */
+static void
+kill_children(void)
+{
+    if (child_pgid > 0)
+        kill(-(pid_t)child_pgid, SIGKILL);
+    for (int i = 0; i < MAX_TESTS; i++)
+        if (worker_pids[i] > 0)
+            kill((pid_t)worker_pids[i], SIGTERM);
+}
+
+static void
+die(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fputs("grade: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    kill_children();
+    exit(2);
+}
+
+static void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+static void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+static char *
+xvasprintf(const char *fmt, va_list ap)
+{
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    if (n < 0)
+        die("bad format");
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* A growing string. */
+struct buf {
+    char *s;
+    size_t len, cap;
+};
+
+static void
+buf_add(struct buf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        b->cap = (b->len + n + 1) * 2;
+        b->s = xrealloc(b->s, b->cap);
+    }
+    memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = '\0';
+}
+
+static void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    buf_add(b, s, strlen(s));
+    free(s);
+}
+
+static const char *
+buf_str(const struct buf *b)
+{
+    return b->s ? b->s : "";
+}
+
+static double
+now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+sleep_ms(int ms)
+{
+    struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+/* s with control characters shown as '?', cut to at most max bytes. */
+static char *
+printable(const char *s, size_t max)
+{
+    size_t n = strlen(s);
+    int cut = n > max;
+    if (cut)
+        n = max;
+    char *r = xmalloc(n + 4);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (unsigned char)s[i] < 0x20 && s[i] != '\t' ? '?' : s[i] == 0x7f ? '?' : s[i];
+    strcpy(r + n, cut ? "..." : "");
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Files and trees                                                           */
+
+/* The whole file, NUL-terminated; NULL (errno set) if it cannot be read. */
+static char *
+read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return NULL;
+    struct buf b = { 0 };
+    char chunk[65536];
+    ssize_t r;
+    while ((r = read(fd, chunk, sizeof chunk)) != 0) {
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int e = errno;
+            close(fd);
+            free(b.s);
+            errno = e;
+            return NULL;
+        }
+        buf_add(&b, chunk, (size_t)r);
+    }
+    close(fd);
+    if (b.s == NULL)
+        buf_add(&b, "", 0);
+    if (len)
+        *len = b.len;
+    return b.s;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+/* Copy regular file src to dst with src's mode (and mtime, if keep_time). */
+static int
+copy_file(const char *src, const char *dst, int keep_time)
+{
+    struct stat st;
+    int in = open(src, O_RDONLY);
+    if (in < 0 || fstat(in, &st) < 0) {
+        if (in >= 0)
+            close(in);
+        return -1;
+    }
+    int out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, st.st_mode & 0777);
+    if (out < 0) {
+        close(in);
+        return -1;
+    }
+    char chunk[65536];
+    ssize_t r;
+    int rc = 0;
+    while ((r = read(in, chunk, sizeof chunk)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0 || write_all(out, chunk, (size_t)r) < 0) {
+            rc = -1;
+            break;
+        }
+    }
+    if (rc == 0 && keep_time) {
+        struct timespec t[2] = { st.st_atim, st.st_mtim };
+        rc = futimens(out, t);
+    }
+    close(in);
+    if (close(out) < 0)
+        rc = -1;
+    return rc;
+}
+
+static void
+mkdir_p(const char *path)
+{
+    char *p = xstrdup(path);
+    for (char *s = p + 1; ; s++) {
+        if (*s == '/' || *s == '\0') {
+            char c = *s;
+            *s = '\0';
+            if (mkdir(p, 0777) < 0 && errno != EEXIST)
+                die("cannot create %s: %s", p, strerror(errno));
+            if (c == '\0')
+                break;
+            *s = c;
+        }
+    }
+    free(p);
+}
+
+/* Remove path and everything below it; symbolic links are not followed. */
+static void
+remove_tree(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        if (errno == ENOENT)
+            return;
+        die("cannot remove %s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        if (d == NULL)
+            die("cannot open %s: %s", path, strerror(errno));
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            char *sub = xasprintf("%s/%s", path, e->d_name);
+            remove_tree(sub);
+            free(sub);
+        }
+        closedir(d);
+        if (rmdir(path) < 0)
+            die("cannot remove %s: %s", path, strerror(errno));
+    } else if (unlink(path) < 0) {
+        die("cannot remove %s: %s", path, strerror(errno));
+    }
+}
+
+/*
+ * Visit every entry below root (depth first, sorted by name), calling
+ * fn(root, rel, st, arg) with rel the path relative to root. Top-level
+ * directories named out* (build products) and .git are skipped.
+ */
+typedef void (*visit_fn)(const char *root, const char *rel, const struct stat *st, void *arg);
+
+static int
+cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+walk_tree(const char *root, const char *rel, visit_fn fn, void *arg)
+{
+    char *dir = *rel ? xasprintf("%s/%s", root, rel) : xstrdup(root);
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        die("cannot open %s: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *nm = e->d_name;
+        if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
+            continue;
+        if (!*rel && (strncmp(nm, "out", 3) == 0 || strcmp(nm, ".git") == 0))
+            continue;
+        names = xrealloc(names, (n + 1) * sizeof *names);
+        names[n++] = xstrdup(nm);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_names);
+    for (size_t i = 0; i < n; i++) {
+        char *sub = *rel ? xasprintf("%s/%s", rel, names[i]) : xstrdup(names[i]);
+        char *full = xasprintf("%s/%s", root, sub);
+        struct stat st;
+        if (lstat(full, &st) < 0)
+            die("cannot stat %s: %s", full, strerror(errno));
+        fn(root, sub, &st, arg);
+        if (S_ISDIR(st.st_mode))
+            walk_tree(root, sub, fn, arg);
+        free(full);
+        free(sub);
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+}
+
+static void
+copy_visit(const char *root, const char *rel, const struct stat *st, void *arg)
+{
+    const char *dst_root = arg;
+    char *src = xasprintf("%s/%s", root, rel), *dst = xasprintf("%s/%s", dst_root, rel);
+    if (S_ISDIR(st->st_mode)) {
+        if (mkdir(dst, 0777) < 0 && errno != EEXIST)
+            die("cannot create %s: %s", dst, strerror(errno));
+    } else if (S_ISREG(st->st_mode)) {
+        if (copy_file(src, dst, 0) < 0)
+            die("cannot copy %s to %s: %s", src, dst, strerror(errno));
+    } else if (S_ISLNK(st->st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlink(src, target, sizeof target - 1);
+        if (n < 0)
+            die("cannot read link %s: %s", src, strerror(errno));
+        target[n] = '\0';
+        if (symlink(target, dst) < 0)
+            die("cannot create link %s: %s", dst, strerror(errno));
+    }
+    free(src);
+    free(dst);
+}
+
+/* Copy the tree at src (minus its out* and .git) to dst, which must not exist. */
+static void
+copy_tree(const char *src, const char *dst)
+{
+    mkdir_p(dst);
+    walk_tree(src, "", copy_visit, (void *)dst);
+}
+
+/* Do files a and b hold the same bytes? */
+static int
+same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    char *x = read_file(a, &na), *y = read_file(b, &nb);
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static char *
+absolute(const char *path)
+{
+    char *r = realpath(path, NULL);
+    if (r == NULL)
+        die("%s: %s", path, strerror(errno));
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Named values: ${TOKEN} and those values.h computes from the seed          */
+
+static struct {
+    char *name, *value;
+} values[MAX_VALUES];
+static int nvalues;
+
+static void
+defval(const char *name, const char *fmt, ...)
+{
+    if (nvalues == MAX_VALUES)
+        die("too many named values");
+    va_list ap;
+    va_start(ap, fmt);
+    values[nvalues].name = xstrdup(name);
+    values[nvalues].value = xvasprintf(fmt, ap);
+    va_end(ap);
+    nvalues++;
+}
+
+static const char *
+value_of(const char *name, size_t n)
+{
+    for (int i = 0; i < nvalues; i++)
+        if (strlen(values[i].name) == n && strncmp(values[i].name, name, n) == 0)
+            return values[i].value;
+    return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The specification                                                        */
+
+enum check_kind { C_EXPECT, C_FORBID, C_COUNT, C_EQUAL };
+static const char *const check_names[] = { "expect", "forbid", "count", "equal" };
+
+struct check {
+    enum check_kind kind;
+    long count;                 /* C_COUNT: lines wanted */
+    char *pat;                  /* the RE with ${NAME}s replaced */
+    regex_t re;
+};
+
+enum kind { K_QEMU, K_HOST };
+
+struct test {
+    char *name;
+    int line;                   /* of its `test` directive */
+    int exercise, points;
+    double timeout;
+    enum kind kind;
+    int kind_set;
+    char **progs;
+    int nprogs;
+    char *run;
+    char *memory;
+    const char *visibility;     /* Gradescope's word */
+    struct check *checks;
+    int nchecks;
+    int selected;
+    /* results */
+    int passed;
+    double secs;
+    char *reason;               /* why it failed, one line */
+    struct buf detail;          /* what was wrong, and the log's tail */
+    char *log;                  /* its log file */
+};
+
+struct spec {
+    const char *path;
+    char *dir;                  /* its directory */
+    char *lab;
+    char **editable;
+    int neditable;
+    int total;                  /* -1: not given */
+    double timeout;
+    char *memory;
+    struct check *common;       /* added to every qemu test */
+    int ncommon;
+    struct test tests[MAX_TESTS];
+    int ntests;
+};
+
+static const char *spec_path;
+static int spec_line;
+
+static void
+spec_error(const char *fmt, ...)
+{
+    va_list ap;
+    fflush(stdout);
+    fprintf(stderr, "grade: %s:%d: ", spec_path, spec_line);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+static long
+parse_int(const char *s, long lo, long hi, const char *what)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end != '\0' || v < lo || v > hi)
+        spec_error("%s: want a whole number from %ld to %ld, not '%s'", what, lo, hi, s);
+    return v;
+}
+
+static double
+parse_seconds(const char *s)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !(v > 0 && v <= 3600))
+        spec_error("timeout: want seconds (0 < s <= 3600), not '%s'", s);
+    return v;
+}
+
+/* Split value into blank-separated words (value is modified). */
+static char **
+split_words(char *value, int *n)
+{
+    char **w = NULL;
+    *n = 0;
+    for (char *t = strtok(value, " \t"); t; t = strtok(NULL, " \t")) {
+        w = xrealloc(w, (size_t)(*n + 1) * sizeof *w);
+        w[(*n)++] = xstrdup(t);
+    }
+    return w;
+}
+
+static int
+good_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (!(*s == '_' || *s == '-' || (*s >= '0' && *s <= '9')
+              || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+            return 0;
+    return 1;
+}
+
+/* Replace the ${NAME}s of an RE by their values, matched literally. */
+static char *
+substitute(const char *re)
+{
+    struct buf b = { 0 };
+    for (const char *p = re; *p; ) {
+        if (p[0] == '$' && p[1] == '{') {
+            const char *end = strchr(p + 2, '}');
+            if (end == NULL)
+                spec_error("unterminated ${ in '%s'", re);
+            const char *v = value_of(p + 2, (size_t)(end - p - 2));
+            if (v == NULL)
+                spec_error("unknown value ${%.*s}", (int)(end - p - 2), p + 2);
+            for (; *v; v++) {
+                if (strchr(".[]()*+?{}|^$\\", *v))
+                    buf_add(&b, "\\", 1);
+                buf_add(&b, v, 1);
+            }
+            p = end + 1;
+        } else {
+            buf_add(&b, p++, 1);
+        }
+    }
+    return b.s ? b.s : xstrdup("");
+}
+
+static void
+add_check(struct check **list, int *n, enum check_kind kind, char *value)
+{
+    struct check c = { kind, 0, NULL, { 0 } };
+    if (kind == C_COUNT) {
+        char *sp = value + strcspn(value, " \t");
+        if (*sp == '\0')
+            spec_error("count: want a number and a regular expression");
+        *sp++ = '\0';
+        c.count = parse_int(value, 0, 1000000, "count");
+        value = sp + strspn(sp, " \t");
+    }
+    if (*value == '\0')
+        spec_error("%s: missing regular expression", check_names[kind]);
+    c.pat = substitute(value);
+    int flags = REG_EXTENDED | (kind == C_EQUAL ? 0 : REG_NOSUB);
+    int rc = regcomp(&c.re, c.pat, flags);
+    if (rc != 0) {
+        char msg[256];
+        regerror(rc, &c.re, msg, sizeof msg);
+        spec_error("%s: bad regular expression '%s': %s", check_names[kind], value, msg);
+    }
+    if (kind == C_EQUAL && c.re.re_nsub < 2)
+        spec_error("equal: the expression needs two parenthesized subexpressions");
+    *list = xrealloc(*list, (size_t)(*n + 1) * sizeof **list);
+    (*list)[(*n)++] = c;
+}
+
+static void
+finish_test(struct spec *sp, struct test *t)
+{
+    int saved = spec_line;
+    spec_line = t->line;
+    if (t->exercise == 0)
+        spec_error("test %s: no exercise", t->name);
+    if (t->points == 0)
+        spec_error("test %s: no points", t->name);
+    if (!t->kind_set)
+        spec_error("test %s: no kind (qemu or host)", t->name);
+    if (t->kind == K_QEMU && t->nprogs == 0)
+        spec_error("test %s: a qemu test needs programs", t->name);
+    if (t->kind == K_QEMU && t->run)
+        spec_error("test %s: run is for host tests", t->name);
+    if (t->kind == K_HOST && t->run == NULL)
+        spec_error("test %s: a host test needs a run command", t->name);
+    if (t->kind == K_HOST && t->nprogs)
+        spec_error("test %s: programs are for qemu tests", t->name);
+    if (t->timeout == 0)
+        t->timeout = sp->timeout;
+    if (t->memory == NULL)
+        t->memory = sp->memory;
+    if (t->kind == K_QEMU)      /* the common checks come first */
+        for (int i = sp->ncommon - 1; i >= 0; i--) {
+            t->checks = xrealloc(t->checks, (size_t)(t->nchecks + 1) * sizeof *t->checks);
+            memmove(t->checks + 1, t->checks, (size_t)t->nchecks * sizeof *t->checks);
+            t->checks[0] = sp->common[i];
+            t->nchecks++;
+        }
+    spec_line = saved;
+}
+
+static void
+parse_spec(struct spec *sp, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        die("%s: %s", path, strerror(errno));
+    spec_path = path;
+    memset(sp, 0, sizeof *sp);
+    sp->path = path;
+    char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+    if (slash)
+        *slash = '\0';
+    sp->dir = absolute(slash ? copy : ".");
+    free(copy);
+    sp->total = -1;
+    sp->timeout = 10;
+    sp->memory = xstrdup("128M");
+
+    struct test *t = NULL;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int lineno = 0;
+    struct buf joined = { 0 };
+    int start = 0;
+    while ((n = getline(&line, &cap, f)) != -1) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (joined.len == 0)
+            start = lineno;
+        int more = n > 0 && line[n - 1] == '\\';
+        if (more)
+            line[--n] = '\0';
+        buf_add(&joined, line, (size_t)n);
+        if (more)
+            continue;
+        spec_line = start;
+        char *s = joined.s;
+        s += strspn(s, " \t");
+        size_t len = strlen(s);
+        while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+            s[--len] = '\0';
+        if (*s == '\0' || *s == '#') {
+            joined.len = 0;
+            continue;
+        }
+        char *key = s, *value = s + strcspn(s, " \t");
+        if (*value)
+            *value++ = '\0';
+        value += strspn(value, " \t");
+
+        if (strcmp(key, "test") == 0) {
+            if (t)
+                finish_test(sp, t);
+            if (!good_name(value))
+                spec_error("test: want a name of letters, digits, _ and -, not '%s'", value);
+            for (int i = 0; i < sp->ntests; i++)
+                if (strcmp(sp->tests[i].name, value) == 0)
+                    spec_error("test %s: defined twice (first at line %d)", value, sp->tests[i].line);
+            if (sp->ntests == MAX_TESTS)
+                spec_error("more than %d tests", MAX_TESTS);
+            t = &sp->tests[sp->ntests++];
+            t->name = xstrdup(value);
+            t->line = start;
+            t->visibility = "visible";
+        } else if (strcmp(key, "expect") == 0 || strcmp(key, "forbid") == 0
+                   || strcmp(key, "count") == 0 || strcmp(key, "equal") == 0) {
+            enum check_kind k = key[0] == 'e' ? (key[1] == 'x' ? C_EXPECT : C_EQUAL)
+                              : key[0] == 'f' ? C_FORBID : C_COUNT;
+            if (t)
+                add_check(&t->checks, &t->nchecks, k, value);
+            else
+                add_check(&sp->common, &sp->ncommon, k, value);
+        } else if (strcmp(key, "timeout") == 0) {
+            *(t ? &t->timeout : &sp->timeout) = parse_seconds(value);
+        } else if (strcmp(key, "memory") == 0) {
+            if (!good_name(value))
+                spec_error("memory: want a size like 128M, not '%s'", value);
+            *(t ? &t->memory : &sp->memory) = xstrdup(value);
+        } else if (t == NULL) {
+            if (strcmp(key, "lab") == 0) {
+                if (!good_name(value))
+                    spec_error("lab: want a name, not '%s'", value);
+                sp->lab = xstrdup(value);
+            } else if (strcmp(key, "editable") == 0) {
+                int nw;
+                char **w = split_words(value, &nw);
+                if (nw == 0)
+                    spec_error("editable: no file named");
+                for (int i = 0; i < nw; i++) {
+                    if (w[i][0] == '/' || strstr(w[i], "..") || strncmp(w[i], "out", 3) == 0)
+                        spec_error("editable: '%s' is not a plain path inside the tree", w[i]);
+                    sp->editable = xrealloc(sp->editable, (size_t)(sp->neditable + 1) * sizeof(char *));
+                    sp->editable[sp->neditable++] = w[i];
+                }
+                free(w);
+            } else if (strcmp(key, "total") == 0) {
+                sp->total = (int)parse_int(value, 1, 1000000, "total");
+            } else {
+                spec_error("unknown header directive '%s' (or a test directive before the first test)", key);
+            }
+        } else if (strcmp(key, "exercise") == 0) {
+            t->exercise = (int)parse_int(value, 1, 1000, "exercise");
+        } else if (strcmp(key, "points") == 0) {
+            t->points = (int)parse_int(value, 1, 1000000, "points");
+        } else if (strcmp(key, "kind") == 0) {
+            if (strcmp(value, "qemu") == 0)
+                t->kind = K_QEMU;
+            else if (strcmp(value, "host") == 0)
+                t->kind = K_HOST;
+            else
+                spec_error("kind: want qemu or host, not '%s'", value);
+            t->kind_set = 1;
+        } else if (strcmp(key, "programs") == 0) {
+            int nw;
+            char **w = split_words(value, &nw);
+            for (int i = 0; i < nw; i++) {
+                if (!good_name(w[i]))
+                    spec_error("programs: bad program name '%s'", w[i]);
+                char *src = xasprintf("%s/progs/%s.c", sp->dir, w[i]);
+                if (access(src, R_OK) < 0)
+                    spec_error("programs: %s: %s", src, strerror(errno));
+                free(src);
+                t->progs = xrealloc(t->progs, (size_t)(t->nprogs + 1) * sizeof(char *));
+                t->progs[t->nprogs++] = w[i];
+            }
+            free(w);
+            if (nw == 0)
+                spec_error("programs: no program named");
+        } else if (strcmp(key, "run") == 0) {
+            if (*value == '\0')
+                spec_error("run: no command");
+            t->run = xstrdup(value);
+        } else if (strcmp(key, "visibility") == 0) {
+            static const char *const vis[][2] = {
+                { "public", "visible" }, { "hidden", "hidden" },
+                { "after_due_date", "after_due_date" }, { "after_published", "after_published" } };
+            t->visibility = NULL;
+            for (size_t i = 0; i < sizeof vis / sizeof vis[0]; i++)
+                if (strcmp(value, vis[i][0]) == 0)
+                    t->visibility = vis[i][1];
+            if (t->visibility == NULL)
+                spec_error("visibility: want public, hidden, after_due_date or after_published, not '%s'", value);
+        } else {
+            spec_error("unknown test directive '%s'", key);
+        }
+        joined.len = 0;
+    }
+    if (joined.len) {
+        spec_line = start;
+        spec_error("the file ends inside a continued line");
+    }
+    free(line);
+    free(joined.s);
+    fclose(f);
+    if (t)
+        finish_test(sp, t);
+    spec_line = lineno;
+    if (sp->lab == NULL)
+        spec_error("no lab directive");
+    if (sp->neditable == 0)
+        spec_error("no editable directive");
+    if (sp->ntests == 0)
+        spec_error("no tests");
+    int sum = 0;
+    for (int i = 0; i < sp->ntests; i++)
+        sum += sp->tests[i].points;
+    if (sp->total >= 0 && sum != sp->total)
+        spec_error("the tests' points add up to %d, not total %d", sum, sp->total);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running commands: time limit, output cap, clean kill                      */
+
+static void
+on_signal(int sig)
+{
+    kill_children();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/* Lower resource limit res to v (never raise it). */
+static void
+lower_limit(int res, rlim_t v)
+{
+    struct rlimit r;
+    if (getrlimit(res, &r) == 0) {
+        if (r.rlim_max == RLIM_INFINITY || r.rlim_max > v)
+            r.rlim_max = v;
+        if (r.rlim_cur == RLIM_INFINITY || r.rlim_cur > r.rlim_max)
+            r.rlim_cur = r.rlim_max;
+        setrlimit(res, &r);
+    }
+}
+
+enum how { H_EXIT, H_SIGNAL, H_TIMEOUT, H_FLOOD, H_ERROR };
+
+struct outcome {
+    enum how how;
+    int code;                   /* exit status or signal number */
+    double secs;
+};
+
+/*
+ * Run argv in directory cwd, with extra environment strings env (NULL-ended,
+ * may be NULL), stdin from /dev/null, stdout and stderr into logfd (carriage
+ * returns dropped, NUL bytes shown as '?'). Kill its process group after
+ * timeout seconds, or when it has written more than cap bytes.
+ */
+static struct outcome
+run_capture(char *const argv[], const char *cwd, char *const env[], int logfd,
+            double timeout, size_t cap)
+{
+    struct outcome o = { H_ERROR, 0, 0 };
+    int p[2];
+    if (pipe(p) < 0)
+        die("pipe: %s", strerror(errno));
+    double t0 = now(), deadline = t0 + timeout;
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        setpgid(0, 0);
+        lower_limit(RLIMIT_CORE, 0);        /* no core files, CPU and size caps */
+        lower_limit(RLIMIT_CPU, (rlim_t)(2 * timeout) + 5);
+        lower_limit(RLIMIT_FSIZE, (rlim_t)512 << 20);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGHUP, SIG_DFL);
+        int null = open("/dev/null", O_RDONLY);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(p[1], 1) < 0 || dup2(p[1], 2) < 0)
+            _exit(127);
+        close(p[0]);
+        close(p[1]);
+        close(null);
+        if (cwd && chdir(cwd) < 0) {
+            dprintf(2, "grade: cannot enter %s: %s\n", cwd, strerror(errno));
+            _exit(127);
+        }
+        for (int i = 0; env && env[i]; i++)
+            putenv(env[i]);
+        execvp(argv[0], argv);
+        dprintf(2, "grade: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    setpgid(pid, pid);          /* also here: no race with the kill below */
+    child_pgid = pid;
+    close(p[1]);
+
+    size_t bytes = 0;
+    int done_reading = 0, killed = 0;
+    char chunk[16384], clean[16384];
+    while (!done_reading) {
+        double left = deadline - now();
+        if (left <= 0) {
+            o.how = H_TIMEOUT;
+            killed = 1;
+            break;
+        }
+        struct pollfd pfd = { p[0], POLLIN, 0 };
+        int r = poll(&pfd, 1, (int)(left * 1000) + 1);
+        if (r < 0 && errno != EINTR)
+            die("poll: %s", strerror(errno));
+        if (r <= 0)
+            continue;
+        ssize_t n = read(p[0], chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            die("read: %s", strerror(errno));
+        }
+        if (n == 0) {
+            done_reading = 1;
+            break;
+        }
+        size_t take = (size_t)n;
+        if (bytes + take > cap)
+            take = cap - bytes;
+        size_t m = 0;
+        for (size_t i = 0; i < take; i++)
+            if (chunk[i] != '\r')
+                clean[m++] = chunk[i] ? chunk[i] : '?';
+        if (write_all(logfd, clean, m) < 0)
+            die("cannot write a log: %s", strerror(errno));
+        bytes += (size_t)n;
+        if (bytes > cap) {
+            o.how = H_FLOOD;
+            killed = 1;
+            break;
+        }
+    }
+    close(p[0]);
+    int status = 0;
+    if (!killed) {
+        /* Output closed: wait (still with the deadline) for it to exit. */
+        for (;;) {
+            siginfo_t si;
+            si.si_pid = 0;
+            if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != EINTR)
+                die("waitid: %s", strerror(errno));
+            if (si.si_pid == pid)
+                break;
+            if (now() >= deadline) {
+                o.how = H_TIMEOUT;
+                killed = 1;
+                break;
+            }
+            sleep_ms(2);
+        }
+    }
+    kill(-pid, SIGKILL);        /* the group's stragglers, or all of it */
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            die("waitpid: %s", strerror(errno));
+    child_pgid = 0;
+    o.secs = now() - t0;
+    if (!killed) {
+        if (WIFEXITED(status)) {
+            o.how = H_EXIT;
+            o.code = WEXITSTATUS(status);
+        } else {
+            o.how = H_SIGNAL;
+            o.code = WTERMSIG(status);
+        }
+    }
+    return o;
+}
+
+/* Open a log file for writing (truncated). */
+static int
+open_log(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (fd < 0)
+        die("cannot create %s: %s", path, strerror(errno));
+    return fd;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The run                                                                   */
+
+static struct {
+    const char *spec_file, *ref, *submission, *outroot, *json, *qemu, *name;
+    int jobs;
+    double build_timeout;
+    size_t cap;
+    char **only;
+    int nonly;
+    int have_seed;
+    sg_u64 seed;
+} opt;
+
+static struct spec spec;
+static char *rundir;            /* build/grade/<name> */
+static char *tree;              /* its tree, absolute */
+static char *token;
+static sg_u64 seed;
+static char *sub_error;         /* the submission is unusable: why */
+static char *build_error;       /* the build failed: why */
+static struct buf build_tail;   /* the build log's tail */
+static struct buf notes;        /* ignored files and such */
+
+static void
+note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    buf_printf(&notes, "%s\n", s);
+    free(s);
+}
+
+static void
+random_bytes(unsigned char *p, size_t n)
+{
+    int fd = open("/dev/urandom", O_RDONLY);
+    if (fd < 0)
+        die("/dev/urandom: %s", strerror(errno));
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, p + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            die("/dev/urandom: cannot read");
+        got += (size_t)r;
+    }
+    close(fd);
+}
+
+/* The last n lines of a file, each prefixed with "    | ", into b. */
+static void
+add_tail(struct buf *b, const char *path, int n)
+{
+    size_t len;
+    char *s = read_file(path, &len);
+    if (s == NULL) {
+        buf_printf(b, "    (no log: %s)\n", path);
+        return;
+    }
+    while (len > 0 && s[len - 1] == '\n')
+        s[--len] = '\0';
+    if (len == 0) {
+        buf_printf(b, "    (%s is empty)\n", path);
+        free(s);
+        return;
+    }
+    size_t start = len;
+    for (int k = 0; start > 0; start--)
+        if (s[start - 1] == '\n' && ++k == n)
+            break;
+    buf_printf(b, "    last lines of %s:\n", path);
+    for (char *l = s + start; l; ) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        char *p = printable(l, 200);
+        buf_printf(b, "    | %s\n", p);
+        free(p);
+        l = nl ? nl + 1 : NULL;
+    }
+    free(s);
+}
+
+struct ignore_ctx {
+    const char *ref;
+    int count;
+};
+
+static int
+is_editable(const char *rel)
+{
+    for (int i = 0; i < spec.neditable; i++)
+        if (strcmp(spec.editable[i], rel) == 0)
+            return 1;
+    return 0;
+}
+
+/* Report a submission's file that is not editable and differs from the reference. */
+static void
+ignore_visit(const char *root, const char *rel, const struct stat *st, void *arg)
+{
+    struct ignore_ctx *c = arg;
+    if (S_ISDIR(st->st_mode) || is_editable(rel))
+        return;
+    char *mine = xasprintf("%s/%s", root, rel), *ref = xasprintf("%s/%s", c->ref, rel);
+    struct stat rst;
+    const char *why = NULL;
+    if (lstat(ref, &rst) < 0)
+        why = "not editable, not in the lab";
+    else if (!S_ISREG(st->st_mode) || !S_ISREG(rst.st_mode) || !same_file(mine, ref))
+        why = "not editable; the lab's own is used";
+    if (why && ++c->count <= MAX_IGNORED)
+        note("ignored: %s (%s)", rel, why);
+    free(mine);
+    free(ref);
+}
+
+/* Is no directory on the way from root to root/rel a link (or not a directory)? */
+static int
+plain_dirs(const char *root, const char *rel)
+{
+    char *p = xasprintf("%s/%s", root, rel);
+    size_t skip = strlen(root) + 1;
+    int ok = 1;
+    for (char *s = p + skip; ok && (s = strchr(s, '/')) != NULL; s++) {
+        struct stat st;
+        *s = '\0';
+        ok = lstat(p, &st) < 0 ? errno == ENOENT : S_ISDIR(st.st_mode);
+        *s = '/';
+    }
+    free(p);
+    return ok;
+}
+
+/* Copy the submission's editable files over the tree; note what is ignored. */
+static void
+overlay_submission(void)
+{
+    struct stat st;
+    if (stat(opt.submission, &st) < 0)
+        die("%s: %s", opt.submission, strerror(errno));
+    if (!S_ISDIR(st.st_mode)) {
+        sub_error = xasprintf("submission %s is not a directory", opt.submission);
+        return;
+    }
+    struct buf missing = { 0 };
+    for (int i = 0; i < spec.neditable; i++) {
+        const char *rel = spec.editable[i];
+        char *src = xasprintf("%s/%s", opt.submission, rel);
+        char *dst = xasprintf("%s/%s", tree, rel);
+        if (!plain_dirs(opt.submission, rel))
+            buf_printf(&missing, "%s%s (a directory on its path is a link)", missing.len ? ", " : "", rel);
+        else if (lstat(src, &st) < 0)
+            buf_printf(&missing, "%s%s (missing)", missing.len ? ", " : "", rel);
+        else if (!S_ISREG(st.st_mode))
+            buf_printf(&missing, "%s%s (not a regular file)", missing.len ? ", " : "", rel);
+        else if (st.st_size > MAX_FILE_SIZE)
+            buf_printf(&missing, "%s%s (larger than %d bytes)", missing.len ? ", " : "", rel, MAX_FILE_SIZE);
+        else if (copy_file(src, dst, 0) < 0)
+            buf_printf(&missing, "%s%s (%s)", missing.len ? ", " : "", rel, strerror(errno));
+        free(src);
+        free(dst);
+    }
+    if (missing.len)
+        sub_error = xasprintf("unusable editable files: %s", missing.s);
+    free(missing.s);
+    struct ignore_ctx c = { opt.ref, 0 };
+    walk_tree(opt.submission, "", ignore_visit, &c);
+    if (c.count > MAX_IGNORED)
+        note("ignored: %d more files", c.count - MAX_IGNORED);
+}
+
+/* Copy the test programs into the tree's user/ (they must not clash). */
+static void
+add_programs(void)
+{
+    char *progs = xasprintf("%s/progs", spec.dir);
+    DIR *d = opendir(progs);
+    if (d == NULL && errno == ENOENT) {     /* a lab without test programs */
+        free(progs);
+        return;
+    }
+    if (d == NULL)
+        die("%s: %s", progs, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || e->d_name[0] == '.'
+            || (strcmp(e->d_name + n - 2, ".c") != 0 && strcmp(e->d_name + n - 2, ".h") != 0))
+            continue;
+        char *src = xasprintf("%s/%s", progs, e->d_name);
+        char *dst = xasprintf("%s/user/%s", tree, e->d_name);
+        if (access(dst, F_OK) == 0)
+            die("%s: the tree already has user/%s", src, e->d_name);
+        if (copy_file(src, dst, 0) < 0)
+            die("cannot copy %s: %s", src, strerror(errno));
+        free(src);
+        free(dst);
+    }
+    closedir(d);
+    free(progs);
+}
+
+static const char *
+how_text(struct outcome o, const char *what, double timeout, char *buf, size_t n)
+{
+    switch (o.how) {
+    case H_TIMEOUT: snprintf(buf, n, "timeout after %gs", timeout); break;
+    case H_FLOOD:   snprintf(buf, n, "output flood: more than %zu bytes", opt.cap); break;
+    case H_SIGNAL:  snprintf(buf, n, "%s killed by signal %d", what, o.code); break;
+    case H_EXIT:    snprintf(buf, n, "%s exited with status %d", what, o.code); break;
+    default:        snprintf(buf, n, "%s could not be run", what); break;
+    }
+    return buf;
+}
+
+/* Build the tree and the test programs of the selected tests. */
+static void
+build_tree(void)
+{
+    char *mk = xasprintf("%s/progs.mk", rundir);
+    FILE *f = fopen(mk, "w");
+    if (f == NULL)
+        die("%s: %s", mk, strerror(errno));
+    fprintf(f, "# progs.mk: written by grade for this run: the test programs' flags.\n"
+               "UCFLAGS += -DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL\n", token, seed);
+    if (fclose(f) != 0)
+        die("%s: %s", mk, strerror(errno));
+    char *amk = absolute(mk);
+    char jobs[32];
+    snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
+    int nprogs = 0;
+    for (int i = 0; i < spec.ntests; i++)
+        nprogs += spec.tests[i].nprogs;
+    char **argv = xmalloc((size_t)(12 + nprogs) * sizeof *argv);
+    int n = 0;
+    argv[n++] = "make";
+    argv[n++] = "-s";
+    argv[n++] = "--no-print-directory";
+    argv[n++] = "-f";
+    argv[n++] = "Makefile";
+    argv[n++] = "-f";
+    argv[n++] = amk;
+    argv[n++] = jobs;
+    argv[n++] = "O=out";
+    argv[n++] = "all";
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        for (int k = 0; t->selected && k < t->nprogs; k++)
+            argv[n++] = xasprintf("out/user/%s.elf", t->progs[k]);
+    }
+    argv[n] = NULL;
+    char *log = xasprintf("%s/build.log", rundir);
+    int fd = open_log(log);
+    struct outcome o = run_capture(argv, tree, NULL, fd, opt.build_timeout, 16 << 20);
+    close(fd);
+    if (o.how != H_EXIT || o.code != 0) {
+        char why[128];
+        build_error = xasprintf("build failed (%s); see %s",
+                                how_text(o, "make", opt.build_timeout, why, sizeof why), log);
+        add_tail(&build_tail, log, 15);
+    }
+    free(argv);
+    free(mk);
+    free(amk);
+    free(log);
+}
+
+/* What a worker sends back. */
+struct wresult {
+    int stage;                  /* 0: link failed, 1: ran */
+    struct outcome o;
+};
+
+/* Link (or copy, mtimes kept) the tree's compiled kernel objects into out-<test>/kernel. */
+static void
+seed_objects(const char *outdir)
+{
+    char *from = xasprintf("%s/out/kernel", tree), *to = xasprintf("%s/kernel", outdir);
+    mkdir_p(to);
+    DIR *d = opendir(from);
+    if (d == NULL)
+        die("%s: %s", from, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strncmp(e->d_name, "apps.", 5) == 0)
+            continue;
+        char *s = xasprintf("%s/%s", from, e->d_name), *t = xasprintf("%s/%s", to, e->d_name);
+        struct stat st;
+        if (stat(s, &st) == 0 && S_ISREG(st.st_mode) && link(s, t) < 0 && copy_file(s, t, 1) < 0)
+            die("cannot copy %s: %s", s, strerror(errno));
+        free(s);
+        free(t);
+    }
+    closedir(d);
+    free(from);
+    free(to);
+}
+
+/* Run one test (in a worker process): link its kernel and boot it, or run its command. */
+static struct wresult
+run_test(struct test *t)
+{
+    struct wresult w = { 1, { H_ERROR, 0, 0 } };
+    int fd = open_log(t->log);
+    if (t->kind == K_QEMU) {
+        char *odir = xasprintf("out-%s", t->name), *oabs = xasprintf("%s/%s", tree, odir);
+        seed_objects(oabs);
+        struct buf apps = { 0 };
+        for (int k = 0; k < t->nprogs; k++)
+            buf_printf(&apps, "%s%s/out/user/%s.elf", k ? " " : "", tree, t->progs[k]);
+        char *oarg = xasprintf("O=%s", odir), *aarg = xasprintf("APPS=%s", apps.s);
+        char *target = xasprintf("%s/kernel.elf", odir);
+        char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, target, NULL };
+        char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
+        int bfd = open_log(blog);
+        struct outcome o = run_capture(argv, tree, NULL, bfd, opt.build_timeout, 16 << 20);
+        close(bfd);
+        if (o.how != H_EXIT || o.code != 0) {
+            w.stage = 0;
+            w.o = o;
+        } else {
+            char *kernel = xasprintf("%s/kernel.elf", oabs);
+            char *qargv[] = { (char *)opt.qemu, "-machine", "virt", "-nographic", "-bios", "default",
+                              "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel, NULL };
+            w.o = run_capture(qargv, tree, NULL, fd, t->timeout, opt.cap);
+            w.o.secs += o.secs;
+            free(kernel);
+        }
+        free(odir);
+        free(oabs);
+        free(apps.s);
+        free(oarg);
+        free(aarg);
+        free(target);
+        free(blog);
+    } else {
+        char *out = xasprintf("%s/%s.d", rundir, t->name);
+        mkdir_p(out);
+        char *aout = absolute(out);
+        const char *hostcc = getenv("HOSTCC");
+        char seedstr[32];
+        snprintf(seedstr, sizeof seedstr, "0x%016llx", seed);
+        char *env[] = { xasprintf("GRADE_TREE=%s", tree), xasprintf("GRADE_SPECDIR=%s", spec.dir),
+                        xasprintf("GRADE_OUT=%s", aout), xasprintf("GRADE_TOKEN=%s", token),
+                        xasprintf("GRADE_SEED=%s", seedstr),
+                        xasprintf("HOSTCC=%s", hostcc && *hostcc ? hostcc : "cc"), NULL };
+        char *argv[] = { "/bin/sh", "-c", t->run, NULL };
+        w.o = run_capture(argv, tree, env, fd, t->timeout, opt.cap);
+        free(out);
+        free(aout);
+    }
+    close(fd);
+    return w;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checking a log                                                            */
+
+static void
+problem(struct test *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (t->reason == NULL)
+        t->reason = xstrdup(s);
+    buf_printf(&t->detail, "    %s\n", s);
+    free(s);
+}
+
+static void
+check_log(struct test *t)
+{
+    size_t len;
+    char *text = read_file(t->log, &len);
+    if (text == NULL) {
+        problem(t, "no log: %s", t->log);
+        return;
+    }
+    /* Split into lines (the last one may lack its newline). */
+    char **lines = NULL;
+    size_t nlines = 0;
+    for (char *l = text; l < text + len; ) {
+        char *nl = memchr(l, '\n', (size_t)(text + len - l));
+        if (nl)
+            *nl = '\0';
+        lines = xrealloc(lines, (nlines + 1) * sizeof *lines);
+        lines[nlines++] = l;
+        l = nl ? nl + 1 : text + len;
+    }
+    /* Unexpected lines first, then missing ones: that order reads best. */
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < t->nchecks; i++) {
+            struct check *c = &t->checks[i];
+            if ((c->kind == C_FORBID) != (pass == 0))
+                continue;
+            long matches = 0, shown = 0;
+            for (size_t k = 0; k < nlines; k++) {
+                regmatch_t m[3];
+                if (regexec(&c->re, lines[k], c->kind == C_EQUAL ? 3 : 0,
+                            c->kind == C_EQUAL ? m : NULL, 0) != 0)
+                    continue;
+                matches++;
+                if (c->kind == C_FORBID && shown++ < 3) {
+                    char *p = printable(lines[k], 160);
+                    problem(t, "unexpected (line %zu): %s", k + 1, p);
+                    free(p);
+                } else if (c->kind == C_EQUAL) {
+                    regoff_t l1 = m[1].rm_eo - m[1].rm_so, l2 = m[2].rm_eo - m[2].rm_so;
+                    if (m[1].rm_so < 0 || m[2].rm_so < 0 || l1 != l2
+                        || memcmp(lines[k] + m[1].rm_so, lines[k] + m[2].rm_so, (size_t)l1) != 0) {
+                        char *p = printable(lines[k], 160);
+                        problem(t, "not equal: '%.*s' and '%.*s' in line %zu: %s",
+                                (int)(l1 > 0 ? l1 : 0), lines[k] + (m[1].rm_so > 0 ? m[1].rm_so : 0),
+                                (int)(l2 > 0 ? l2 : 0), lines[k] + (m[2].rm_so > 0 ? m[2].rm_so : 0),
+                                k + 1, p);
+                        free(p);
+                    }
+                }
+            }
+            if ((c->kind == C_EXPECT || c->kind == C_EQUAL) && matches == 0)
+                problem(t, "missing: no line matches /%s/", c->pat);
+            if (c->kind == C_COUNT && matches != c->count)
+                problem(t, "wrong count: %ld line%s match%s /%s/, want %ld", matches,
+                        matches == 1 ? "" : "s", matches == 1 ? "es" : "", c->pat, c->count);
+        }
+    free(lines);
+    free(text);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Reports                                                                   */
+
+/* s as a JSON string: escapes, and invalid UTF-8 replaced by U+FFFD. */
+static void
+json_string(FILE *f, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    fputc('"', f);
+    while (*p) {
+        unsigned c = *p;
+        if (c == '"' || c == '\\') {
+            fprintf(f, "\\%c", c);
+            p++;
+        } else if (c == '\n') {
+            fputs("\\n", f);
+            p++;
+        } else if (c == '\t') {
+            fputs("\\t", f);
+            p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(f, "\\u%04x", c);
+            p++;
+        } else if (c < 0x80) {
+            fputc((int)c, f);
+            p++;
+        } else {
+            int n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
+                  : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+            int ok = n > 0;
+            for (int i = 1; ok && i < n; i++)
+                ok = (p[i] & 0xC0) == 0x80;
+            if (ok && n >= 3) {     /* no overlongs, surrogates or > U+10FFFF */
+                unsigned c1 = p[1];
+                ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 > 0x9F)
+                     && !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 > 0x8F);
+            }
+            if (ok) {
+                fwrite(p, 1, (size_t)n, f);
+                p += n;
+            } else {
+                fputs("\\ufffd", f);
+                p++;
+            }
+        }
+    }
+    fputc('"', f);
+}
+
+static void
+write_json(const char *path, int score, int max, double secs)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("%s: %s", path, strerror(errno));
+    fprintf(f, "{\n  \"score\": %d,\n  \"max_score\": %d,\n  \"execution_time\": %.2f,\n",
+            score, max, secs);
+    struct buf out = { 0 };
+    buf_printf(&out, "%s", buf_str(&notes));
+    if (build_error)
+        buf_printf(&out, "%s\n%s", build_error, buf_str(&build_tail));
+    buf_printf(&out, "Score: %d/%d\n", score, max);
+    fputs("  \"output\": ", f);
+    json_string(f, out.s);
+    fputs(",\n  \"tests\": [", f);
+    int first = 1, per_ex[1001] = { 0 };
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        if (!t->selected)
+            continue;
+        int k = ++per_ex[t->exercise];
+        fprintf(f, "%s\n    {\n      \"name\": ", first ? "" : ",");
+        first = 0;
+        json_string(f, t->name);
+        fprintf(f, ",\n      \"number\": \"%d.%d\",\n      \"score\": %d,\n      \"max_score\": %d,\n"
+                   "      \"status\": \"%s\",\n      \"visibility\": \"%s\",\n      \"output\": ",
+                t->exercise, k, t->passed ? t->points : 0, t->points,
+                t->passed ? "passed" : "failed", t->visibility);
+        struct buf o = { 0 };
+        if (t->passed)
+            buf_printf(&o, "OK (%.2fs)", t->secs);
+        else if (build_error)
+            buf_printf(&o, "FAIL (%s)\n%s\n%s", t->reason, build_error, buf_str(&build_tail));
+        else
+            buf_printf(&o, "FAIL (%s)\n%s", t->reason, buf_str(&t->detail));
+        json_string(f, o.s);
+        free(o.s);
+        fputs("\n    }", f);
+    }
+    fputs("\n  ]\n}\n", f);
+    if (fclose(f) != 0)
+        die("%s: %s", path, strerror(errno));
+    free(out.s);
+}
+
+/* ------------------------------------------------------------------------ */
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+        "usage: grade [options]\n"
+        "Grade a lab: build the reference tree with a submission's editable files,\n"
+        "run the lab's tests under QEMU, print a report and the score.\n"
+        "  --spec FILE           the lab's test specification (default grading/lab4/tests.spec)\n"
+        "  --ref DIR             the lab's reference tree (default generated)\n"
+        "  --submission DIR      a student's tree: only its editable files are used\n"
+        "                        (default: none, grade the reference itself)\n"
+        "  --out DIR             scratch root; the run goes in DIR/NAME (default build/grade)\n"
+        "  --name NAME           the run's name (default: the submission's base name,\n"
+        "                        or reference); a previous run of that name is removed\n"
+        "  --json FILE           also write Gradescope's results.json to FILE\n"
+        "  --test NAME           run only this test (repeatable)\n"
+        "  -j N                  run N tests at once (default: the number of cores)\n"
+        "  --seed N              use seed N instead of a random one (to reproduce a run)\n"
+        "  --build-timeout SECS  time limit of each build (default 120)\n"
+        "  --cap BYTES           output kept per test; more is a flood (default 262144)\n"
+        "  --qemu PROGRAM        the QEMU to run (default qemu-system-riscv64)\n"
+        "  -h, --help            print this message\n"
+        "Exit status: 0 on a full score, 1 otherwise, 2 on an error.\n");
+}
+
+static const char *
+need_arg(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "grade: %s needs an argument\n", argv[*i]);
+        usage(stderr);
+        exit(2);
+    }
+    return argv[++*i];
+}
+
+static long
+num_arg(const char *opt_name, const char *s, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 0);
+    if (errno || end == s || *end || v < lo || v > hi)
+        die("%s: want a number from %ld to %ld, not '%s'", opt_name, lo, hi, s);
+    return v;
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+    opt.spec_file = "grading/lab4/tests.spec";
+    opt.ref = "generated";
+    opt.outroot = "build/grade";
+    opt.qemu = "qemu-system-riscv64";
+    opt.build_timeout = 120;
+    opt.cap = 256 * 1024;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    opt.jobs = ncpu > 0 ? (int)ncpu : 2;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--spec") == 0)
+            opt.spec_file = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--ref") == 0)
+            opt.ref = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--submission") == 0)
+            opt.submission = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--out") == 0)
+            opt.outroot = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--name") == 0)
+            opt.name = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--json") == 0)
+            opt.json = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--test") == 0) {
+            opt.only = xrealloc(opt.only, (size_t)(opt.nonly + 1) * sizeof(char *));
+            opt.only[opt.nonly++] = (char *)need_arg(argc, argv, &i);
+        } else if (strcmp(a, "-j") == 0)
+            opt.jobs = (int)num_arg("-j", need_arg(argc, argv, &i), 1, MAX_TESTS);
+        else if (strcmp(a, "--seed") == 0) {
+            const char *s = need_arg(argc, argv, &i);
+            char *end;
+            errno = 0;
+            opt.seed = strtoull(s, &end, 0);
+            if (errno || end == s || *end)
+                die("--seed: want a number, not '%s'", s);
+            opt.have_seed = 1;
+        } else if (strcmp(a, "--build-timeout") == 0)
+            opt.build_timeout = (double)num_arg(a, need_arg(argc, argv, &i), 1, 86400);
+        else if (strcmp(a, "--cap") == 0)
+            opt.cap = (size_t)num_arg(a, need_arg(argc, argv, &i), 1024, 1L << 30);
+        else if (strcmp(a, "--qemu") == 0)
+            opt.qemu = need_arg(argc, argv, &i);
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else {
+            fprintf(stderr, "grade: unknown option '%s'\n", a);
+            usage(stderr);
+            exit(2);
+        }
+    }
+}
+
+/* The run's name: --name, else the submission's base name, else "reference". */
+static char *
+run_name(void)
+{
+    const char *n = opt.name;
+    char *base = NULL;
+    if (n == NULL && opt.submission) {
+        char *s = absolute(opt.submission), *slash = strrchr(s, '/');
+        base = xstrdup(slash && slash[1] ? slash + 1 : s);
+        free(s);
+        n = base;
+    }
+    if (n == NULL)
+        n = "reference";
+    char *r = xstrdup(n);
+    for (char *p = r; *p; p++)      /* a plain file name, safe in make and .incbin */
+        if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9')
+              || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            *p = '_';
+    if (r[0] == '.' || r[0] == '\0') {
+        char *s = xasprintf("_%s", r);
+        free(r);
+        r = s;
+    }
+    free(base);
+    return r;
+}
+
+int
+main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+    double t0 = now();
+
+    /* The grader's own make runs must not see the caller's make or APPS. */
+    static const char *const unset[] = { "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                                         "GNUMAKEFLAGS", "MAKEFILES", "APPS", "O" };
+    for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
+        unsetenv(unset[i]);
+
+    /* Token and seed: fresh for every run. */
+    unsigned char rnd[24];
+    random_bytes(rnd, sizeof rnd);
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+    token = xstrdup(hex);
+    memcpy(&seed, rnd + 16, sizeof seed);
+    if (opt.have_seed)
+        seed = opt.seed;
+    defval("TOKEN", "%s", token);
+    lab_values(seed);
+
+    parse_spec(&spec, opt.spec_file);
+    int nsel = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        t->selected = opt.nonly == 0;
+        for (int k = 0; k < opt.nonly; k++)
+            if (strcmp(opt.only[k], t->name) == 0)
+                t->selected = 1;
+        nsel += t->selected;
+    }
+    for (int k = 0; k < opt.nonly; k++) {
+        int found = 0;
+        for (int i = 0; i < spec.ntests; i++)
+            found |= strcmp(opt.only[k], spec.tests[i].name) == 0;
+        if (!found)
+            die("--test %s: %s has no such test", opt.only[k], opt.spec_file);
+    }
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    /* The scratch tree: the reference, then the submission's editable files. */
+    char *ref_makefile = xasprintf("%s/Makefile", opt.ref);
+    if (access(ref_makefile, R_OK) < 0)
+        die("%s: not a lab tree (no Makefile)", opt.ref);
+    free(ref_makefile);
+    char *name = run_name();
+    mkdir_p(opt.outroot);
+    rundir = xasprintf("%s/%s", opt.outroot, name);
+    remove_tree(rundir);
+    mkdir_p(rundir);
+    char *tree_rel = xasprintf("%s/tree", rundir);
+    copy_tree(opt.ref, tree_rel);
+    tree = absolute(tree_rel);
+    printf("grade: %s, %s; seed 0x%016llx; logs in %s\n", spec.lab,
+           opt.submission ? opt.submission : "the reference solution", seed, rundir);
+    if (opt.submission)
+        overlay_submission();
+    fputs(buf_str(&notes), stdout);
+    add_programs();
+    fflush(stdout);
+
+    if (sub_error == NULL)
+        build_tree();
+    const char *global = sub_error ? sub_error : build_error;
+    if (global) {
+        printf("%s\n%s", global, buf_str(&build_tail));
+        fflush(stdout);
+    }
+
+    /* The tests, up to opt.jobs at once, each in a worker process. */
+    int order[MAX_TESTS], nrun = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        t->log = xasprintf("%s/%s.log", rundir, t->name);
+        if (t->selected && global == NULL)
+            order[nrun++] = i;
+    }
+    pid_t pids[MAX_TESTS] = { 0 };
+    int rfd[MAX_TESTS], next = 0, running = 0;
+    struct wresult res[MAX_TESTS];
+    while (next < nrun || running > 0) {
+        while (next < nrun && running < opt.jobs) {
+            int i = order[next++], p[2];
+            if (pipe(p) < 0)
+                die("pipe: %s", strerror(errno));
+            fflush(stdout);
+            pid_t pid = fork();
+            if (pid < 0)
+                die("fork: %s", strerror(errno));
+            if (pid == 0) {
+                for (int k = 0; k < MAX_TESTS; k++)
+                    worker_pids[k] = 0;
+                close(p[0]);
+                struct wresult w = run_test(&spec.tests[i]);
+                if (write_all(p[1], (const char *)&w, sizeof w) < 0)
+                    _exit(3);
+                _exit(0);
+            }
+            close(p[1]);
+            pids[i] = pid;
+            worker_pids[i] = pid;
+            rfd[i] = p[0];
+            running++;
+        }
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            die("waitpid: %s", strerror(errno));
+        }
+        for (int i = 0; i < spec.ntests; i++) {
+            if (pids[i] != pid)
+                continue;
+            running--;
+            worker_pids[i] = 0;
+            ssize_t n = read(rfd[i], &res[i], sizeof res[i]);
+            close(rfd[i]);
+            if (n != (ssize_t)sizeof res[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                die("the worker of test %s failed (status 0x%x)", spec.tests[i].name, status);
+        }
+    }
+
+    /* Judge and report, in the specification's order. */
+    int score = 0, max = 0;
+    double sum = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        if (!t->selected)
+            continue;
+        max += t->points;
+        char why[160];
+        if (global) {
+            t->reason = xstrdup(sub_error ? sub_error : "build failed");
+        } else {
+            struct wresult *w = &res[i];
+            t->secs = w->o.secs;
+            sum += t->secs;
+            char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
+            if (w->stage == 0) {
+                problem(t, "kernel build with the test's programs failed (%s)",
+                        how_text(w->o, "make", opt.build_timeout, why, sizeof why));
+                add_tail(&t->detail, blog, TAIL_LINES);
+            } else {
+                /* A timeout or a flood says most; after a bad exit status,
+                   the log (a panic line, say) says more than the status. */
+                const char *what = t->kind == K_QEMU ? "QEMU" : "the command";
+                if (w->o.how != H_EXIT)
+                    problem(t, "%s", how_text(w->o, what, t->timeout, why, sizeof why));
+                check_log(t);
+                if (w->o.how == H_EXIT && w->o.code != 0)
+                    problem(t, "%s", how_text(w->o, what, t->timeout, why, sizeof why));
+                if (t->reason)
+                    add_tail(&t->detail, t->log, TAIL_LINES);
+            }
+            free(blog);
+        }
+        t->passed = t->reason == NULL;
+        if (t->passed)
+            score += t->points;
+        printf("== Test %s ==\n", t->name);
+        if (t->passed)
+            printf("OK (%.2fs)\n", t->secs);
+        else {
+            char *r = printable(t->reason, 100);
+            printf("FAIL (%s)\n%s", r, buf_str(&t->detail));
+            free(r);
+        }
+    }
+    double wall = now() - t0;
+    printf("grade: %d test%s in %.1fs (their own times add up to %.1fs)\n", nsel,
+           nsel == 1 ? "" : "s", wall, sum);
+    printf("Score: %d/%d\n", score, max);
+    if (opt.json)
+        write_json(opt.json, score, max, wall);
+    return score == max && max > 0 ? 0 : 1;
+}

@@ -1,0 +1,32 @@
+# grading/grade.mk: `make grade`, the lab grader (included by the top Makefile,
+# which defines BUILD, HOSTCC, HOSTCFLAGS).
+#
+#   make grade                      grade the reference solution (generated/):
+#                                   it must score 100/100
+#   make grade SUBMISSION=dir       grade a student's tree: only the files the
+#                                   lab lets a student edit are taken from it
+#   make grade GRADE_ARGS='--json build/results.json --test copy'
+#                                   any other option of grading/grade.c
+#   make test-grade                 the grader's self-test (PASS:/FAIL: lines)
+#
+# Scratch trees and logs go to $(BUILD)/grade/<run>/.
+
+GRADE      := $(BUILD)/tools/grade
+GRADE_SPEC ?= grading/lab4/tests.spec
+GRADE_REF  ?= generated
+GRADE_ARGS ?=
+GRADE_SRCS := grading/grade.c grading/lab4/values.h grading/lab4/progs/seedgen.h
+
+$(GRADE): $(GRADE_SRCS)
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ grading/grade.c
+
+## make grade      grade the lab (the reference; SUBMISSION=dir: a student's tree)
+grade: $(GRADE) $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
+	@$(GRADE) --spec $(GRADE_SPEC) --ref $(GRADE_REF) --out $(BUILD)/grade \
+	    $(if $(SUBMISSION),--submission $(SUBMISSION)) $(GRADE_ARGS)
+
+test-grade: $(GRADE) | $(BUILD)/.deps-ok
+	@grading/tests/grade-selftest.sh $(GRADE)
+
+.PHONY: grade test-grade

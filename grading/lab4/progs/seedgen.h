@@ -1,0 +1,193 @@
+/*
+ * seedgen.h: the values lab 4's test programs derive from the grading seed.
+ *
+ * Included by the test programs (RISC-V, compiled at grade time with
+ * -DGRADE_SEED=n) and by the grader (host), so that both compute the same
+ * addresses, counts and data. Pure C with no headers and no library: only
+ * 64-bit unsigned arithmetic. The sg_*_sum functions give what a working
+ * kernel makes a program print; the programs never call them (they fold
+ * what they read back from memory instead).
+ */
+#ifndef SEEDGEN_H
+#define SEEDGEN_H
+
+typedef unsigned long long sg_u64;
+
+/* splitmix64's output function, as a constant expression (for initializers). */
+#define SG_F1(z) (((z) ^ ((z) >> 30)) * 0xBF58476D1CE4E5B9ULL)
+#define SG_F2(z) (((z) ^ ((z) >> 27)) * 0x94D049BB133111EBULL)
+#define SG_F3(z) ((z) ^ ((z) >> 31))
+#define SG_MIX(x) SG_F3(SG_F2(SG_F1((sg_u64)(x) + 0x9E3779B97F4A7C15ULL)))
+
+/* Word i of stream s: each test draws from its own streams. */
+#define SG_VAL(seed, s, i) SG_MIX((sg_u64)(seed) ^ ((sg_u64)(s) << 48) ^ (sg_u64)(i))
+enum {
+    SG_S_PARAM, SG_S_FRAMES, SG_S_FRAMES2, SG_S_WALK, SG_S_UNMAP, SG_S_COPY,
+    SG_S_ELF_DATA, SG_S_ELF_RODATA, SG_S_MMAP, SG_S_ISO_A, SG_S_ISO_B
+};
+
+#define SG_PAGE  4096ULL
+#define SG_WORDS 512ULL                 /* 64-bit words per page */
+#define SG_LO    0x10000000ULL          /* from here up is free for mmap (ABI.md) */
+#define SG_TOP   0x4000000000ULL        /* the end of the user half */
+#define SG_KERNEL_BASE 0x80200000ULL    /* where the kernel is loaded */
+
+static inline sg_u64 sg_val(sg_u64 seed, unsigned s, sg_u64 i) { return SG_VAL(seed, s, i); }
+static inline sg_u64 sg_param(sg_u64 seed, unsigned k) { return SG_VAL(seed, SG_S_PARAM, k); }
+/* Fold one word into a checksum (order matters). */
+static inline sg_u64 sg_fold(sg_u64 h, sg_u64 w) { return SG_MIX(h ^ w); }
+/* A page-aligned address in [lo, hi) drawn from r. */
+static inline sg_u64 sg_page_in(sg_u64 r, sg_u64 lo, sg_u64 hi)
+{
+    return lo + r % ((hi - lo) / SG_PAGE) * SG_PAGE;
+}
+/* frames: two rounds of mapping, filling and unmapping many pages. */
+static inline sg_u64 sg_frames_pages(sg_u64 seed) { return 128 + sg_param(seed, 1) % 257; }
+static inline sg_u64 sg_frames_addr(sg_u64 seed, int round)
+{
+    return sg_page_in(sg_param(seed, 2 + round), SG_LO, SG_TOP - 512 * SG_PAGE);
+}
+static inline sg_u64 sg_frames_sum(sg_u64 seed)
+{
+    sg_u64 h = 0, n = sg_frames_pages(seed) * SG_WORDS;
+    for (int r = 0; r < 2; r++)
+        for (sg_u64 i = 0; i < n; i++)
+            h = sg_fold(h, sg_val(seed, SG_S_FRAMES + r, i));
+    return h;
+}
+/*
+ * walk: 2-page mappings in each sixteenth of the mmap range (the first
+ * across a 2 MiB boundary, the second across a 1 GiB one), then the last
+ * page of the user half: SG_WALK_MAPS mappings, SG_WALK_PAGES pages.
+ */
+#define SG_WALK_MAPS  17
+#define SG_WALK_PAGES 33
+static inline sg_u64 sg_walk_addr(sg_u64 seed, int k)
+{
+    sg_u64 size = (SG_TOP - SG_LO) / 16, base = SG_LO + (sg_u64)k * size;
+    if (k == 0)
+        return (((base >> 21) + 1 + sg_param(seed, 100) % 64) << 21) - SG_PAGE;
+    if (k == 1)
+        return (((base >> 30) + 1 + sg_param(seed, 101) % 14) << 30) - SG_PAGE;
+    if (k == 16)
+        return SG_TOP - SG_PAGE;
+    return sg_page_in(sg_param(seed, 100 + k), base, base + size - 2 * SG_PAGE);
+}
+static inline sg_u64 sg_walk_len(int k) { return k == 16 ? SG_PAGE : 2 * SG_PAGE; }
+static inline sg_u64 sg_walk_sum(sg_u64 seed)
+{
+    sg_u64 h = 0;
+    for (sg_u64 i = 0; i < SG_WALK_PAGES * SG_WORDS; i++)
+        h = sg_fold(h, sg_val(seed, SG_S_WALK, i));
+    return h;
+}
+/* unmap: a range with a hole punched and refilled, then a use after munmap. */
+static inline sg_u64 sg_unmap_pages(sg_u64 seed) { return 4 + sg_param(seed, 30) % 13; }
+static inline sg_u64 sg_unmap_addr(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 31), SG_LO, SG_TOP - 32 * SG_PAGE);
+}
+static inline sg_u64 sg_unmap_hole(sg_u64 seed)
+{
+    return 1 + sg_param(seed, 32) % (sg_unmap_pages(seed) - 2);
+}
+static inline sg_u64 sg_unmap_fault(sg_u64 seed)
+{
+    return sg_unmap_addr(seed) + sg_param(seed, 33) % sg_unmap_pages(seed) * SG_PAGE
+         + sg_param(seed, 34) % SG_WORDS * 8;
+}
+static inline sg_u64 sg_unmap_sum(sg_u64 seed)
+{
+    sg_u64 h = 0, hole = sg_unmap_hole(seed);
+    for (sg_u64 i = 0; i < sg_unmap_pages(seed) * SG_WORDS; i++)
+        h = sg_fold(h, i / SG_WORDS == hole ? 0 : sg_val(seed, SG_S_UNMAP, i));
+    return h;
+}
+/* copy: a line written from a buffer that crosses a page boundary. */
+#define SG_COPY_WORDS 4
+static inline sg_u64 sg_copy_addr(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 40), SG_LO, SG_TOP - 16 * SG_PAGE);
+}
+/* How many of the line's len bytes lie before the boundary (1..len-1). */
+static inline sg_u64 sg_copy_before(sg_u64 seed, sg_u64 len)
+{
+    return 1 + sg_param(seed, 41) % (len - 1);
+}
+/* elf: initialized .data and .rodata arrays. */
+#define SG_ELF_DATA_WORDS   1536
+#define SG_ELF_RODATA_WORDS 600
+static inline sg_u64 sg_elf_sum(sg_u64 seed, unsigned stream, sg_u64 n)
+{
+    sg_u64 h = 0;
+    for (sg_u64 i = 0; i < n; i++)
+        h = sg_fold(h, sg_val(seed, stream, i));
+    return h;
+}
+/* timeinfo: how many times each call is made before task_info. */
+static inline sg_u64 sg_ti_getpid(sg_u64 seed) { return 3 + sg_param(seed, 50) % 61; }
+static inline sg_u64 sg_ti_yield(sg_u64 seed) { return 1 + sg_param(seed, 51) % 17; }
+static inline sg_u64 sg_ti_gtod(sg_u64 seed) { return 2 + sg_param(seed, 52) % 23; }
+static inline sg_u64 sg_ti_addr(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 53), SG_LO, SG_TOP - 16 * SG_PAGE);
+}
+/* The task_info struct starts this many bytes before the end of a page. */
+static inline sg_u64 sg_ti_offset(sg_u64 seed) { return 4 * (1 + sg_param(seed, 54) % 501); }
+/* mmap: a range of odd length, and calls that must be refused. */
+static inline sg_u64 sg_mmap_addr(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 60), SG_LO, SG_TOP - 64 * SG_PAGE);
+}
+static inline sg_u64 sg_mmap_pages(sg_u64 seed) { return 1 + sg_param(seed, 61) % 16; }
+static inline sg_u64 sg_mmap_len(sg_u64 seed)
+{
+    return sg_mmap_pages(seed) * SG_PAGE - sg_param(seed, 62) % SG_PAGE;
+}
+static inline sg_u64 sg_mmap_misalign(sg_u64 seed) { return 1 + sg_param(seed, 63) % (SG_PAGE - 1); }
+static inline sg_u64 sg_mmap_sum(sg_u64 seed)
+{
+    sg_u64 h = 0;
+    for (sg_u64 i = 0; i < sg_mmap_pages(seed) * SG_WORDS; i++)
+        h = sg_fold(h, sg_val(seed, SG_S_MMAP, i));
+    return h;
+}
+/* ptdump: one page with seed-chosen permissions. */
+static inline sg_u64 sg_pt_addr(sg_u64 seed) { return sg_page_in(sg_param(seed, 70), SG_LO, SG_TOP); }
+static inline sg_u64 sg_pt_prot(sg_u64 seed) { return 1 + 2 * (sg_param(seed, 71) % 4); }  /* R, RW, RX, RWX */
+/*
+ * faults: each program faults at a seed-chosen address, each in its own
+ * quarter of the mmap range; g_iso_a maps the page g_fault_load reads.
+ */
+#define SG_QUARTER ((SG_TOP - SG_LO) / 4)
+#define SG_ISO_PAGES 3                  /* g_iso_a: 2 pages + the fault_load page */
+#define SG_ISO_YIELDS 25
+static inline sg_u64 sg_iso_addr(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 80), SG_LO, SG_LO + SG_QUARTER - 2 * SG_PAGE);
+}
+static inline sg_u64 sg_fault_load(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 81), SG_LO + SG_QUARTER, SG_LO + 2 * SG_QUARTER)
+         + sg_param(seed, 82) % SG_WORDS * 8;
+}
+static inline sg_u64 sg_fault_kern(sg_u64 seed) { return SG_KERNEL_BASE + sg_param(seed, 83) % 0x8000 * 8; }
+static inline sg_u64 sg_fault_ro(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 84), SG_LO + 2 * SG_QUARTER, SG_LO + 3 * SG_QUARTER)
+         + sg_param(seed, 85) % SG_WORDS * 8;
+}
+static inline sg_u64 sg_fault_nx(sg_u64 seed)
+{
+    return sg_page_in(sg_param(seed, 86), SG_LO + 3 * SG_QUARTER, SG_TOP)
+         + sg_param(seed, 87) % 1024 * 4;
+}
+static inline sg_u64 sg_iso_sum(sg_u64 seed, unsigned stream, sg_u64 pages)
+{
+    sg_u64 h = 0;
+    for (sg_u64 i = 0; i < pages * SG_WORDS; i++)
+        h = sg_fold(h, sg_val(seed, stream, i));
+    return h;
+}
+
+#endif
