@@ -46,7 +46,7 @@ help:
 ## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
-## make bench      build, boot and book timings (build/bench.json)
+## make bench      build, boot, book and per-page timings (build/bench.json)
 ## make clean      remove build/
 
 # ---- packages ---------------------------------------------------------------

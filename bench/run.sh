@@ -61,10 +61,14 @@ first_us=$(for _ in $(seq "$runs"); do
     qemu_log "$hello_k" 128M | sed -n 's/.*first application (hello) starts \([0-9]*\) us after reset/\1/p'
 done | median)
 # Instructions per page of mmap + touch + munmap (deterministic: -icount).
-mmap_line=$(qemu_log "$mmap_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
+mmap_out=$(qemu_log "$mmap_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
     { echo "bench: bench_mmap printed nothing" >&2; exit 1; }
-per_page=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$mmap_line")
-zero_page=$(sed -n 's/.*zeroing one page: \([0-9]*\)/\1/p' <<< "$mmap_line")
+per_page=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$mmap_out")
+zero_page=$(sed -n 's/.*zeroing one page: \([0-9]*\)/\1/p' <<< "$mmap_out")
+getpid_i=$(sed -n 's/.*per call: getpid \([0-9]*\), .*/\1/p' <<< "$mmap_out")
+yield_i=$(sed -n 's/.*per call: .*sched_yield \([0-9]*\)$/\1/p' <<< "$mmap_out")
+[ -n "$per_page" ] && [ -n "$zero_page" ] && [ -n "$getpid_i" ] && [ -n "$yield_i" ] ||
+    { echo "bench: cannot read bench_mmap's output: $mmap_out" >&2; exit 1; }
 # Page-table pages of the kernel's own address space, by RAM size.
 declare -A pt_pages
 for m in 32M 128M 1G; do
@@ -87,6 +91,8 @@ echo
 printf '%-44s %10s\n' "counts (deterministic; instructions under QEMU -icount)" ""
 printf '%-44s %10s\n' "instructions per page: mmap + touch + munmap" "$per_page"
 printf '%-44s %10s\n' "  floor: zeroing one 4 KiB page" "$zero_page"
+printf '%-44s %10s\n' "instructions per getpid (round trip)" "$getpid_i"
+printf '%-44s %10s\n' "instructions per sched_yield (via scheduler)" "$yield_i"
 for m in 32M 128M 1G; do
     printf '%-44s %10s\n' "kernel page-table pages, $m of RAM" "${pt_pages[$m]}"
 done
@@ -99,6 +105,8 @@ cat > build/bench.json <<JSON
   "reset_to_first_user_us": $first_us,
   "mmap_touch_munmap_instructions_per_page": $per_page,
   "zero_page_instructions": $zero_page,
+  "getpid_instructions": $getpid_i,
+  "sched_yield_instructions": $yield_i,
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
   "boot_floor_s": $floor_s,
   "book_html_s": $book_s

@@ -48,11 +48,6 @@ sys_sched_yield(void)
     task_yield();
     return 0;
 }
-struct timeval {
-    uint64 sec;
-    uint64 usec;
-};
-
 /* gettimeofday(tv, tz): time since boot into *tv; tz is ignored. 0 or -1. */
 static uint64
 sys_gettimeofday(uint64 tv_va)
@@ -63,14 +58,6 @@ sys_gettimeofday(uint64 tv_va)
         return -1;
     return 0;
 }
-struct task_info {
-    int32 status;
-    uint32 syscall_times[MAX_SYSCALL_NUM];
-    int32 time;                 /* ms since the first dispatch */
-};
-_Static_assert(sizeof(struct task_info) == 2008, "task_info size");
-_Static_assert(__builtin_offsetof(struct task_info, time) == 2004, "time");
-
 /* task_info(ti): the caller's state, call counts and age into *ti. 0 or -1. */
 static uint64
 sys_task_info(uint64 ti_va)
@@ -127,12 +114,9 @@ sys_sbrk(int64 incr)
     if ((incr < 0 && (uint64)-incr > old - mm->heap_start)
         || (incr > 0 && (uint64)incr > USER_TOP - old))
         return -1;
-    struct map_area *heap = mm_find(mm, mm->heap_start);
-    if (heap == NULL || heap->use != USE_HEAP)
-        heap = NULL;
-    for (struct map_area *a = mm->areas; heap == NULL && a; a = a->next)
-        if (a->use == USE_HEAP)
-            heap = a;
+    struct map_area *heap = mm->areas;
+    while (heap->use != USE_HEAP)
+        heap = heap->next;
     uint64 old_end = vpn2va(heap->end), new_end = page_up(new);
     if (new_end > old_end && !mm_range_free(mm, old_end, new_end))
         return -1;

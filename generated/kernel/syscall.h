@@ -1,6 +1,9 @@
-/* syscall.h: system-call numbers (those of RISC-V Linux; see ABI.md). */
+/* syscall.h: the system-call interface: numbers (RISC-V Linux's; see ABI.md)
+ * and the structures the kernel fills in. The user library includes it too. */
 #ifndef SYSCALL_H
 #define SYSCALL_H
+
+#include "types.h"
 
 #define SYS_write          64
 #define SYS_exit           93
@@ -13,5 +16,18 @@
 #define SYS_task_info     410
 #define SYS_ptdump        499   /* ours, for the book's live figure */
 #define MAX_SYSCALL_NUM   500   /* size of task_info's syscall_times[] */
+
+struct timeval {
+    uint64 sec;                 /* seconds since boot */
+    uint64 usec;                /* and microseconds, 0..999999 */
+};
+
+struct task_info {
+    int32 status;
+    uint32 syscall_times[MAX_SYSCALL_NUM];  /* calls made, per number */
+    int32 time;                 /* ms since the first dispatch */
+};
+_Static_assert(sizeof(struct task_info) == 2008, "task_info size");
+_Static_assert(__builtin_offsetof(struct task_info, time) == 2004, "time");
 
 #endif

@@ -3,6 +3,7 @@
 
 #define PAGES 2048                      /* 8 MiB: fits in 32 MiB of RAM */
 #define BASE  0x20000000UL
+#define CALLS 1000                      /* round trips timed per call */
 
 static inline uint64
 instret(void)
@@ -36,5 +37,15 @@ main(void)
     uint64 total = instret() - t0;
     printf("bench_mmap: %d pages, %lu instructions per page; zeroing one page: %lu\n",
            PAGES, total / PAGES, floor);
+
+    t0 = instret();
+    for (int i = 0; i < CALLS; i++)
+        getpid();
+    uint64 getpid_cost = (instret() - t0) / CALLS;
+    t0 = instret();
+    for (int i = 0; i < CALLS; i++)
+        sched_yield();
+    printf("bench_mmap: instructions per call: getpid %lu, sched_yield %lu\n",
+           getpid_cost, (instret() - t0) / CALLS);
     return 0;
 }

@@ -16,6 +16,7 @@
 
 #include "types.h"
 #include "vm.h"
+#include "leak.h"
 
 #define PG 4096UL
 #define PERM_MASK (PTE_R | PTE_W | PTE_X | PTE_U)
@@ -25,20 +26,6 @@ static char **files;
 
 /* ---- simulated machine ----------------------------------------------------------- */
 
-struct snap { uint64 frames, heap; };
-
-static struct snap
-snap(void)
-{
-    return (struct snap){ frame_free_count(), heap_in_use() };
-}
-
-static void
-no_leak(struct snap s)
-{
-    assert_int_equal(frame_free_count(), s.frames);
-    assert_int_equal(heap_in_use(), s.heap);
-}
 
 static int
 setup(void **state)

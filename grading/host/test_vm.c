@@ -16,6 +16,7 @@
 
 #include "types.h"
 #include "vm.h"
+#include "leak.h"
 
 #define PG 4096UL
 #define V PTE_V
@@ -36,20 +37,6 @@ static uint64 leaf(uint64 pa, uint64 perm) { return (pa >> 12) << 10 | perm | V 
 
 static uint64 idx(uint64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
-struct snap { uint64 frames, heap; };
-
-static struct snap
-snap(void)
-{
-    return (struct snap){ frame_free_count(), heap_in_use() };
-}
-
-static void
-no_leak(struct snap s)
-{
-    assert_int_equal(frame_free_count(), s.frames);
-    assert_int_equal(heap_in_use(), s.heap);
-}
 
 static uint64 baseline;             /* free frames right after setup */
 
