@@ -1001,6 +1001,9 @@ open_log(const char *path)
 
 static struct {
     const char *spec_file, *ref, *submission, *outroot, *json, *qemu, *name;
+    const char *batch, *csv;    /* --batch DIR --csv FILE */
+    char *result;               /* a batch worker's result file */
+    int out_given;
     int jobs;
     double build_timeout;
     size_t cap;
@@ -1086,6 +1089,8 @@ add_tail(struct buf *b, const char *path, int n)
 struct ignore_ctx {
     const char *ref;
     int count;
+    char **used;                /* submission files taken under another name */
+    int nused;
 };
 
 static int
@@ -1104,6 +1109,9 @@ ignore_visit(const char *root, const char *rel, const struct stat *st, void *arg
     struct ignore_ctx *c = arg;
     if (S_ISDIR(st->st_mode) || is_editable(rel))
         return;
+    for (int i = 0; i < c->nused; i++)
+        if (strcmp(c->used[i], rel) == 0)
+            return;
     char *mine = xasprintf("%s/%s", root, rel), *ref = xasprintf("%s/%s", c->ref, rel);
     struct stat rst;
     const char *why = NULL;
@@ -1111,8 +1119,11 @@ ignore_visit(const char *root, const char *rel, const struct stat *st, void *arg
         why = "not editable, not in the lab";
     else if (!S_ISREG(st->st_mode) || !S_ISREG(rst.st_mode) || !same_file(mine, ref))
         why = "not editable; the lab's own is used";
-    if (why && ++c->count <= MAX_IGNORED)
-        note("ignored: %s (%s)", rel, why);
+    if (why && ++c->count <= MAX_IGNORED) {
+        char *p = printable(rel, 200);
+        note("ignored: %s (%s)", p, why);
+        free(p);
+    }
     free(mine);
     free(ref);
 }
@@ -1134,23 +1145,568 @@ plain_dirs(const char *root, const char *rel)
     return ok;
 }
 
-/* Copy the submission's editable files over the tree; note what is ignored. */
+/* ------------------------------------------------------------------------ */
+/* Archives: a tar file, gzipped or not, unpacked without trusting it        */
+
+#define MAX_MEMBER    MAX_FILE_SIZE     /* a larger member is refused */
+#define MAX_UNPACKED  (64L << 20)       /* bytes of tar read at most */
+#define MAX_MEMBERS   20000
+#define MAX_DEPTH     32
+#define MAX_REFUSALS  20                /* refused members listed one by one */
+
+static int
+is_archive(const char *path)
+{
+    size_t n = strlen(path);
+    return (n > 7 && strcmp(path + n - 7, ".tar.gz") == 0)
+        || (n > 4 && strcmp(path + n - 4, ".tgz") == 0)
+        || (n > 4 && strcmp(path + n - 4, ".tar") == 0);
+}
+
+struct tar {
+    const char *file;           /* the archive, for messages */
+    int fd;                     /* the tar stream */
+    pid_t gzip;                 /* its decompressor, or 0 */
+    long long offset;           /* bytes of tar read */
+    long long partial;          /* bytes of a last, incomplete block */
+    int refused, files;
+    char *error;                /* the archive cannot be used: why */
+};
+
+/* Read exactly n bytes of the tar stream; 0 on success, -1 at its end. */
+static int
+tar_read(struct tar *t, char *p, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(t->fd, p + got, n - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            die("reading %s: %s", t->file, strerror(errno));
+        if (r == 0) {
+            t->partial = (long long)got;
+            return -1;
+        }
+        got += (size_t)r;
+    }
+    t->offset += (long long)n;
+    if (t->offset > MAX_UNPACKED) {
+        if (t->error == NULL)
+            t->error = xasprintf("more than %ld MiB unpacked", MAX_UNPACKED >> 20);
+        return -1;
+    }
+    return 0;
+}
+
+/* Skip size bytes of member data (rounded up to whole blocks). */
+static int
+tar_skip(struct tar *t, long long size)
+{
+    char block[512];
+    for (long long left = (size + 511) / 512; left > 0; left--)
+        if (tar_read(t, block, sizeof block) < 0)
+            return -1;
+    return 0;
+}
+
+/* A numeric header field: octal digits (blank- or NUL-ended), else -1. */
+static long long
+tar_number(const char *f, size_t n)
+{
+    size_t i = 0;
+    while (i < n && f[i] == ' ')
+        i++;
+    long long v = 0;
+    int digits = 0;
+    for (; i < n && f[i] >= '0' && f[i] <= '7'; i++, digits++) {
+        if (v > (1LL << 40))
+            return -1;
+        v = v * 8 + (f[i] - '0');
+    }
+    for (; i < n; i++)
+        if (f[i] != ' ' && f[i] != '\0')
+            return -1;
+    return digits ? v : -1;
+}
+
+static void
+refuse(struct tar *t, const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *why = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (++t->refused <= MAX_REFUSALS) {
+        char *p = printable(name, 120);
+        note("archive: refused %s (%s)", p, why);
+        free(p);
+    }
+    free(why);
+}
+
+/*
+ * name made safe to create below the scratch directory: "." parts and
+ * repeated slashes dropped; NULL (and *why set) if it is absolute, has a
+ * ".." part or a control character, or is empty or too deep.
+ */
+static char *
+member_path(const char *name, const char **why)
+{
+    if (name[0] == '/') {
+        *why = "an absolute path";
+        return NULL;
+    }
+    for (const char *s = name; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+            *why = "a control character in its name";
+            return NULL;
+        }
+    char *copy = xstrdup(name), *out = xmalloc(strlen(name) + 1), *save = NULL;
+    size_t len = 0;
+    int depth = 0;
+    *why = NULL;
+    for (char *part = strtok_r(copy, "/", &save); part; part = strtok_r(NULL, "/", &save)) {
+        if (strcmp(part, ".") == 0)
+            continue;
+        if (strcmp(part, "..") == 0) {
+            *why = "a '..' in its path";
+            break;
+        }
+        if (++depth > MAX_DEPTH) {
+            *why = "too deep";
+            break;
+        }
+        len += (size_t)sprintf(out + len, "%s%s", len ? "/" : "", part);
+    }
+    free(copy);
+    if (*why == NULL && len == 0)
+        *why = "an empty name";
+    if (*why) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Make the directories of rel below dest; 0, or -1 if a file is in the way. */
+static int
+make_parents(const char *dest, const char *rel, int last_too)
+{
+    char *p = xasprintf("%s/%s", dest, rel);
+    size_t skip = strlen(dest) + 1;
+    int rc = 0;
+    for (char *s = p + skip; rc == 0; s++) {
+        s = strchr(s, '/');
+        if (s == NULL && !last_too)
+            break;
+        if (s)
+            *s = '\0';
+        struct stat st;
+        if (mkdir(p, 0755) < 0 && (errno != EEXIST || lstat(p, &st) < 0 || !S_ISDIR(st.st_mode)))
+            rc = -1;
+        if (s == NULL)
+            break;
+        *s = '/';
+    }
+    free(p);
+    return rc;
+}
+
+/* Extended header records ("LEN key=value\n"...): take path and size. */
+static void
+pax_records(const char *data, size_t n, char **path, long long *size)
+{
+    size_t i = 0;
+    while (i < n) {
+        char *end;
+        unsigned long len = strtoul(data + i, &end, 10);
+        if (end == data + i || *end != ' ' || len == 0 || len > n - i)
+            return;
+        const char *kv = end + 1, *stop = data + i + len - 1;   /* the '\n' */
+        if (stop < kv || *stop != '\n')
+            return;
+        if ((size_t)(stop - kv) > 5 && strncmp(kv, "path=", 5) == 0) {
+            free(*path);
+            *path = xmalloc((size_t)(stop - kv) - 4);
+            memcpy(*path, kv + 5, (size_t)(stop - kv) - 5);
+            (*path)[stop - kv - 5] = '\0';
+        } else if ((size_t)(stop - kv) > 5 && strncmp(kv, "size=", 5) == 0) {
+            char *e;
+            long long v = strtoll(kv + 5, &e, 10);
+            *size = e == stop && v >= 0 ? v : -1;
+        }
+        i += len;
+    }
+}
+
+/* Read an extended-header member's data (at most 64 KiB) into a string. */
+static char *
+tar_data(struct tar *t, long long size)
+{
+    if (size > 65536) {
+        t->error = xasprintf("an extended header of %lld bytes at byte %lld", size, t->offset);
+        return NULL;
+    }
+    char *d = xmalloc((size_t)(size + 511) / 512 * 512 + 1);
+    for (long long k = 0; k < (size + 511) / 512; k++)
+        if (tar_read(t, d + 512 * k, 512) < 0) {
+            free(d);
+            return NULL;
+        }
+    d[size] = '\0';
+    return d;
+}
+
+/*
+ * Unpack the members of the tar stream t->fd into dest (an empty
+ * directory): regular files and directories only, each checked by
+ * member_path; links, devices, FIFOs and members over MAX_MEMBER bytes are
+ * refused with a note. Files are created with mode 0644 and never through
+ * a link (dest holds nothing else, and no links are made).
+ */
+static void
+tar_unpack(struct tar *t, const char *dest)
+{
+    char h[512];
+    char *long_name = NULL;
+    long long pax_size = -1;
+    int members = 0;
+    for (;;) {
+        long long at = t->offset;
+        if (tar_read(t, h, sizeof h) < 0) {
+            if (t->error == NULL && t->partial > 0)
+                t->error = xasprintf("not a tar archive (it ends %lld bytes into a header)",
+                                     t->partial);
+            else if (t->error == NULL && at == 0)
+                t->error = xstrdup("empty");
+            break;
+        }
+        int zero = 1;
+        for (int i = 0; i < 512 && zero; i++)
+            zero = h[i] == 0;
+        if (zero)
+            break;                  /* the end-of-archive blocks */
+        long long sum = tar_number(h + 148, 8);
+        unsigned long usum = 0;
+        long ssum = 0;
+        for (int i = 0; i < 512; i++) {
+            usum += i >= 148 && i < 156 ? ' ' : (unsigned char)h[i];
+            ssum += i >= 148 && i < 156 ? ' ' : (signed char)h[i];
+        }
+        if (sum < 0 || (sum != (long long)usum && sum != (long long)ssum)) {
+            t->error = xasprintf("not a tar archive (bad header at byte %lld)", at);
+            break;
+        }
+        if (++members > MAX_MEMBERS) {
+            t->error = xasprintf("more than %d members", MAX_MEMBERS);
+            break;
+        }
+        char type = h[156];
+        long long size = tar_number(h + 124, 12);
+        if (pax_size >= 0 && type != 'x' && type != 'L') {
+            size = pax_size;
+            pax_size = -1;
+        }
+        if (size < 0) {
+            t->error = xasprintf("a member's size is not a number (byte %lld)", at);
+            break;
+        }
+        if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
+            /* pax extended header (x: for the next member; g: global),
+               GNU long name (L) or long link target (K). */
+            char *d = tar_data(t, size);
+            if (d == NULL)
+                break;
+            if (type == 'x')
+                pax_records(d, (size_t)size, &long_name, &pax_size);
+            if (type == 'L') {
+                free(long_name);
+                long_name = xstrdup(d);
+            }
+            free(d);
+            continue;
+        }
+        char *full = long_name;
+        long_name = NULL;
+        if (full == NULL && memcmp(h + 257, "ustar", 5) == 0 && h[345])
+            full = xasprintf("%.155s/%.100s", h + 345, h);
+        else if (full == NULL)
+            full = xasprintf("%.100s", h);
+        const char *why;
+        char *rel = member_path(full, &why);
+        int skip_data = 1;
+        if (type == '1' || type == '2') {
+            char target[101];
+            snprintf(target, sizeof target, "%.100s", h + 157);
+            char *p = printable(target, 80);
+            refuse(t, full, "a %s link to %s: links are not unpacked", type == '1' ? "hard" : "symbolic", p);
+            free(p);
+        } else if (type == '3' || type == '4') {
+            refuse(t, full, "a device");
+        } else if (type == '6') {
+            refuse(t, full, "a FIFO");
+        } else if (type != '0' && type != '\0' && type != '7' && type != '5') {
+            refuse(t, full, "member type '%c' is not a file or a directory", type >= 0x20 && type < 0x7f ? type : '?');
+        } else if (rel == NULL) {
+            refuse(t, full, "%s", why);
+        } else if (type == '5') {
+            if (make_parents(dest, rel, 1) < 0)
+                refuse(t, full, "a file of that name is in the way");
+        } else if (size > MAX_MEMBER) {
+            refuse(t, full, "%lld bytes; the limit is %d", size, MAX_MEMBER);
+        } else {
+            char *path = xasprintf("%s/%s", dest, rel);
+            int fd = make_parents(dest, rel, 0) < 0 ? -1
+                   : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0644);
+            if (fd < 0) {
+                refuse(t, full, "cannot be created: %s", errno == EEXIST || errno == ENOTDIR
+                       || errno == EISDIR ? "something of that name is in the way" : strerror(errno));
+            } else {
+                char block[512];
+                long long left = size;
+                int ok = 1;
+                while (left > 0 && ok) {
+                    ok = tar_read(t, block, sizeof block) == 0;
+                    size_t n = left < 512 ? (size_t)left : 512;
+                    if (ok && write_all(fd, block, n) < 0)
+                        die("cannot write %s: %s", path, strerror(errno));
+                    left -= (long long)n;
+                }
+                close(fd);
+                skip_data = 0;
+                if (!ok) {
+                    if (t->error == NULL)
+                        t->error = xasprintf("it ends inside %s", rel);
+                    free(path);
+                    free(rel);
+                    free(full);
+                    break;
+                }
+                t->files++;
+            }
+            free(path);
+        }
+        if (skip_data && type != '5' && type != '1' && type != '2' && type != '3' && type != '4'
+            && type != '6' && tar_skip(t, size) < 0) {
+            if (t->error == NULL)
+                t->error = xasprintf("it ends inside %s", rel ? rel : "a member");
+            free(rel);
+            free(full);
+            break;
+        }
+        free(rel);
+        free(full);
+    }
+    free(long_name);
+    if (t->refused > MAX_REFUSALS)
+        note("archive: refused %d more members", t->refused - MAX_REFUSALS);
+}
+
+/*
+ * Unpack archive file (gzipped or plain tar) into dest. NULL on success
+ * (refused members are noted), else why the archive cannot be used.
+ */
+static char *
+unpack_archive(const char *file, const char *dest)
+{
+    struct tar t = { file, -1, 0, 0, 0, 0, 0, NULL };
+    int fd = open(file, O_RDONLY);
+    if (fd < 0)
+        return xasprintf("cannot open %s: %s", file, strerror(errno));
+    unsigned char magic[2] = { 0, 0 };
+    ssize_t n = read(fd, magic, 2);
+    if (n < 0 || lseek(fd, 0, SEEK_SET) < 0)
+        die("reading %s: %s", file, strerror(errno));
+    char *log = xasprintf("%s/gzip.log", rundir);
+    if (n == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
+        int p[2], logfd = open_log(log);
+        if (pipe(p) < 0)
+            die("pipe: %s", strerror(errno));
+        t.gzip = fork();
+        if (t.gzip < 0)
+            die("fork: %s", strerror(errno));
+        if (t.gzip == 0) {
+            setpgid(0, 0);
+            lower_limit(RLIMIT_CPU, 60);
+            if (dup2(fd, 0) < 0 || dup2(p[1], 1) < 0 || dup2(logfd, 2) < 0)
+                _exit(127);
+            close(p[0]);
+            execlp("gzip", "gzip", "-dc", (char *)NULL);
+            dprintf(2, "cannot run gzip: %s\n", strerror(errno));
+            _exit(127);
+        }
+        setpgid(t.gzip, t.gzip);
+        child_pgid = t.gzip;
+        close(p[1]);
+        close(fd);
+        close(logfd);
+        t.fd = p[0];
+    } else {
+        t.fd = fd;
+    }
+    mkdir_p(dest);
+    tar_unpack(&t, dest);
+    close(t.fd);
+    if (t.gzip > 0) {
+        int status;
+        kill(-t.gzip, SIGKILL);     /* it may still be writing, if we stopped early */
+        while (waitpid(t.gzip, &status, 0) < 0)
+            if (errno != EINTR)
+                die("waitpid: %s", strerror(errno));
+        child_pgid = 0;
+        /* gzip's complaint (not gzip, corrupt, truncated) says most. */
+        if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+            size_t len;
+            char *msg = read_file(log, &len);
+            while (msg && len > 0 && msg[len - 1] == '\n')
+                msg[--len] = '\0';
+            char *last = msg ? strrchr(msg, '\n') : NULL;
+            char *p = printable(last ? last + 1 : msg ? msg : "", 160);
+            if (t.error == NULL || t.files == 0) {
+                free(t.error);
+                t.error = xasprintf("gzip: %s", p);
+            }
+            free(p);
+            free(msg);
+        }
+    }
+    free(log);
+    char *r = t.error ? xasprintf("archive %s: %s", file, t.error) : NULL;
+    free(t.error);
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Where a submission's files are                                            */
+
+/* Junk some archivers add, ignored when looking for the top of a tree. */
+static int
+junk_name(const char *n)
+{
+    return n[0] == '.' || strcmp(n, "__MACOSX") == 0;
+}
+
+/* Does dir hold an editable file, at its path or by its base name? */
+static int
+has_editable(const char *dir)
+{
+    for (int i = 0; i < spec.neditable; i++) {
+        const char *rel = spec.editable[i], *base = strrchr(rel, '/');
+        char *a = xasprintf("%s/%s", dir, rel), *b = xasprintf("%s/%s", dir, base ? base + 1 : rel);
+        struct stat st;
+        int found = lstat(a, &st) == 0 || lstat(b, &st) == 0;
+        free(a);
+        free(b);
+        if (found)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * The top of the submission's tree below dir: dir itself if it holds an
+ * editable file; else, while dir holds just one directory (or just one
+ * archive, which is unpacked), that. NULL (sub_error set) if an archive
+ * in it cannot be used.
+ */
+static char *
+find_root(const char *dir, int *unpacked)
+{
+    char *cur = xstrdup(dir);
+    for (int depth = 0; depth < 8 && !has_editable(cur); depth++) {
+        DIR *d = opendir(cur);
+        if (d == NULL)
+            break;
+        char *only = NULL;
+        int count = 0;
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            if (junk_name(e->d_name))
+                continue;
+            if (count++ == 0)
+                only = xstrdup(e->d_name);
+        }
+        closedir(d);
+        if (count != 1) {
+            free(only);
+            break;
+        }
+        char *next = xasprintf("%s/%s", cur, only);
+        struct stat st;
+        if (lstat(next, &st) == 0 && S_ISREG(st.st_mode) && is_archive(only) && !*unpacked) {
+            char *dest = xasprintf("%s/unpacked", rundir);
+            note("unpacking %s", only);
+            *unpacked = 1;
+            sub_error = unpack_archive(next, dest);
+            free(next);
+            next = dest;
+        } else if (lstat(next, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            free(next);
+            free(only);
+            break;
+        }
+        free(only);
+        free(cur);
+        cur = next;
+        if (sub_error) {
+            free(cur);
+            return NULL;
+        }
+    }
+    return cur;
+}
+
+/*
+ * Copy the submission's editable files over the tree, note what is
+ * ignored. The submission is a directory or an archive; its files are
+ * taken at their paths in the lab, or by base name from its top (a flat
+ * upload of just the files).
+ */
 static void
 overlay_submission(void)
 {
     struct stat st;
     if (stat(opt.submission, &st) < 0)
         die("%s: %s", opt.submission, strerror(errno));
-    if (!S_ISDIR(st.st_mode)) {
-        sub_error = xasprintf("submission %s is not a directory", opt.submission);
+    int unpacked = 0;
+    char *root;
+    if (S_ISREG(st.st_mode) && is_archive(opt.submission)) {
+        char *dest = xasprintf("%s/unpacked", rundir);
+        unpacked = 1;
+        sub_error = unpack_archive(opt.submission, dest);
+        root = sub_error ? NULL : find_root(dest, &unpacked);
+        free(dest);
+    } else if (S_ISDIR(st.st_mode)) {
+        root = find_root(opt.submission, &unpacked);
+    } else {
+        sub_error = xasprintf("submission %s is not a directory or a .tar.gz archive", opt.submission);
         return;
     }
+    if (root == NULL)
+        return;
+    struct ignore_ctx c = { opt.ref, 0, NULL, 0 };
     struct buf missing = { 0 };
     for (int i = 0; i < spec.neditable; i++) {
-        const char *rel = spec.editable[i];
-        char *src = xasprintf("%s/%s", opt.submission, rel);
+        const char *rel = spec.editable[i], *base = strrchr(rel, '/');
+        base = base ? base + 1 : rel;
+        char *src = xasprintf("%s/%s", root, rel);
         char *dst = xasprintf("%s/%s", tree, rel);
-        if (!plain_dirs(opt.submission, rel))
+        const char *took = rel;
+        if (lstat(src, &st) < 0 && errno == ENOENT && plain_dirs(root, rel) && base != rel) {
+            char *flat = xasprintf("%s/%s", root, base);
+            if (lstat(flat, &st) == 0) {
+                free(src);
+                src = flat;
+                took = base;
+                c.used = xrealloc(c.used, (size_t)(c.nused + 1) * sizeof *c.used);
+                c.used[c.nused++] = xstrdup(base);
+                note("took %s for %s", base, rel);
+            } else {
+                free(flat);
+            }
+        }
+        if (!plain_dirs(root, took))
             buf_printf(&missing, "%s%s (a directory on its path is a link)", missing.len ? ", " : "", rel);
         else if (lstat(src, &st) < 0)
             buf_printf(&missing, "%s%s (missing)", missing.len ? ", " : "", rel);
@@ -1166,10 +1722,13 @@ overlay_submission(void)
     if (missing.len)
         sub_error = xasprintf("unusable editable files: %s", missing.s);
     free(missing.s);
-    struct ignore_ctx c = { opt.ref, 0 };
-    walk_tree(opt.submission, "", ignore_visit, &c);
+    walk_tree(root, "", ignore_visit, &c);
     if (c.count > MAX_IGNORED)
         note("ignored: %d more files", c.count - MAX_IGNORED);
+    for (int i = 0; i < c.nused; i++)
+        free(c.used[i]);
+    free(c.used);
+    free(root);
 }
 
 /* Copy the test programs into the tree's user/ (they must not clash). */
@@ -1534,12 +2093,20 @@ usage(FILE *f)
 {
     fprintf(f,
         "usage: grade [options]\n"
+        "       grade --batch DIR --csv FILE [options]\n"
         "Grade a lab: build the reference tree with a submission's editable files,\n"
         "run the lab's tests under QEMU, print a report and the score.\n"
         "  --spec FILE           the lab's test specification (default grading/lab4/tests.spec)\n"
         "  --ref DIR             the lab's reference tree (default generated)\n"
-        "  --submission DIR      a student's tree: only its editable files are used\n"
-        "                        (default: none, grade the reference itself)\n"
+        "  --submission PATH     a student's tree, or a .tar.gz of it: only its\n"
+        "                        editable files are used, found at their paths or\n"
+        "                        by base name at its top (default: none, grade the\n"
+        "                        reference itself)\n"
+        "  --batch DIR           grade every subdirectory and .tar.gz in DIR, -j at\n"
+        "                        once; reports go to OUT/NAME.txt and OUT/NAME.json\n"
+        "                        (OUT: --out, default build/grade/batch)\n"
+        "  --csv FILE            with --batch: one row per submission, one column\n"
+        "                        per test (its points)\n"
         "  --out DIR             scratch root; the run goes in DIR/NAME (default build/grade)\n"
         "  --name NAME           the run's name (default: the submission's base name,\n"
         "                        or reference); a previous run of that name is removed\n"
@@ -1551,7 +2118,8 @@ usage(FILE *f)
         "  --cap BYTES           output kept per test; more is a flood (default 262144)\n"
         "  --qemu PROGRAM        the QEMU to run (default qemu-system-riscv64)\n"
         "  -h, --help            print this message\n"
-        "Exit status: 0 on a full score, 1 otherwise, 2 on an error.\n");
+        "Exit status: 0 on a full score, 1 otherwise, 2 on an error. With --batch:\n"
+        "0 when every submission was graded (whatever its score), 2 otherwise.\n");
 }
 
 static const char *
@@ -1579,9 +2147,18 @@ num_arg(const char *opt_name, const char *s, long lo, long hi)
 static void
 parse_args(int argc, char **argv)
 {
-    opt.spec_file = "grading/lab4/tests.spec";
-    opt.ref = "generated";
-    opt.outroot = "build/grade";
+    /* Defaults relative to the project (GRADE_ROOT, set by grading/grade),
+       else to the current directory. */
+    const char *root = getenv("GRADE_ROOT");
+    if (root && *root) {
+        opt.spec_file = xasprintf("%s/grading/lab4/tests.spec", root);
+        opt.ref = xasprintf("%s/generated", root);
+        opt.outroot = xasprintf("%s/build/grade", root);
+    } else {
+        opt.spec_file = "grading/lab4/tests.spec";
+        opt.ref = "generated";
+        opt.outroot = "build/grade";
+    }
     opt.qemu = "qemu-system-riscv64";
     opt.build_timeout = 120;
     opt.cap = 256 * 1024;
@@ -1595,8 +2172,13 @@ parse_args(int argc, char **argv)
             opt.ref = need_arg(argc, argv, &i);
         else if (strcmp(a, "--submission") == 0)
             opt.submission = need_arg(argc, argv, &i);
-        else if (strcmp(a, "--out") == 0)
+        else if (strcmp(a, "--out") == 0) {
             opt.outroot = need_arg(argc, argv, &i);
+            opt.out_given = 1;
+        } else if (strcmp(a, "--batch") == 0)
+            opt.batch = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--csv") == 0)
+            opt.csv = need_arg(argc, argv, &i);
         else if (strcmp(a, "--name") == 0)
             opt.name = need_arg(argc, argv, &i);
         else if (strcmp(a, "--json") == 0)
@@ -1631,22 +2213,12 @@ parse_args(int argc, char **argv)
     }
 }
 
-/* The run's name: --name, else the submission's base name, else "reference". */
+/* name made a plain file name, safe in make and .incbin: [A-Za-z0-9._-]. */
 static char *
-run_name(void)
+safe_name(const char *name)
 {
-    const char *n = opt.name;
-    char *base = NULL;
-    if (n == NULL && opt.submission) {
-        char *s = absolute(opt.submission), *slash = strrchr(s, '/');
-        base = xstrdup(slash && slash[1] ? slash + 1 : s);
-        free(s);
-        n = base;
-    }
-    if (n == NULL)
-        n = "reference";
-    char *r = xstrdup(n);
-    for (char *p = r; *p; p++)      /* a plain file name, safe in make and .incbin */
+    char *r = xstrdup(name);
+    for (char *p = r; *p; p++)
         if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9')
               || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
             *p = '_';
@@ -1655,21 +2227,52 @@ run_name(void)
         free(r);
         r = s;
     }
-    free(base);
     return r;
 }
 
-int
-main(int argc, char **argv)
+/* The run's name: --name, else the submission's base name, else "reference". */
+static char *
+run_name(void)
 {
-    parse_args(argc, argv);
-    double t0 = now();
+    if (opt.name)
+        return safe_name(opt.name);
+    if (opt.submission == NULL)
+        return xstrdup("reference");
+    char *s = absolute(opt.submission), *slash = strrchr(s, '/');
+    char *base = slash && slash[1] ? slash + 1 : s;
+    size_t n = strlen(base);
+    if (is_archive(base))           /* alice.tar.gz: alice */
+        base[n - (n > 7 && strcmp(base + n - 7, ".tar.gz") == 0 ? 7 : 4)] = '\0';
+    char *r = safe_name(base);
+    free(s);
+    return r;
+}
 
-    /* The grader's own make runs must not see the caller's make or APPS. */
-    static const char *const unset[] = { "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
-                                         "GNUMAKEFLAGS", "MAKEFILES", "APPS", "O" };
-    for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
-        unsetenv(unset[i]);
+/* A batch worker's result: what the CSV needs, one item per line. */
+static void
+write_result(const char *path, int score, int max, double secs, const char *global)
+{
+    FILE *f = fopen(path, "w");
+    if (f == NULL)
+        die("%s: %s", path, strerror(errno));
+    char *msg = printable(global ? global : "", 300);
+    fprintf(f, "score %d\nmax %d\nseconds %.2f\nstatus %s\nmessage %s\n", score, max, secs,
+            sub_error ? "unusable" : build_error ? "build failed" : "graded", msg);
+    free(msg);
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        if (t->selected)
+            fprintf(f, "test %s %d\n", t->name, t->passed ? t->points : 0);
+    }
+    if (fclose(f) != 0)
+        die("%s: %s", path, strerror(errno));
+}
+
+/* Grade one submission (opt.submission; none: the reference). */
+static int
+grade_run(void)
+{
+    double t0 = now();
 
     /* Token and seed: fresh for every run. */
     unsigned char rnd[24];
@@ -1701,14 +2304,6 @@ main(int argc, char **argv)
         if (!found)
             die("--test %s: %s has no such test", opt.only[k], opt.spec_file);
     }
-
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
 
     /* The scratch tree: the reference, then the submission's editable files. */
     char *ref_makefile = xasprintf("%s/Makefile", opt.ref);
@@ -1845,5 +2440,295 @@ main(int argc, char **argv)
     printf("Score: %d/%d\n", score, max);
     if (opt.json)
         write_json(opt.json, score, max, wall);
+    if (opt.result)
+        write_result(opt.result, score, max, wall, global);
     return score == max && max > 0 ? 0 : 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Batches: every submission in a directory, into one CSV                    */
+
+struct entry {
+    char *path, *name;
+    char *status, *message;     /* NULL status: not graded yet */
+    int score, max;
+    double secs;
+    int *points;                /* per test of the spec; -1: not run */
+};
+
+/* One CSV field: quoted when it must be; a leading = + - @ is defused. */
+static void
+csv_field(FILE *f, const char *s, int last)
+{
+    int quote = strpbrk(s, ",\"\n\r") != NULL || (*s && strchr("=+-@", *s));
+    if (quote) {
+        fputc('"', f);
+        if (*s && strchr("=+-@", *s))
+            fputc('\'', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputs(last ? "\r\n" : ",", f);
+}
+
+/* Read a worker's result file into e; 0, or -1 if it is missing. */
+static int
+read_result(struct entry *e, const char *path)
+{
+    size_t len;
+    char *s = read_file(path, &len);
+    if (s == NULL)
+        return -1;
+    for (char *l = s; l && *l; ) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        char name[128];
+        int pts;
+        if (strncmp(l, "score ", 6) == 0)
+            e->score = atoi(l + 6);
+        else if (strncmp(l, "max ", 4) == 0)
+            e->max = atoi(l + 4);
+        else if (strncmp(l, "seconds ", 8) == 0)
+            e->secs = atof(l + 8);
+        else if (strncmp(l, "status ", 7) == 0)
+            e->status = xstrdup(l + 7);
+        else if (strncmp(l, "message ", 8) == 0)
+            e->message = xstrdup(l + 8);
+        else if (sscanf(l, "test %127s %d", name, &pts) == 2)
+            for (int i = 0; i < spec.ntests; i++)
+                if (strcmp(spec.tests[i].name, name) == 0)
+                    e->points[i] = pts;
+        l = nl ? nl + 1 : NULL;
+    }
+    free(s);
+    return e->status ? 0 : -1;
+}
+
+/*
+ * Grade every submission in opt.batch (each subdirectory, and each .tar.gz,
+ * .tgz or .tar file) into one CSV: opt.jobs submissions at once, each in a
+ * worker process that grades it as a single run would, its report in
+ * OUT/NAME.txt and its results.json in OUT/NAME.json.
+ */
+static int
+run_batch(void)
+{
+    double t0 = now();
+    if (opt.csv == NULL)
+        die("--batch needs --csv FILE");
+    if (opt.submission)
+        die("--batch and --submission do not go together");
+    /* The specification once here: its errors stop the batch, and its
+       tests name the CSV's columns. The workers parse it again. */
+    defval("TOKEN", "0");
+    lab_values(0);
+    parse_spec(&spec, opt.spec_file);
+    char *ref_makefile = xasprintf("%s/Makefile", opt.ref);
+    if (access(ref_makefile, R_OK) < 0)
+        die("%s: not a lab tree (no Makefile)", opt.ref);
+    free(ref_makefile);
+
+    DIR *d = opendir(opt.batch);
+    if (d == NULL)
+        die("%s: %s", opt.batch, strerror(errno));
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (de->d_name[0] != '.') {
+            names = xrealloc(names, (n + 1) * sizeof *names);
+            names[n++] = xstrdup(de->d_name);
+        }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_names);
+
+    const char *outroot = opt.out_given ? opt.outroot : xasprintf("%s/batch", opt.outroot);
+    mkdir_p(outroot);
+    struct entry *es = xmalloc((n ? n : 1) * sizeof *es);
+    int ngrade = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = &es[i];
+        memset(e, 0, sizeof *e);
+        e->path = xasprintf("%s/%s", opt.batch, names[i]);
+        e->points = xmalloc((size_t)spec.ntests * sizeof *e->points);
+        for (int k = 0; k < spec.ntests; k++)
+            e->points[k] = -1;
+        char *base = xstrdup(names[i]);
+        size_t len = strlen(base);
+        struct stat st;
+        if (lstat(e->path, &st) < 0)
+            die("%s: %s", e->path, strerror(errno));
+        if (S_ISREG(st.st_mode) && is_archive(base))
+            base[len - (len > 7 && strcmp(base + len - 7, ".tar.gz") == 0 ? 7 : 4)] = '\0';
+        else if (!S_ISDIR(st.st_mode)) {
+            e->status = xstrdup("skipped");
+            e->message = xstrdup(S_ISLNK(st.st_mode) ? "a symbolic link"
+                                 : "not a directory or a .tar.gz archive");
+        }
+        e->name = safe_name(base);
+        for (size_t k = 0, dup = 1; k < i; k++)       /* names must differ */
+            if (strcmp(es[k].name, e->name) == 0) {
+                char *s = xasprintf("%s-%zu", base, ++dup);
+                free(e->name);
+                e->name = safe_name(s);
+                free(s);
+                k = (size_t)-1;
+            }
+        free(base);
+        ngrade += e->status == NULL;
+    }
+    printf("grade: %d submission%s in %s, %d at once; reports in %s\n", ngrade,
+           ngrade == 1 ? "" : "s", opt.batch, opt.jobs, outroot);
+    fflush(stdout);
+
+    /* Workers: each grades one submission with its share of the cores. */
+    int at_once = opt.jobs < ngrade ? opt.jobs : ngrade > 0 ? ngrade : 1;
+    int inner = opt.jobs / at_once > 0 ? opt.jobs / at_once : 1;
+    pid_t *pids = xmalloc((n ? n : 1) * sizeof *pids);
+    size_t next = 0;
+    int running = 0, finished = 0, errors = 0;
+    while (next < n || running > 0) {
+        while (next < n && running < at_once) {
+            size_t i = next++;
+            struct entry *e = &es[i];
+            pids[i] = 0;
+            if (e->status)
+                continue;
+            fflush(stdout);
+            pid_t pid = fork();
+            if (pid < 0)
+                die("fork: %s", strerror(errno));
+            if (pid == 0) {
+                for (int k = 0; k < MAX_TESTS; k++)
+                    worker_pids[k] = 0;
+                char *report = xasprintf("%s/%s.txt", outroot, e->name);
+                int fd = open_log(report);
+                if (dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+                    _exit(2);
+                close(fd);
+                nvalues = 0;
+                memset(&spec, 0, sizeof spec);
+                opt.batch = NULL;
+                opt.submission = e->path;
+                opt.name = e->name;
+                opt.outroot = outroot;
+                opt.jobs = inner;
+                opt.json = xasprintf("%s/%s.json", outroot, e->name);
+                opt.result = xasprintf("%s/%s/result", outroot, e->name);
+                int rc = grade_run();
+                fflush(stdout);
+                _exit(rc);
+            }
+            pids[i] = pid;
+            for (int k = 0; k < MAX_TESTS; k++)
+                if (worker_pids[k] == 0) {
+                    worker_pids[k] = pid;
+                    break;
+                }
+            running++;
+        }
+        if (running == 0)
+            continue;
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            die("waitpid: %s", strerror(errno));
+        }
+        for (int k = 0; k < MAX_TESTS; k++)
+            if (worker_pids[k] == pid)
+                worker_pids[k] = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (pids[i] != pid)
+                continue;
+            struct entry *e = &es[i];
+            running--;
+            char *result = xasprintf("%s/%s/result", outroot, e->name);
+            if (read_result(e, result) < 0) {
+                /* The worker died: its report's last line says why. */
+                char *report = xasprintf("%s/%s.txt", outroot, e->name);
+                size_t len;
+                char *s = read_file(report, &len);
+                while (s && len > 0 && s[len - 1] == '\n')
+                    s[--len] = '\0';
+                char *last = s ? strrchr(s, '\n') : NULL;
+                e->status = xstrdup("error");
+                e->message = printable(last ? last + 1 : s ? s : "no report", 300);
+                e->score = 0;
+                errors++;
+                free(s);
+                free(report);
+            }
+            printf("[%d/%d] %s: %d/%d (%s%s%s)\n", ++finished, ngrade, e->name, e->score,
+                   e->max ? e->max : spec.total, e->status, *e->message ? ": " : "", e->message);
+            fflush(stdout);
+            free(result);
+        }
+    }
+
+    FILE *f = fopen(opt.csv, "w");
+    if (f == NULL)
+        die("%s: %s", opt.csv, strerror(errno));
+    csv_field(f, "submission", 0);
+    csv_field(f, "score", 0);
+    csv_field(f, "max_score", 0);
+    csv_field(f, "status", 0);
+    for (int k = 0; k < spec.ntests; k++)
+        csv_field(f, spec.tests[k].name, 0);
+    csv_field(f, "seconds", 0);
+    csv_field(f, "message", 1);
+    int max = 0;
+    for (int k = 0; k < spec.ntests; k++)
+        max += spec.tests[k].points;
+    for (size_t i = 0; i < n; i++) {
+        struct entry *e = &es[i];
+        char num[64];
+        csv_field(f, e->name, 0);
+        snprintf(num, sizeof num, "%d", e->score);
+        csv_field(f, num, 0);
+        snprintf(num, sizeof num, "%d", e->max ? e->max : max);
+        csv_field(f, num, 0);
+        csv_field(f, e->status, 0);
+        for (int k = 0; k < spec.ntests; k++) {
+            snprintf(num, sizeof num, "%d", e->points[k]);
+            csv_field(f, e->points[k] >= 0 ? num : "", 0);
+        }
+        snprintf(num, sizeof num, "%.1f", e->secs);
+        csv_field(f, num, 0);
+        csv_field(f, e->message ? e->message : "", 1);
+    }
+    if (fclose(f) != 0)
+        die("%s: %s", opt.csv, strerror(errno));
+    printf("grade: %zu row%s in %s, %.1fs\n", n, n == 1 ? "" : "s", opt.csv, now() - t0);
+    return errors ? 2 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+
+    /* The grader's own make runs must not see the caller's make or APPS. */
+    static const char *const unset[] = { "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                                         "GNUMAKEFLAGS", "MAKEFILES", "APPS", "O", "KTESTS" };
+    for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
+        unsetenv(unset[i]);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    return opt.batch ? run_batch() : grade_run();
 }
