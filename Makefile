@@ -24,6 +24,7 @@ include book/lint.mk
 include book/book.mk
 include figures/figures.mk
 include grading/grade.mk
+include grading/gradescope/gradescope.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 
@@ -53,13 +54,13 @@ help:
 # Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
 PACKAGES := gcc libc6-dev make noweb pandoc graphviz qemu-system-misc opensbi \
             gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
-            texlive-latex-base texlive-latex-recommended lmodern unzip
+            texlive-latex-base texlive-latex-recommended lmodern unzip zip
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET    ?= apt-get
 DPKG_QUERY ?= dpkg-query
 # Commands whose absence means a package is missing, where dpkg cannot tell.
 NEEDED_COMMANDS := cc notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc \
-                   gdb-multiarch pdflatex unzip
+                   gdb-multiarch pdflatex unzip zip
 
 deps:
 	@if ! command -v $(DPKG_QUERY) >/dev/null || ! command -v $(APT_GET) >/dev/null; then \
@@ -117,7 +118,8 @@ $(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK) $(PTDUMP2DOT) test-
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp
-	$(MAKE) --no-print-directory -C $(SRC) $(if $(APPS),APPS="$(abspath $(APPS))")
+	$(MAKE) --no-print-directory -C $(SRC) $(if $(APPS),APPS="$(abspath $(APPS))") \
+	    $(if $(KTESTS),KTESTS="$(abspath $(KTESTS))")
 
 qemu: kernel
 	$(QEMU) $(QEMUOPTS)

@@ -76,6 +76,21 @@ for m in 32M 128M 1G; do
     [ -n "${pt_pages[$m]}" ] || { echo "bench: no page-table line at $m" >&2; exit 1; }
 done
 floor_s=$(time_cmd "$runs" boot "$out/floor.elf")
+# make grade on the reference: wall time of the whole command (build of the
+# scratch tree, every test), the number of tests, and the sum of the tests'
+# own times (what running them one after another would take at the least).
+make --no-print-directory build/tools/grade > /dev/null
+grade_runs=$(for _ in $(seq "$runs"); do
+    t0=$(now)
+    g=$(make --no-print-directory grade 2>&1) || { echo "bench: make grade failed: $g" >&2; exit 1; }
+    t1=$(now)
+    sed -n 's/^grade: \([0-9]*\) tests in [0-9.]*s (their own times add up to \([0-9.]*\)s)$/\1 \2/p' <<< "$g" |
+        awk -v a="$t1" -v b="$t0" '{printf "%.4f %s %s\n", a - b, $1, $2}'
+done)
+[ "$(wc -l <<< "$grade_runs")" -eq "$runs" ] || { echo "bench: cannot read make grade's summary" >&2; exit 1; }
+grade_s=$(awk '{print $1}' <<< "$grade_runs" | median)
+grade_tests=$(awk '{print $2}' <<< "$grade_runs" | sort -u | head -n 1)
+grade_sum=$(awk '{print $3}' <<< "$grade_runs" | median)
 book_s=$(time_cmd 3 book_build)
 rm -rf "$out/clean" "$out/book"
 
@@ -87,6 +102,9 @@ printf '%-44s %10.3f\n' "  floor: one-line kernel, same QEMU + OpenSBI" "$floor_
 printf '%-44s %10.3f\n' "  kernel's own share (boot - floor)" "$(awk -v a="$hello_s" -v b="$floor_s" 'BEGIN {print a - b}')"
 printf '%-44s %10.3f\n' "reset to first user instruction (time CSR)" "$(awk -v u="$first_us" 'BEGIN {print u / 1e6}')"
 printf '%-44s %10.3f\n' "book, HTML, clean (median of 3)" "$book_s"
+printf '%-44s %10.3f\n' "make grade, reference, $grade_tests tests (target < 10)" "$grade_s"
+printf '%-44s %10.3f\n' "  sum of the tests' own times" "$grade_sum"
+printf '%-44s %10.2f\n' "  speed-up from parallel runs (sum / wall)" "$(awk -v a="$grade_sum" -v b="$grade_s" 'BEGIN {print a / b}')"
 echo
 printf '%-44s %10s\n' "counts (deterministic; instructions under QEMU -icount)" ""
 printf '%-44s %10s\n' "instructions per page: mmap + touch + munmap" "$per_page"
@@ -109,7 +127,10 @@ cat > build/bench.json <<JSON
   "sched_yield_instructions": $yield_i,
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
   "boot_floor_s": $floor_s,
-  "book_html_s": $book_s
+  "book_html_s": $book_s,
+  "grade_s": $grade_s,
+  "grade_tests": $grade_tests,
+  "grade_sum_of_test_times_s": $grade_sum
 }
 JSON
 echo "(written to build/bench.json)"

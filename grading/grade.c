@@ -466,7 +466,7 @@ struct check {
     regex_t re;
 };
 
-enum kind { K_QEMU, K_HOST };
+enum kind { K_QEMU, K_HOST, K_KERNEL };
 
 struct test {
     char *name;
@@ -477,6 +477,8 @@ struct test {
     int kind_set;
     char **progs;
     int nprogs;
+    char **ktests;              /* K_KERNEL: ktests/NAME.c linked into the kernel */
+    int nktests;
     char *run;
     char *memory;
     const char *visibility;     /* Gradescope's word */
@@ -633,20 +635,24 @@ finish_test(struct spec *sp, struct test *t)
     if (t->points == 0)
         spec_error("test %s: no points", t->name);
     if (!t->kind_set)
-        spec_error("test %s: no kind (qemu or host)", t->name);
+        spec_error("test %s: no kind (qemu, kernel or host)", t->name);
     if (t->kind == K_QEMU && t->nprogs == 0)
         spec_error("test %s: a qemu test needs programs", t->name);
-    if (t->kind == K_QEMU && t->run)
+    if (t->kind == K_KERNEL && t->nktests == 0)
+        spec_error("test %s: a kernel test needs ktests", t->name);
+    if (t->kind != K_KERNEL && t->nktests)
+        spec_error("test %s: ktests are for kernel tests", t->name);
+    if (t->kind != K_HOST && t->run)
         spec_error("test %s: run is for host tests", t->name);
     if (t->kind == K_HOST && t->run == NULL)
         spec_error("test %s: a host test needs a run command", t->name);
     if (t->kind == K_HOST && t->nprogs)
-        spec_error("test %s: programs are for qemu tests", t->name);
+        spec_error("test %s: programs are for qemu and kernel tests", t->name);
     if (t->timeout == 0)
         t->timeout = sp->timeout;
     if (t->memory == NULL)
         t->memory = sp->memory;
-    if (t->kind == K_QEMU)      /* the common checks come first */
+    if (t->kind != K_HOST)      /* the common checks come first */
         for (int i = sp->ncommon - 1; i >= 0; i--) {
             t->checks = xrealloc(t->checks, (size_t)(t->nchecks + 1) * sizeof *t->checks);
             memmove(t->checks + 1, t->checks, (size_t)t->nchecks * sizeof *t->checks);
@@ -767,8 +773,10 @@ parse_spec(struct spec *sp, const char *path)
                 t->kind = K_QEMU;
             else if (strcmp(value, "host") == 0)
                 t->kind = K_HOST;
+            else if (strcmp(value, "kernel") == 0)
+                t->kind = K_KERNEL;
             else
-                spec_error("kind: want qemu or host, not '%s'", value);
+                spec_error("kind: want qemu, kernel or host, not '%s'", value);
             t->kind_set = 1;
         } else if (strcmp(key, "programs") == 0) {
             int nw;
@@ -786,6 +794,22 @@ parse_spec(struct spec *sp, const char *path)
             free(w);
             if (nw == 0)
                 spec_error("programs: no program named");
+        } else if (strcmp(key, "ktests") == 0) {
+            int nw;
+            char **w = split_words(value, &nw);
+            for (int i = 0; i < nw; i++) {
+                if (!good_name(w[i]))
+                    spec_error("ktests: bad test file name '%s'", w[i]);
+                char *src = xasprintf("%s/ktests/%s.c", sp->dir, w[i]);
+                if (access(src, R_OK) < 0)
+                    spec_error("ktests: %s: %s", src, strerror(errno));
+                free(src);
+                t->ktests = xrealloc(t->ktests, (size_t)(t->nktests + 1) * sizeof(char *));
+                t->ktests[t->nktests++] = w[i];
+            }
+            free(w);
+            if (nw == 0)
+                spec_error("ktests: no test named");
         } else if (strcmp(key, "run") == 0) {
             if (*value == '\0')
                 spec_error("run: no command");
@@ -1004,7 +1028,8 @@ static struct {
     const char *batch, *csv;    /* --batch DIR --csv FILE */
     char *result;               /* a batch worker's result file */
     int out_given;
-    int jobs;
+    int jobs, jobs_given;
+    int parallel;               /* --batch: submissions at once (0: the cores) */
     double build_timeout;
     size_t cap;
     char **only;
@@ -1056,16 +1081,22 @@ random_bytes(unsigned char *p, size_t n)
 static void
 add_tail(struct buf *b, const char *path, int n)
 {
+    /* Named from the run's directory, which the report names once: the
+       absolute scratch path means nothing on a Gradescope page. */
+    const char *name = path;
+    size_t rl = rundir ? strlen(rundir) : 0;
+    if (rl && strncmp(path, rundir, rl) == 0 && path[rl] == '/')
+        name = path + rl + 1;
     size_t len;
     char *s = read_file(path, &len);
     if (s == NULL) {
-        buf_printf(b, "    (no log: %s)\n", path);
+        buf_printf(b, "    (no log: %s)\n", name);
         return;
     }
     while (len > 0 && s[len - 1] == '\n')
         s[--len] = '\0';
     if (len == 0) {
-        buf_printf(b, "    (%s is empty)\n", path);
+        buf_printf(b, "    (%s is empty)\n", name);
         free(s);
         return;
     }
@@ -1073,7 +1104,7 @@ add_tail(struct buf *b, const char *path, int n)
     for (int k = 0; start > 0; start--)
         if (s[start - 1] == '\n' && ++k == n)
             break;
-    buf_printf(b, "    last lines of %s:\n", path);
+    buf_printf(b, "    last lines of %s:\n", name);
     for (char *l = s + start; l; ) {
         char *nl = strchr(l, '\n');
         if (nl)
@@ -1817,8 +1848,8 @@ build_tree(void)
     close(fd);
     if (o.how != H_EXIT || o.code != 0) {
         char why[128];
-        build_error = xasprintf("build failed (%s); see %s",
-                                how_text(o, "make", opt.build_timeout, why, sizeof why), log);
+        build_error = xasprintf("build failed (%s); see build.log",
+                                how_text(o, "make", opt.build_timeout, why, sizeof why));
         add_tail(&build_tail, log, 15);
     }
     free(argv);
@@ -1864,15 +1895,23 @@ run_test(struct test *t)
 {
     struct wresult w = { 1, { H_ERROR, 0, 0 } };
     int fd = open_log(t->log);
-    if (t->kind == K_QEMU) {
+    if (t->kind != K_HOST) {
+        /* A kernel with exactly the test's programs, or its kernel tests,
+           linked from the objects the tree's build made. */
         char *odir = xasprintf("out-%s", t->name), *oabs = xasprintf("%s/%s", tree, odir);
         seed_objects(oabs);
-        struct buf apps = { 0 };
+        struct buf apps = { 0 }, kt = { 0 };
         for (int k = 0; k < t->nprogs; k++)
             buf_printf(&apps, "%s%s/out/user/%s.elf", k ? " " : "", tree, t->progs[k]);
-        char *oarg = xasprintf("O=%s", odir), *aarg = xasprintf("APPS=%s", apps.s);
+        char *sdir = absolute(spec.dir);
+        for (int k = 0; k < t->nktests; k++)
+            buf_printf(&kt, "%s%s/ktests/%s.c", k ? " " : "", sdir, t->ktests[k]);
+        char *oarg = xasprintf("O=%s", odir), *aarg = xasprintf("APPS=%s", buf_str(&apps));
+        char *karg = xasprintf("KTESTS=%s", buf_str(&kt));
+        char *farg = xasprintf("KTESTFLAGS=-DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL",
+                               token, seed);
         char *target = xasprintf("%s/kernel.elf", odir);
-        char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, target, NULL };
+        char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, karg, farg, target, NULL };
         char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
         int bfd = open_log(blog);
         struct outcome o = run_capture(argv, tree, NULL, bfd, opt.build_timeout, 16 << 20);
@@ -1891,8 +1930,12 @@ run_test(struct test *t)
         free(odir);
         free(oabs);
         free(apps.s);
+        free(kt.s);
+        free(sdir);
         free(oarg);
         free(aarg);
+        free(karg);
+        free(farg);
         free(target);
         free(blog);
     } else {
@@ -2050,6 +2093,8 @@ write_json(const char *path, int score, int max, double secs)
             score, max, secs);
     struct buf out = { 0 };
     buf_printf(&out, "%s", buf_str(&notes));
+    if (sub_error)
+        buf_printf(&out, "%s\n", sub_error);
     if (build_error)
         buf_printf(&out, "%s\n%s", build_error, buf_str(&build_tail));
     buf_printf(&out, "Score: %d/%d\n", score, max);
@@ -2112,7 +2157,10 @@ usage(FILE *f)
         "                        or reference); a previous run of that name is removed\n"
         "  --json FILE           also write Gradescope's results.json to FILE\n"
         "  --test NAME           run only this test (repeatable)\n"
-        "  -j N                  run N tests at once (default: the number of cores)\n"
+        "  -j N                  run N tests at once (default: the number of cores;\n"
+        "                        with --batch: the cores left to each submission)\n"
+        "  --parallel N          with --batch: grade N submissions at once (default:\n"
+        "                        the number of cores, or 1 when -j is given)\n"
         "  --seed N              use seed N instead of a random one (to reproduce a run)\n"
         "  --build-timeout SECS  time limit of each build (default 120)\n"
         "  --cap BYTES           output kept per test; more is a flood (default 262144)\n"
@@ -2186,8 +2234,11 @@ parse_args(int argc, char **argv)
         else if (strcmp(a, "--test") == 0) {
             opt.only = xrealloc(opt.only, (size_t)(opt.nonly + 1) * sizeof(char *));
             opt.only[opt.nonly++] = (char *)need_arg(argc, argv, &i);
-        } else if (strcmp(a, "-j") == 0)
+        } else if (strcmp(a, "-j") == 0) {
             opt.jobs = (int)num_arg("-j", need_arg(argc, argv, &i), 1, MAX_TESTS);
+            opt.jobs_given = 1;
+        } else if (strcmp(a, "--parallel") == 0)
+            opt.parallel = (int)num_arg(a, need_arg(argc, argv, &i), 1, MAX_TESTS);
         else if (strcmp(a, "--seed") == 0) {
             const char *s = need_arg(argc, argv, &i);
             char *end;
@@ -2315,6 +2366,14 @@ grade_run(void)
     rundir = xasprintf("%s/%s", opt.outroot, name);
     remove_tree(rundir);
     mkdir_p(rundir);
+    /* The compilers' temporary files go in the run's directory too: a
+       build killed by a time limit or a signal leaves none in /tmp. */
+    char *tmp = xasprintf("%s/tmp", rundir);
+    mkdir_p(tmp);
+    char *atmp = absolute(tmp);
+    setenv("TMPDIR", atmp, 1);
+    free(tmp);
+    free(atmp);
     char *tree_rel = xasprintf("%s/tree", rundir);
     copy_tree(opt.ref, tree_rel);
     tree = absolute(tree_rel);
@@ -2411,7 +2470,7 @@ grade_run(void)
             } else {
                 /* A timeout or a flood says most; after a bad exit status,
                    the log (a panic line, say) says more than the status. */
-                const char *what = t->kind == K_QEMU ? "QEMU" : "the command";
+                const char *what = t->kind != K_HOST ? "QEMU" : "the command";
                 if (w->o.how != H_EXIT)
                     problem(t, "%s", how_text(w->o, what, t->timeout, why, sizeof why));
                 check_log(t);
@@ -2584,13 +2643,15 @@ run_batch(void)
         free(base);
         ngrade += e->status == NULL;
     }
-    printf("grade: %d submission%s in %s, %d at once; reports in %s\n", ngrade,
-           ngrade == 1 ? "" : "s", opt.batch, opt.jobs, outroot);
-    fflush(stdout);
-
     /* Workers: each grades one submission with its share of the cores. */
-    int at_once = opt.jobs < ngrade ? opt.jobs : ngrade > 0 ? ngrade : 1;
-    int inner = opt.jobs / at_once > 0 ? opt.jobs / at_once : 1;
+    int at_once = opt.parallel ? opt.parallel : opt.jobs_given ? 1 : opt.jobs;
+    if (at_once > ngrade)
+        at_once = ngrade > 0 ? ngrade : 1;
+    int inner = opt.jobs_given ? opt.jobs : opt.jobs / at_once > 0 ? opt.jobs / at_once : 1;
+    printf("grade: %d submission%s in %s, %d at once, each running %d test%s at once; "
+           "reports in %s\n", ngrade, ngrade == 1 ? "" : "s", opt.batch, at_once, inner,
+           inner == 1 ? "" : "s", outroot);
+    fflush(stdout);
     pid_t *pids = xmalloc((n ? n : 1) * sizeof *pids);
     size_t next = 0;
     int running = 0, finished = 0, errors = 0;

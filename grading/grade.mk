@@ -3,8 +3,13 @@
 #
 #   make grade                      grade the reference solution (generated/):
 #                                   it must score 100/100
-#   make grade SUBMISSION=dir       grade a student's tree: only the files the
-#                                   lab lets a student edit are taken from it
+#   make grade SUBMISSION=path      grade a student's tree, or the editable
+#                                   files alone, or a .tar.gz of either: only
+#                                   the files the lab lets a student edit are
+#                                   taken from it
+#   grading/grade --batch DIR --csv scores.csv
+#                                   grade every submission in DIR (each
+#                                   subdirectory or .tar.gz) into one CSV
 #   make grade GRADE_ARGS='--json build/results.json --test copy'
 #                                   any other option of grading/grade.c
 #   make test-grade                 the grader's self-test (PASS:/FAIL: lines)
@@ -21,7 +26,7 @@ $(GRADE): $(GRADE_SRCS)
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ grading/grade.c
 
-## make grade      grade the lab (the reference; SUBMISSION=dir: a student's tree)
+## make grade      grade the lab (the reference; SUBMISSION=dir or .tar.gz: a student's)
 grade: $(GRADE) $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
 	@$(GRADE) --spec $(GRADE_SPEC) --ref $(GRADE_REF) --out $(BUILD)/grade \
 	    $(if $(SUBMISSION),--submission $(SUBMISSION)) $(GRADE_ARGS)

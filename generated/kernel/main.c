@@ -6,6 +6,7 @@
 #include "vm.h"
 #include "trap.h"
 #include "task.h"
+#include "ktest.h"
 
 struct fdt_info machine;    /* what the device tree told us */
 
@@ -64,6 +65,7 @@ main(uint64 hartid, uint64 dtb)
     kvm_enable();
     kvm_selftest();
     KLOG("paging on; %lu frames free\n", frame_free_count());
+    ktest_run_all();
     timer_init();
     run_applications();
     KLOG("all done, powering off\n");

@@ -47,4 +47,9 @@ lab_values(sg_u64 s)
     defval("FAULT_NX", "0x%llx", sg_fault_nx(s));
     defval("ISO_A", "%016llx", sg_iso_sum(s, SG_S_ISO_A, SG_ISO_PAGES));
     defval("ISO_B", "%016llx", sg_iso_sum(s, SG_S_ISO_B, 2));
+
+    /* k_vm, the in-kernel test (ktests/k_vm.c). */
+    defval("KVM_PAGES", "%llu", sg_kvm_pages(s));
+    defval("KVM_TABLES", "%llu", sg_kvm_tables(s));
+    defval("KVM_SUM", "%016llx", sg_kvm_sum(s));
 }

@@ -8,24 +8,35 @@
 # PASS:/FAIL: line per check; exit status 1 if any check failed. Scratch
 # submissions go to build/test/grade/, the grader's runs to build/grade/st-*.
 #
-# The submissions (each a copy of REF, with one thing broken):
-#   reference     REF itself: 100/100, exit 0, results.json of 10 passed tests
+# First the reference alone (100/100, exit 0, a results.json of 11 passed
+# tests), and mutants: one plausible bug for each test (frames_unit, frames,
+# walk, unmap, kvm, copy, elf, timeinfo, mmap, ptdump, faults), graded on
+# that test alone, which must fail. Then one `grade --batch` of these
+# submissions (copies of REF with one thing broken, or archives), into one
+# CSV whose rows and the reports are checked:
+#   reference     REF itself: 100/100
 #   copyout       kernel/vm.c's copyout returns -1: loses exactly the points
 #                 of the tests that copy out to user memory (copy, timeinfo)
-#   mutant-*      one plausible bug for each test (frames, walk, unmap, copy,
-#                 elf, timeinfo, mmap, ptdump, faults): that test fails
 #   nobuild       kernel/vm.c does not compile: 0, every test "build failed"
 #   hang          frame_alloc loops forever: every test fails by timeout,
-#                 and the whole run stays within its time bound
-#   panic         mm_new panics: every qemu test fails on the panic line
+#                 and the submission stays within its time bound
+#   panic         mm_new panics: every QEMU test fails on the panic line
 #   flood         sys_write writes forever: "output flood", not a timeout
 #   spoof         the Makefile, the user library and a test program of the
 #                 submission are changed: all ignored (and reported), 100/100
-#   replay        a kernel that maps nothing and prints every line of the
-#                 reference's run: every qemu test fails (new token and seed)
+#   replay        system calls that do no work and print every line of the
+#                 reference's run: every program test fails (new token, seed)
 #   missing       kernel/mm.c absent: 0, "missing", nothing built
 #   symlink       kernel/vm.c a symbolic link to the reference: refused
 #   dirlink       kernel/ a symbolic link to the reference's: refused
+#   flat          the five files alone, no directories: graded, 100/100
+#   nested        a directory holding one .tar.gz of a lab4/ tree: 100/100
+#   hostile.tar.gz  the right files, and members with '..', absolute paths,
+#                 links, devices, a FIFO, pax and GNU long names, a member too
+#                 big: each refused with its reason, nothing written outside
+#                 the scratch directory, the rest graded 100/100
+#   notatar.tar.gz, badsum.tar.gz, cut.tar.gz  damaged archives: 0, why
+#   notes.txt     a stray file: a "skipped" row
 # and a specification with an error: `grade: FILE:LINE: message`, status 2.
 set -uo pipefail
 
@@ -60,7 +71,7 @@ run_grade() {
 passed() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^OK \(/{printf "%s ", t}'; }
 failed_tests() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{printf "%s ", t}'; }
 score() { printf '%s\n' "$out" | sed -n 's/^Score: \([0-9]*\/[0-9]*\)$/\1/p'; }
-all_tests="frames_unit frames walk unmap copy elf timeinfo mmap ptdump faults "
+all_tests="frames_unit frames walk unmap kvm copy elf timeinfo mmap ptdump faults "
 
 # Replace the body of C function $2 in file $1 (from its name at the start
 # of a line to the closing brace in column 0) by the lines of $3.
@@ -83,24 +94,11 @@ else
 fi
 j=$work/reference.json
 if [ -s "$j" ] && grep -q '"score": 100,' "$j" && grep -q '"max_score": 100,' "$j" &&
-   [ "$(grep -c '"status": "passed"' "$j")" -eq 10 ] && grep -q '"visibility": "hidden"' "$j" &&
+   [ "$(grep -c '"status": "passed"' "$j")" -eq 11 ] && grep -q '"visibility": "hidden"' "$j" &&
    grep -q '"number": "1.2"' "$j" && grep -q '"execution_time": [0-9.]*,' "$j"; then
-    pass "reference: results.json has the score, 10 passed tests, numbers and visibilities"
+    pass "reference: results.json has the score, 11 passed tests, numbers and visibilities"
 else
     fail "reference: results.json is not as expected: $j"
-fi
-
-# ---- copyout broken: exactly the copy-out tests fail ---------------------------
-d=$(submission copyout)
-if replace_body "$d/kernel/vm.c" copyout '    (void)pt; (void)dst; (void)src; (void)len; return -1;'; then
-    run_grade "$d" copyout
-    if [ "$(score)" = 75/100 ] && [ "$(failed_tests)" = "copy timeinfo " ] && [ $status -eq 1 ]; then
-        pass "copyout returns -1: 75/100, only copy and timeinfo fail (exit 1)"
-    else
-        fail "copyout returns -1: score '$(score)', failed: '$(failed_tests)', status $status; want 75/100, 'copy timeinfo'; see $work/copyout.out"
-    fi
-else
-    fail "copyout: could not inject the fault"
 fi
 
 # ---- every test can fail: one plausible student bug for each ------------------
@@ -114,6 +112,7 @@ mutants=(
  'onepage|kernel/elf.c|s/elf \+ p->p_offset, p->p_filesz\)/elf + p->p_offset,\n                      p->p_filesz > PAGE_SIZE ? PAGE_SIZE : p->p_filesz)/|elf'
  'noyield|kernel/syscall.c|s/(\s*)t->syscall_times\[num\]\+\+;/$1if (num != SYS_sched_yield)$1    t->syscall_times[num]++;/|timeinfo'
  'prot|kernel/syscall.c|s/\(prot & ~7UL\) \x7c\x7c //|mmap'
+ 'noneed|kernel/vm.c|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/(*e \& PTE_V) != PTE_V/|kvm'
  'flags|kernel/vm.c|s/"VRWXUGAD"/"VRWXGUAD"/|ptdump'
  'leak|kernel/mm.c|s/a->kind == AREA_FRAMED\);/a->kind == AREA_FRAMED \&\& a->use != USE_MMAP);/|faults'
 )
@@ -138,68 +137,48 @@ for m in "${mutants[@]}"; do
     fi
 done
 
-# ---- a build failure ----------------------------------------------------------
-d=$(submission nobuild)
+# ---- the fault-injected submissions, graded in one batch ----------------------
+# Each is made in $work/batch/ (a directory, or an archive); one
+# `grade --batch` grades them all into one CSV; each report is then checked.
+b=$work/batch
+mkdir -p "$b"
+bsub() { local d; d=$(submission "batch/$1"); echo "$d"; }
+bout=build/grade/st-batch
+evil=/tmp/grade-selftest-evil-$$          # nothing may ever be written here
+evil_abs=$PWD/$work/evil-absolute
+rm -rf "$evil" "$evil_abs"*
+
+# The reference itself, as a submission.
+bsub reference > /dev/null
+
+# copyout returns -1: loses exactly the points of the tests that copy out.
+d=$(bsub copyout)
+replace_body "$d/kernel/vm.c" copyout '    (void)pt; (void)dst; (void)src; (void)len; return -1;' ||
+    fail "copyout: could not inject the fault"
+
+# A kernel file that does not compile.
+d=$(bsub nobuild)
 echo 'this is not C;' >> "$d/kernel/vm.c"
-run_grade "$d" nobuild --json "$work/nobuild.json"
-n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
-if [ "$(score)" = 0/100 ] && [ "$n" -eq 10 ] && printf '%s\n' "$out" | grep -q 'not C' &&
-   [ "$(grep -c '"status": "failed"' "$work/nobuild.json")" -eq 10 ]; then
-    pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
-else
-    fail "build failure: score '$(score)', $n tests 'build failed'; see $work/nobuild.out"
-fi
 
-# ---- a hang at boot -----------------------------------------------------------
-d=$(submission hang)
-if replace_body "$d/kernel/frame.c" frame_alloc '    for (;;)
-        ;'; then
-    # All 10 at once: one wave of time limits (5 s, 10 s for the host test).
-    run_grade "$d" hang -j 10
-    n=$(printf '%s\n' "$out" | grep -c -E '^FAIL \(timeout after (5|10)s\)$')
-    if [ "$(score)" = 0/100 ] && [ "$n" -eq 10 ] && [ "$secs" -le 20 ]; then
-        pass "frame_alloc hangs: every test fails by timeout, the run takes ${secs}s (bound 20s)"
-    else
-        fail "hang: score '$(score)', $n timeouts, ${secs}s; see $work/hang.out"
-    fi
-else
-    fail "hang: could not inject the fault"
-fi
+# A hang at boot: frame_alloc loops forever.
+d=$(bsub hang)
+replace_body "$d/kernel/frame.c" frame_alloc '    for (;;)
+        ;' || fail "hang: could not inject the fault"
 
-# ---- a panic ------------------------------------------------------------------
-d=$(submission panic)
-if replace_body "$d/kernel/mm.c" mm_new '    panic("mm_new: injected");'; then
-    run_grade "$d" panic
-    n=$(printf '%s\n' "$out" | grep -c '^FAIL (unexpected (line [0-9]*): \[kernel\] panic at kernel/mm.c')
-    if [ "$(score)" = 5/100 ] && [ "$n" -eq 9 ] && [ "$(passed)" = "frames_unit " ]; then
-        pass "mm_new panics: every qemu test fails on the panic line, the frame unit test still passes (5/100)"
-    else
-        fail "panic: score '$(score)', $n panic failures; see $work/panic.out"
-    fi
-else
+# A panic: mm_new panics.
+d=$(bsub panic)
+replace_body "$d/kernel/mm.c" mm_new '    panic("mm_new: injected");' ||
     fail "panic: could not inject the fault"
-fi
 
-# ---- an output flood ----------------------------------------------------------
-d=$(submission flood)
-if replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len;
+# An output flood: sys_write writes forever.
+d=$(bsub flood)
+replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len;
     for (;;)
         console_write("flood! ", 7);
-    return 0;'; then
-    run_grade "$d" flood --cap 65536
-    n=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood: more than 65536 bytes)$')
-    if [ "$(score)" = 5/100 ] && [ "$n" -eq 9 ] &&
-       [ "$(stat -c %s build/grade/st-flood/copy.log)" -le 65536 ]; then
-        pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 64 KiB (${secs}s)"
-    else
-        fail "flood: score '$(score)', $n floods; see $work/flood.out"
-    fi
-else
-    fail "flood: could not inject the fault"
-fi
+    return 0;' || fail "flood: could not inject the fault"
 
-# ---- spoofing through files that are not editable -----------------------------
-d=$(submission spoof)
+# Spoofing through files that are not editable.
+d=$(bsub spoof)
 printf '$(error this Makefile must never be used)\n' > "$d/Makefile"
 printf '#error this user library must never be used\n' > "$d/user/lib/printf.c"
 cat > "$d/user/g_copy.c" <<'EOF'
@@ -208,69 +187,226 @@ cat > "$d/user/g_copy.c" <<'EOF'
 int main(void) { printf("g_copy: OK refused=0xfff tv=ok\n"); return 0; }
 EOF
 mkdir -p "$d/grading" && echo 'lab spoof' > "$d/grading/tests.spec"
-run_grade "$d" spoof
-ign=$(printf '%s\n' "$out" | grep -c -E '^ignored: (Makefile|user/lib/printf\.c|user/g_copy\.c|grading/tests\.spec) \(')
-if [ "$(score)" = 100/100 ] && [ "$ign" -eq 4 ]; then
-    pass "changed Makefile, user library, an added test program and spec: all 4 reported ignored, 100/100"
-else
-    fail "spoof: score '$(score)', $ign of 4 files reported ignored; see $work/spoof.out"
-fi
 
-# ---- spoofing by replay: a kernel that does no work and prints every line -----
-# of the reference's run above (programs' lines, exit lines, fault lines,
-# dumps). The token and the seed are new in every run: none of it counts.
-d=$(submission replay)
+# Spoofing by replay: a kernel that does no work and prints every line of the
+# reference's run above (programs' lines, exit lines, fault lines, dumps).
+# The token and the seed are new in every run: none of it counts.
+d=$(bsub replay)
 {
     printf 'static const char replay[] =\n'
     cat build/grade/st-reference/*.log | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$/\\n"/'
     printf '    ;\n'
     cat "$ref/kernel/syscall.c"
 } > "$d/kernel/syscall.c"
-if replace_body "$d/kernel/syscall.c" sys_mmap '    (void)start; (void)len; (void)prot;
+replace_body "$d/kernel/syscall.c" sys_mmap '    (void)start; (void)len; (void)prot;
     return -1;' &&
-   replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len;
+replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len;
     static int replayed;
     if (!replayed)
         console_write(replay, sizeof replay - 1);
     replayed = 1;
-    return len;'; then
-    run_grade "$d" replay
-    n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' build/grade/st-replay/copy.log)
-    if [ "$(score)" = 5/100 ] && [ "$(passed)" = "frames_unit " ] && [ "$n" -ge 15 ]; then
-        pass "replay of the reference run's $n pass lines by a kernel that does no work: every qemu test fails (5/100: the host test of the reference frame.c)"
-    else
-        fail "replay: score '$(score)', passed: $(passed), $n replayed lines; see $work/replay.out"
-    fi
+    return len;' || fail "replay: could not inject the fault"
+
+# An editable file missing, a symbolic link, a directory that is a link.
+d=$(bsub missing); rm "$d/kernel/mm.c"
+d=$(bsub symlink); ln -sf "$(cd "$ref" && pwd)/kernel/vm.c" "$d/kernel/vm.c"
+d=$(bsub dirlink); rm -rf "$d/kernel" && ln -s "$(cd "$ref" && pwd)/kernel" "$d/kernel"
+
+# Uploads as students make them: the five files alone; a directory holding
+# only a .tar.gz of a tree with a top directory.
+editable="frame vm mm elf syscall"
+mkdir -p "$b/flat"
+for f in $editable; do cp "$ref/kernel/$f.c" "$b/flat/"; done
+mkdir -p "$work/lab4/kernel" "$b/nested"
+for f in $editable; do cp "$ref/kernel/$f.c" "$work/lab4/kernel/"; done
+tar czf "$b/nested/lab4.tar.gz" -C "$work" lab4
+
+# A hostile archive: the right files, and members that try to write
+# outside the scratch directory (traversal, absolute paths, through a link
+# it would have made, by pax and GNU long names), links, devices, a FIFO
+# and a member too big.
+members=(d:lab4 d:lab4/kernel)
+for f in $editable; do members+=("f:lab4/kernel/$f.c:$ref/kernel/$f.c"); done
+members+=("s:../../../../../../../../..$evil-dotdot:pwned"
+          "s:$evil_abs:pwned"
+          "l:lab4/esc:/tmp" "s:lab4/esc/$(basename "$evil")-via-link:pwned"
+          "h:lab4/hard:/etc/passwd" "c:lab4/tty" "b:lab4/disk" "p:lab4/fifo"
+          "x:lab4/pax:../../../../../../../..$evil-pax" "s:lab4/pax:pwned"
+          "L:x:lab4/../../../../../../../..$evil-long" "s:lab4/long:pwned"
+          "z:lab4/big:2000000")
+grading/tests/mktar.pl "${members[@]}" | gzip > "$b/hostile.tar.gz"
+# Damaged archives: not a tar, a bad header checksum, cut short; a stray file.
+printf 'not an archive\n' | gzip > "$b/notatar.tar.gz"
+grading/tests/mktar.pl bad:lab4/kernel/vm.c | gzip > "$b/badsum.tar.gz"
+grading/tests/mktar.pl d:lab4 cut:lab4/kernel/vm.c:5000 | gzip > "$b/cut.tar.gz"
+echo 'notes' > "$b/notes.txt"
+
+t0=$SECONDS
+out=$("$grade" --ref "$ref" --batch "$b" --csv "$work/scores.csv" --out "$bout" --parallel 3 -j 2 --cap 65536 2>&1)
+status=$?
+secs=$((SECONDS - t0))
+printf '%s\n' "$out" > "$work/batch.out"
+nsubs=$(ls "$b" | wc -l)
+if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
+   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,copy,elf,timeinfo,mmap,ptdump,faults,seconds,message"; then
+    pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
 else
-    fail "replay: could not inject the fault"
+    fail "batch: status $status, CSV $(wc -l < "$work/scores.csv" 2>/dev/null) lines for $nsubs submissions; see $work/batch.out"
 fi
 
-# ---- an editable file missing, or a symbolic link -----------------------------
-d=$(submission missing)
-rm "$d/kernel/mm.c"
-run_grade "$d" missing
+# The report of batch submission $1 becomes $out; its CSV row $row.
+report() {
+    out=$(cat "$bout/$1.txt" 2>/dev/null)
+    row=$(grep "^$1," "$work/scores.csv" | tr -d '\r')
+}
+# Check the CSV row: submission $1 has score $2 and status $3.
+csv_is() { [[ $row == "$1,$2,100,$3,"* ]]; }
+
+report reference
+if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$all_tests" ] && csv_is reference 100 graded &&
+   [[ $row == reference,100,100,graded,5,5,10,5,10,15,10,10,10,10,10,* ]]; then
+    pass "batch reference: 100/100, every test's points in its row"
+else
+    fail "batch reference: score '$(score)', row '$row'"
+fi
+
+report copyout
+if [ "$(score)" = 75/100 ] && [ "$(failed_tests)" = "copy timeinfo " ] &&
+   [[ $row == copyout,75,100,graded,5,5,10,5,10,0,10,0,10,10,10,* ]]; then
+    pass "copyout returns -1: 75/100, only copy and timeinfo fail"
+else
+    fail "copyout returns -1: score '$(score)', failed: '$(failed_tests)', row '$row'; want 75/100, 'copy timeinfo'"
+fi
+
+report nobuild
+n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
+if [ "$(score)" = 0/100 ] && [ "$n" -eq 11 ] && printf '%s\n' "$out" | grep -q 'not C' &&
+   [ "$(grep -c '"status": "failed"' "$bout/nobuild.json")" -eq 11 ] && csv_is nobuild 0 'build failed'; then
+    pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
+else
+    fail "build failure: score '$(score)', $n tests 'build failed', row '$row'"
+fi
+
+report hang
+n=$(printf '%s\n' "$out" | grep -c -E '^FAIL \(timeout after (5|10)s\)$')
+hang_secs=$(sed -n 's/^grade: 11 tests in \([0-9]*\)\..*/\1/p' "$bout/hang.txt")
+if [ "$(score)" = 0/100 ] && [ "$n" -eq 11 ] && [ "${hang_secs:-999}" -le 60 ] && csv_is hang 0 graded; then
+    pass "frame_alloc hangs: every test fails by timeout, the submission takes ${hang_secs}s (bound 60s: 10 x 5s + 10s, two at a time)"
+else
+    fail "hang: score '$(score)', $n timeouts, ${hang_secs}s, row '$row'"
+fi
+
+report panic
+n=$(printf '%s\n' "$out" | grep -c '^FAIL (unexpected (line [0-9]*): \[kernel\] panic at kernel/mm.c')
+if [ "$(score)" = 5/100 ] && [ "$n" -eq 10 ] && [ "$(passed)" = "frames_unit " ] && csv_is panic 5 graded; then
+    pass "mm_new panics (the kernel's own address space is an mm): every QEMU test fails on the panic line, the frame unit test still passes (5/100)"
+else
+    fail "panic: score '$(score)', $n panic failures, row '$row'"
+fi
+
+report flood
+n=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood: more than 65536 bytes)$')
+if [ "$(score)" = 15/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/copy.log")" -le 65536 ] &&
+   csv_is flood 15 graded; then
+    pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 64 KiB"
+else
+    fail "flood: score '$(score)', $n floods, row '$row'"
+fi
+
+report spoof
+ign=$(printf '%s\n' "$out" | grep -c -E '^ignored: (Makefile|user/lib/printf\.c|user/g_copy\.c|grading/tests\.spec) \(')
+if [ "$(score)" = 100/100 ] && [ "$ign" -eq 4 ] && csv_is spoof 100 graded; then
+    pass "changed Makefile, user library, an added test program and spec: all 4 reported ignored, 100/100"
+else
+    fail "spoof: score '$(score)', $ign of 4 files reported ignored, row '$row'"
+fi
+
+report replay
+n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/copy.log")
+if [ "$(score)" = 15/100 ] && [ "$(passed)" = "frames_unit kvm " ] && [ "$n" -ge 15 ] && csv_is replay 15 graded; then
+    pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 15/100: every program test fails; the 15 are the host and in-kernel tests of its untouched frame.c and vm.c"
+else
+    fail "replay: score '$(score)', passed: $(passed), $n replayed lines, row '$row'"
+fi
+
+report missing
 if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/mm.c (missing)' &&
-   [ ! -e build/grade/st-missing/build.log ]; then
+   [ ! -e "$bout/missing/build.log" ] && csv_is missing 0 unusable; then
     pass "kernel/mm.c missing: 0/100, reported, nothing built"
 else
-    fail "missing file: score '$(score)'; see $work/missing.out"
+    fail "missing file: score '$(score)', row '$row'"
 fi
-d=$(submission symlink)
-ln -sf "$(cd "$ref" && pwd)/kernel/vm.c" "$d/kernel/vm.c"
-run_grade "$d" symlink
-if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (not a regular file)'; then
+report symlink
+if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (not a regular file)' &&
+   csv_is symlink 0 unusable; then
     pass "kernel/vm.c a symbolic link to the solution: refused, 0/100"
 else
-    fail "symlink: score '$(score)'; see $work/symlink.out"
+    fail "symlink: score '$(score)', row '$row'"
 fi
-d=$(submission dirlink)
-rm -rf "$d/kernel" && ln -s "$(cd "$ref" && pwd)/kernel" "$d/kernel"
-run_grade "$d" dirlink
-if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (a directory on its path is a link)'; then
+report dirlink
+if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (a directory on its path is a link)' &&
+   csv_is dirlink 0 unusable; then
     pass "kernel/ a symbolic link to the solution's: refused, 0/100"
 else
-    fail "dirlink: score '$(score)'; see $work/dirlink.out"
+    fail "dirlink: score '$(score)', row '$row'"
 fi
+
+report flat
+n=$(printf '%s\n' "$out" | grep -c -E '^took (frame|vm|mm|elf|syscall)\.c for kernel/')
+if [ "$(score)" = 100/100 ] && [ "$n" -eq 5 ] && ! printf '%s\n' "$out" | grep -q '^ignored:' &&
+   csv_is flat 100 graded; then
+    pass "the five files uploaded alone: each taken for its place in the tree, 100/100"
+else
+    fail "flat: score '$(score)', $n files taken, row '$row'"
+fi
+report nested
+if [ "$(score)" = 100/100 ] && printf '%s\n' "$out" | grep -q '^unpacking lab4.tar.gz$' &&
+   csv_is nested 100 graded; then
+    pass "a directory holding one .tar.gz of a tree with a top directory: unpacked, 100/100"
+else
+    fail "nested: score '$(score)', row '$row'"
+fi
+
+report hostile
+n=$(printf '%s\n' "$out" | grep -c '^archive: refused ')
+outside=$(ls -d "$evil"* "$evil_abs"* /tmp/"$(basename "$evil")"-via-link 2>/dev/null)
+if [ "$(score)" = 100/100 ] && [ "$n" -eq 10 ] && [ -z "$outside" ] && csv_is hostile 100 graded &&
+   printf '%s\n' "$out" | grep -q "^archive: refused ../../.*$(basename "$evil")-dotdot (a '..' in its path)$" &&
+   printf '%s\n' "$out" | grep -q "^archive: refused $evil_abs (an absolute path)$" &&
+   printf '%s\n' "$out" | grep -q "^archive: refused lab4/esc (a symbolic link to /tmp: links are not unpacked)$" &&
+   printf '%s\n' "$out" | grep -q "^archive: refused lab4/tty (a device)$" &&
+   printf '%s\n' "$out" | grep -q "^archive: refused lab4/big (2000000 bytes; the limit is 1048576)$" &&
+   [ -f "$bout/hostile/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
+    pass "hostile archive: $n members refused with their reasons (traversal, absolute, links, devices, FIFO, pax and long names, size), nothing written outside the scratch directory, the rest graded 100/100"
+else
+    fail "hostile archive: score '$(score)', $n refusals, outside: '$outside', row '$row'"
+fi
+
+report notatar
+if csv_is notatar 0 unusable && printf '%s\n' "$out" | grep -q 'notatar.tar.gz: not a tar archive'; then
+    pass "a gzip file that is not a tar: 0/100, '$(printf '%s\n' "$out" | grep -o 'not a tar archive.*' | head -n 1)'"
+else
+    fail "notatar: row '$row'"
+fi
+report badsum
+if csv_is badsum 0 unusable && printf '%s\n' "$out" | grep -q 'badsum.tar.gz: not a tar archive (bad header at byte 0)'; then
+    pass "a tar header with a bad checksum: 0/100, refused"
+else
+    fail "badsum: row '$row'"
+fi
+report cut
+if csv_is cut 0 unusable && printf '%s\n' "$out" | grep -q 'cut.tar.gz: it ends inside lab4/kernel/vm.c'; then
+    pass "an archive cut short: 0/100, 'it ends inside lab4/kernel/vm.c'"
+else
+    fail "cut: row '$row'"
+fi
+row=$(grep '^notes.txt,' "$work/scores.csv" | tr -d '\r')
+if [[ $row == 'notes.txt,0,100,skipped,'*',not a directory or a .tar.gz archive' ]]; then
+    pass "a stray file in the batch directory: a 'skipped' row"
+else
+    fail "stray file: row '$row'"
+fi
+rm -rf "$evil"* "$evil_abs"*
 
 # ---- an error in a specification ----------------------------------------------
 spec=$work/bad.spec

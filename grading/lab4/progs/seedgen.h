@@ -23,7 +23,7 @@ typedef unsigned long long sg_u64;
 #define SG_VAL(seed, s, i) SG_MIX((sg_u64)(seed) ^ ((sg_u64)(s) << 48) ^ (sg_u64)(i))
 enum {
     SG_S_PARAM, SG_S_FRAMES, SG_S_FRAMES2, SG_S_WALK, SG_S_UNMAP, SG_S_COPY,
-    SG_S_ELF_DATA, SG_S_ELF_RODATA, SG_S_MMAP, SG_S_ISO_A, SG_S_ISO_B
+    SG_S_ELF_DATA, SG_S_ELF_RODATA, SG_S_MMAP, SG_S_ISO_A, SG_S_ISO_B, SG_S_KVM
 };
 
 #define SG_PAGE  4096ULL
@@ -187,6 +187,161 @@ static inline sg_u64 sg_iso_sum(sg_u64 seed, unsigned stream, sg_u64 pages)
     sg_u64 h = 0;
     for (sg_u64 i = 0; i < pages * SG_WORDS; i++)
         h = sg_fold(h, sg_val(seed, stream, i));
+    return h;
+}
+
+/*
+ * k_vm (an in-kernel test, ../ktests/k_vm.c): SG_KVM_MAPS ranges of fresh
+ * frames in a page table of the test's own: range 0 across a 2 MiB
+ * boundary, 1 across a 1 GiB boundary, 2 the last pages of the user half,
+ * 3 in the upper half, 4 to 7 anywhere in sixteenths 2 to 5 of the mmap
+ * range. Each is mapped a second time (its alias) in sixteenth 6 + k.
+ * Pages are numbered j = 0 .. sg_kvm_pages()-1, range after range.
+ * Permissions are Sv39 PTE bits.
+ */
+#define SG_KVM_MAPS      8
+#define SG_KVM_MAX_PAGES (SG_KVM_MAPS * 5)
+#define SG_KVM_PROBES    4
+#define SG_KVM_HIGH      0xFFFFFFC000000000ULL  /* the first address of the upper half */
+#define SG_PTE_V 0x01ULL
+#define SG_PTE_R 0x02ULL
+#define SG_PTE_W 0x04ULL
+#define SG_PTE_X 0x08ULL
+#define SG_PTE_U 0x10ULL
+static inline sg_u64 sg_kvm_slice(int n) { return SG_LO + (sg_u64)n * ((SG_TOP - SG_LO) / 16); }
+static inline sg_u64 sg_kvm_len(sg_u64 seed, int k) { return 2 + sg_param(seed, 200 + k) % 4; }
+static inline sg_u64 sg_kvm_addr(sg_u64 seed, int k)
+{
+    sg_u64 r = sg_param(seed, 210 + k);
+    sg_u64 before = (1 + sg_param(seed, 220 + k) % (sg_kvm_len(seed, k) - 1)) * SG_PAGE;
+    if (k == 0)
+        return (((sg_kvm_slice(0) >> 21) + 1 + r % 64) << 21) - before;
+    if (k == 1)
+        return (((sg_kvm_slice(1) >> 30) + 1 + r % 14) << 30) - before;
+    if (k == 2)
+        return SG_TOP - sg_kvm_len(seed, 2) * SG_PAGE;
+    if (k == 3)
+        return sg_page_in(r, SG_KVM_HIGH, SG_KVM_HIGH + (SG_TOP - SG_LO));
+    return sg_page_in(r, sg_kvm_slice(k - 2), sg_kvm_slice(k - 1) - 8 * SG_PAGE);
+}
+static inline sg_u64 sg_kvm_alias(sg_u64 seed, int k)
+{
+    return sg_page_in(sg_param(seed, 230 + k), sg_kvm_slice(6 + k), sg_kvm_slice(7 + k) - 8 * SG_PAGE);
+}
+/* R, RW, RX or RWX, with or without U: range k's, or its alias's. */
+static inline sg_u64 sg_kvm_perm(sg_u64 seed, int k, int alias)
+{
+    sg_u64 r = sg_param(seed, 240 + 2 * k + alias);
+    return SG_PTE_R | (r & 1 ? SG_PTE_W : 0) | (r & 2 ? SG_PTE_X : 0) | (r & 4 ? SG_PTE_U : 0);
+}
+static inline sg_u64 sg_kvm_pages(sg_u64 seed)
+{
+    sg_u64 n = 0;
+    for (int k = 0; k < SG_KVM_MAPS; k++)
+        n += sg_kvm_len(seed, k);
+    return n;
+}
+/* The range that holds page j, and the page's address (or its alias's). */
+static inline int sg_kvm_range(sg_u64 seed, sg_u64 j)
+{
+    int k = 0;
+    while (k < SG_KVM_MAPS - 1 && j >= sg_kvm_len(seed, k))
+        j -= sg_kvm_len(seed, k++);
+    return k;
+}
+static inline sg_u64 sg_kvm_va(sg_u64 seed, sg_u64 j, int alias)
+{
+    int k = sg_kvm_range(seed, j);
+    for (int m = 0; m < k; m++)
+        j -= sg_kvm_len(seed, m);
+    return (alias ? sg_kvm_alias(seed, k) : sg_kvm_addr(seed, k)) + j * SG_PAGE;
+}
+/* Where page j's flags are probed: an offset in the page. */
+static inline sg_u64 sg_kvm_off(sg_u64 seed, sg_u64 j) { return sg_param(seed, 260 + j) % SG_PAGE; }
+/*
+ * Probes, each at an offset in its page: 0 in sixteenth 14, where nothing
+ * is mapped; 1 the page after range 4; 2 the page before alias 0; 3 4 MiB
+ * above range 5, most likely under no level-0 table.
+ */
+static inline sg_u64 sg_kvm_probe(sg_u64 seed, int p)
+{
+    sg_u64 off = sg_param(seed, 250 + p) % SG_PAGE;
+    if (p == 0)
+        return sg_page_in(sg_param(seed, 254), sg_kvm_slice(14), sg_kvm_slice(15)) + off;
+    if (p == 1)
+        return sg_kvm_addr(seed, 4) + sg_kvm_len(seed, 4) * SG_PAGE + off;
+    if (p == 2)
+        return sg_kvm_alias(seed, 0) - SG_PAGE + off;
+    return sg_kvm_addr(seed, 5) + (4ULL << 20) + off;
+}
+/* Not canonical: bit 38 set, bits 63..39 clear. */
+static inline sg_u64 sg_kvm_noncanon(sg_u64 seed) { return SG_TOP + sg_param(seed, 255) % SG_TOP; }
+/* The 27-bit page number of va: bits 26..18 index the root, 17..9 a level-1 table. */
+static inline sg_u64 sg_kvm_vpn(sg_u64 va) { return (va >> 12) & ((1ULL << 27) - 1); }
+/*
+ * What walk(pt, va, 0) finds with every range and alias mapped: 0 (NULL:
+ * no level-0 table on the way), 1 (an empty entry) or 2 (a mapped page).
+ */
+static inline sg_u64 sg_kvm_status(sg_u64 seed, sg_u64 va)
+{
+    sg_u64 v = sg_kvm_vpn(va), n = sg_kvm_pages(seed), st = 0;
+    for (sg_u64 q = 0; q < 2 * n; q++) {
+        sg_u64 w = sg_kvm_vpn(sg_kvm_va(seed, q % n, q >= n));
+        if (w == v)
+            return 2;
+        if (w >> 9 == v >> 9)
+            st = 1;
+    }
+    return st;
+}
+/* The table pages walk must make for all ranges and aliases (not the root). */
+static inline sg_u64 sg_kvm_tables(sg_u64 seed)
+{
+    sg_u64 n = sg_kvm_pages(seed), t = 0;
+    for (sg_u64 q = 0; q < 2 * n; q++) {
+        sg_u64 v = sg_kvm_vpn(sg_kvm_va(seed, q % n, q >= n)), new1 = 1, new0 = 1;
+        for (sg_u64 e = 0; e < q; e++) {
+            sg_u64 w = sg_kvm_vpn(sg_kvm_va(seed, e % n, e >= n));
+            new1 &= w >> 18 != v >> 18;
+            new0 &= w >> 9 != v >> 9;
+        }
+        t += new1 + new0;
+    }
+    return t;
+}
+/* What k_vm folds when every check holds, in the order it checks. */
+static inline sg_u64 sg_kvm_sum(sg_u64 seed)
+{
+    sg_u64 h = 0, n = sg_kvm_pages(seed);
+    h = sg_fold(h, sg_kvm_tables(seed));            /* table pages made by walk */
+    for (sg_u64 j = 0; j < n; j++)                  /* data written through translate */
+        for (sg_u64 w = 0; w < SG_WORDS; w++)
+            h = sg_fold(h, 1);
+    for (sg_u64 j = 0; j < n; j++) {                /* flags and references */
+        int k = sg_kvm_range(seed, j);
+        h = sg_fold(h, SG_PTE_V | sg_kvm_perm(seed, k, 0));
+        h = sg_fold(h, SG_PTE_V | sg_kvm_perm(seed, k, 1));
+        h = sg_fold(h, 2);
+    }
+    for (int p = 0; p < SG_KVM_PROBES; p++) {       /* unmapped addresses */
+        sg_u64 st = sg_kvm_status(seed, sg_kvm_probe(seed, p));
+        h = sg_fold(h, st);
+        h = sg_fold(h, st == 2);
+    }
+    h = sg_fold(h, 0);                              /* the non-canonical address */
+    h = sg_fold(h, 0);                              /* frames the lookups took */
+    h = sg_fold(h, 0);                              /* frames freed unmapping shared pages */
+    for (sg_u64 j = 0; j < n; j++) {                /* the unmapped ranges */
+        h = sg_fold(h, 1);
+        h = sg_fold(h, 0);
+        h = sg_fold(h, 1);
+    }
+    for (sg_u64 j = 0; j < n; j++)                  /* the data through the aliases */
+        for (sg_u64 w = 0; w < SG_WORDS; w++) {
+            h = sg_fold(h, 1);
+            h = sg_fold(h, sg_val(seed, SG_S_KVM, j * SG_WORDS + w));
+        }
+    h = sg_fold(h, n);                              /* frames freed unmapping the aliases */
     return h;
 }
 
