@@ -2387,6 +2387,7 @@ grade_run(void)
 
     if (sub_error == NULL)
         build_tree();
+    double t_tests = now();
     const char *global = sub_error ? sub_error : build_error;
     if (global) {
         printf("%s\n%s", global, buf_str(&build_tail));
@@ -2494,8 +2495,9 @@ grade_run(void)
         }
     }
     double wall = now() - t0;
-    printf("grade: %d test%s in %.1fs (their own times add up to %.1fs)\n", nsel,
-           nsel == 1 ? "" : "s", wall, sum);
+    printf("grade: %d test%s in %.1fs: setup and build %.1fs, then the tests %.1fs "
+           "(their own times add up to %.1fs)\n", nsel, nsel == 1 ? "" : "s", wall,
+           t_tests - t0, wall - (t_tests - t0), sum);
     printf("Score: %d/%d\n", score, max);
     if (opt.json)
         write_json(opt.json, score, max, wall);
