@@ -1,0 +1,568 @@
+/*
+ * strip.c: cut a lab out of the chapters. Reads noweb chapters whose code
+ * chunks mark solution regions,
+ *
+ *     /\* BEGIN SOLUTION lab4 ex2
+ *        stub: panic("lab4 ex2: walk not implemented");
+ *      *\/
+ *     ...the solution...
+ *     /\* END SOLUTION *\/
+ *
+ * checks every marker, and writes the student edition of each chapter: each
+ * region of the lab replaced by its stub lines (indented like its BEGIN
+ * line), an exercise box after each chunk that held one (number, title,
+ * points, files, hint), and the answers to the questions (`::: answer`
+ * blocks) removed. The same stripped chapters tangle into the skeleton and
+ * weave into the handout.
+ *
+ * usage: strip --lab NAME --exercises FILE [--spec FILE] [--out DIR]
+ *              [--keep N,...] [--solutions FILE] [--check] CHAPTER.nw...
+ * Errors name FILE:LINE; exit status 1 on any, 2 on a usage error.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_EX 64
+
+static const char *prog = "strip";
+static int errors;
+
+static void
+die(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s: ", prog);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    exit(2);
+}
+
+/* An error at file:line; the run goes on to find the others. */
+static void
+error_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    if (line > 0)
+        fprintf(stderr, "%s:%d: ", file, line);
+    else
+        fprintf(stderr, "%s: ", file);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    errors++;
+}
+
+static void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        die("out of memory");
+    return p;
+}
+
+static char *
+xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    return memcpy(xmalloc(n), s, n);
+}
+
+/* The lines of a file, newlines removed; NULL-terminated. */
+static char **
+read_lines(const char *path, int *n)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        die("%s: %s", path, strerror(errno));
+    char **v = NULL, *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    *n = 0;
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        if (len > 0 && line[len - 1] == '\n')
+            line[--len] = '\0';
+        v = realloc(v, (size_t)(*n + 2) * sizeof *v);
+        if (v == NULL)
+            die("out of memory");
+        v[(*n)++] = xstrdup(line);
+    }
+    if (ferror(f))
+        die("%s: %s", path, strerror(errno));
+    free(line);
+    fclose(f);
+    if (v == NULL)
+        v = xmalloc(sizeof *v);
+    v[*n] = NULL;
+    return v;
+}
+
+static const char *
+skip_blanks(const char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    return s;
+}
+
+/* Does s (after blanks) equal t, trailing blanks aside? */
+static int
+is_line(const char *s, const char *t)
+{
+    s = skip_blanks(s);
+    size_t n = strlen(t);
+    return strncmp(s, t, n) == 0 && *skip_blanks(s + n) == '\0';
+}
+
+/* ------------------------------------------------------------------------ */
+/* The lab's exercises and their points                                      */
+
+struct exercise {
+    int defined;
+    char *title, *files, *functions, *hint;
+    int points;
+    int regions;                /* found in the chapters */
+    int boxed;                  /* boxes written so far */
+};
+
+static struct exercise ex[MAX_EX + 1];
+
+/* Append text to *field, a space between. */
+static void
+append(char **field, const char *text)
+{
+    size_t a = *field ? strlen(*field) : 0, b = strlen(text);
+    char *s = xmalloc(a + b + 2);
+    if (a) {
+        memcpy(s, *field, a);
+        s[a++] = ' ';
+    }
+    memcpy(s + a, text, b + 1);
+    free(*field);
+    *field = s;
+}
+
+static void
+read_exercises(const char *path)
+{
+    int n;
+    char **l = read_lines(path, &n);
+    struct exercise *e = NULL;
+    char **last = NULL;
+    for (int i = 0; i < n; i++) {
+        const char *s = l[i];
+        if (*skip_blanks(s) == '\0' || *skip_blanks(s) == '#') {
+            last = NULL;
+            continue;
+        }
+        if (last && (s[0] == ' ' || s[0] == '\t')) {     /* a continuation */
+            append(last, skip_blanks(s));
+            continue;
+        }
+        const char *sp = strchr(s, ' ');
+        size_t klen = sp ? (size_t)(sp - s) : strlen(s);
+        const char *val = sp ? skip_blanks(sp) : "";
+        if (klen == 8 && strncmp(s, "exercise", 8) == 0) {
+            char *end;
+            long k = strtol(val, &end, 10);
+            if (end == val || *end || k < 1 || k > MAX_EX) {
+                error_at(path, i + 1, "exercise: want a number from 1 to %d", MAX_EX);
+                e = NULL;
+                continue;
+            }
+            e = &ex[k];
+            if (e->defined)
+                error_at(path, i + 1, "exercise %ld defined twice", k);
+            e->defined = 1;
+            last = NULL;
+            continue;
+        }
+        if (e == NULL) {
+            error_at(path, i + 1, "'%.*s' before the first exercise", (int)klen, s);
+            continue;
+        }
+        char **field = klen == 5 && strncmp(s, "title", 5) == 0 ? &e->title
+                     : klen == 5 && strncmp(s, "files", 5) == 0 ? &e->files
+                     : klen == 9 && strncmp(s, "functions", 9) == 0 ? &e->functions
+                     : klen == 4 && strncmp(s, "hint", 4) == 0 ? &e->hint : NULL;
+        if (field == NULL) {
+            error_at(path, i + 1, "unknown key '%.*s' (title, files, functions, hint)", (int)klen, s);
+            continue;
+        }
+        if (*val == '\0')
+            error_at(path, i + 1, "%.*s: no value", (int)klen, s);
+        append(field, val);
+        last = field;
+    }
+    for (int k = 1; k <= MAX_EX; k++)
+        if (ex[k].defined && (!ex[k].title || !ex[k].files || !ex[k].functions || !ex[k].hint))
+            error_at(path, 0, "exercise %d lacks a title, files, functions or hint", k);
+}
+
+/* Each exercise's points: the sum over the specification's tests. */
+static void
+read_points(const char *path)
+{
+    int n, cur = 0;
+    char **l = read_lines(path, &n);
+    for (int i = 0; i < n; i++) {
+        const char *s = skip_blanks(l[i]);
+        if (strncmp(s, "test ", 5) == 0)
+            cur = 0;
+        else if (strncmp(s, "exercise ", 9) == 0)
+            cur = atoi(s + 9);
+        else if (strncmp(s, "points ", 7) == 0 && cur >= 1 && cur <= MAX_EX)
+            ex[cur].points += atoi(s + 7);
+    }
+}
+
+/* ------------------------------------------------------------------------ */
+/* Markers                                                                   */
+
+static const char *lab;
+static int keep[MAX_EX + 1];
+
+/* Does this code line look like a marker at all (exact or not)? */
+static int
+markerish(const char *s)
+{
+    for (const char *p = s; *p; p++)
+        if ((p == s || !isalnum((unsigned char)p[-1]))
+            && (strncasecmp(p, "BEGIN", 5) == 0 || strncasecmp(p, "END", 3) == 0)) {
+            const char *q = skip_blanks(p + (toupper((unsigned char)*p) == 'B' ? 5 : 3));
+            if (q > p + 3 && strncasecmp(q, "SOL", 3) == 0)
+                return 1;
+        }
+    return 0;
+}
+
+/*
+ * Parse a BEGIN line: "/\* BEGIN SOLUTION LAB exN" (and nothing after, as
+ * the comment goes on). Returns the exercise number and sets *lab_out, or
+ * 0 after reporting what is wrong.
+ */
+static int
+parse_begin(const char *file, int line, const char *s, char **lab_out)
+{
+    s = skip_blanks(s);
+    if (strncmp(s, "/* BEGIN SOLUTION ", 18) != 0) {
+        error_at(file, line, "malformed marker (want '/* BEGIN SOLUTION LAB exN'): %s", s);
+        return 0;
+    }
+    s += 18;
+    const char *sp = strchr(s, ' ');
+    if (sp == NULL) {
+        error_at(file, line, "BEGIN SOLUTION: want a lab and an exercise, e.g. 'lab4 ex2'");
+        return 0;
+    }
+    char *name = strndup(s, (size_t)(sp - s));
+    const char *e = sp + 1;
+    char *end;
+    long k = strncmp(e, "ex", 2) == 0 ? strtol(e + 2, &end, 10) : 0;
+    if (k == 0 || end == e + 2 || *skip_blanks(end) != '\0') {
+        error_at(file, line, "BEGIN SOLUTION %s: want 'exN' (N from 1), then the end of the line,"
+                 " not '%s'", name, e);
+        free(name);
+        return 0;
+    }
+    if (k > MAX_EX || (strcmp(name, lab) == 0 && !ex[k].defined)) {
+        error_at(file, line, "BEGIN SOLUTION %s ex%ld: %s has no exercise %ld", name, k, lab, k);
+        free(name);
+        return 0;
+    }
+    *lab_out = name;
+    return (int)k;
+}
+
+/* ------------------------------------------------------------------------ */
+/* One chapter                                                               */
+
+static FILE *out, *sol;
+
+static void
+emit(const char *s)
+{
+    if (out)
+        fprintf(out, "%s\n", s);
+}
+
+/* The box that stands where exercise k's solution was. */
+static void
+box(int k)
+{
+    struct exercise *e = &ex[k];
+    if (out == NULL)
+        return;
+    fprintf(out, "\n::: exercise\n");
+    if (e->boxed++ == 0) {
+        fprintf(out, "**Exercise %d: %s** (%d point%s). Edit `%s`: %s.\n\n%s\n", k, e->title,
+                e->points, e->points == 1 ? "" : "s", e->files, e->functions, e->hint);
+    } else {
+        fprintf(out, "**Exercise %d: %s**, continued: the code above is yours to write as well.\n",
+                k, e->title);
+    }
+    fprintf(out, ":::\n\n");
+}
+
+static void
+strip_file(const char *path)
+{
+    int n;
+    char **l = read_lines(path, &n);
+    int in_code = 0, code_line = 0;
+    int boxes[MAX_EX + 1], nboxes = 0;
+    for (int i = 0; i < n; i++) {
+        const char *s = l[i];
+        if (!in_code) {
+            /* A chunk starts with <<name>>= alone on its line. */
+            size_t len = strlen(s);
+            if (len >= 5 && strncmp(s, "<<", 2) == 0 && strcmp(s + len - 3, ">>=") == 0) {
+                in_code = 1;
+                code_line = i + 1;
+                emit(s);
+                continue;
+            }
+            /* Answers go: from "::: answer" to the ":::" at its indentation. */
+            const char *t = skip_blanks(s);
+            if (strncmp(t, "::: answer", 10) == 0 && *skip_blanks(t + 10) == '\0') {
+                size_t indent = (size_t)(t - s);
+                int j = i + 1;
+                for (; j < n; j++) {
+                    const char *u = skip_blanks(l[j]);
+                    if ((size_t)(u - l[j]) == indent && strncmp(u, ":::", 3) == 0
+                        && *skip_blanks(u + 3) == '\0')
+                        break;
+                }
+                if (j == n) {
+                    error_at(path, i + 1, "'::: answer' is never closed");
+                    continue;
+                }
+                i = j;
+                continue;
+            }
+            emit(s);
+            continue;
+        }
+        /* In a chunk: @ (alone or followed by a blank) ends it. */
+        if (s[0] == '@' && (s[1] == '\0' || s[1] == ' ' || s[1] == '\t')) {
+            in_code = 0;
+            emit(s);
+            for (int b = 0; b < nboxes; b++)
+                box(boxes[b]);
+            nboxes = 0;
+            continue;
+        }
+        if (s[0] == '<' && s[1] == '<' && strlen(s) >= 5 && strcmp(s + strlen(s) - 3, ">>=") == 0) {
+            /* noweb lets a new chunk start without an @ */
+            in_code = 1;
+            code_line = i + 1;
+            emit(s);
+            for (int b = 0; b < nboxes; b++)
+                box(boxes[b]);
+            nboxes = 0;
+            continue;
+        }
+        if (!markerish(s)) {
+            emit(s);
+            continue;
+        }
+        if (is_line(s, "/* END SOLUTION */")) {
+            error_at(path, i + 1, "END SOLUTION without a BEGIN");
+            continue;
+        }
+        /* A region: BEGIN, stub lines, the comment's end, the solution, END. */
+        char *name = NULL;
+        int k = parse_begin(path, i + 1, s, &name);
+        if (k == 0)
+            continue;
+        const char *indent_end = skip_blanks(s);
+        int indent = (int)(indent_end - s);
+        int begin = i, j = i + 1;
+        char **stub = xmalloc((size_t)n * sizeof *stub);
+        int nstub = 0, closed = 0;
+        for (; j < n; j++) {
+            const char *t = skip_blanks(l[j]);
+            if (strcmp(t, "*/") == 0) {
+                closed = 1;
+                break;
+            }
+            if (strncmp(t, "stub:", 5) != 0 || (t[5] != ' ' && t[5] != '\0')) {
+                error_at(path, j + 1, "in BEGIN SOLUTION's comment: want 'stub: CODE' lines,"
+                         " then '*/' alone");
+                break;
+            }
+            stub[nstub++] = (char *)(t[5] ? t + 6 : t + 5);
+        }
+        if (!closed) {
+            free(stub);
+            free(name);
+            i = j;
+            continue;
+        }
+        int end = j + 1;
+        for (; end < n; end++) {
+            const char *t = l[end];
+            if (t[0] == '@' && (t[1] == '\0' || t[1] == ' ' || t[1] == '\t'))
+                break;
+            if (markerish(t))
+                break;
+        }
+        if (end == n || !is_line(l[end], "/* END SOLUTION */")) {
+            if (end < n && markerish(l[end]) && !is_line(l[end], "/* END SOLUTION */")
+                && strstr(l[end], "BEGIN"))
+                error_at(path, begin + 1, "BEGIN SOLUTION %s ex%d: a region inside a region"
+                         " (line %d)", name, k, end + 1);
+            else if (end < n && markerish(l[end]))
+                error_at(path, end + 1, "malformed END marker (want '/* END SOLUTION */' alone)");
+            else
+                error_at(path, begin + 1, "BEGIN SOLUTION %s ex%d: no END SOLUTION before the"
+                         " chunk's end (chunk at line %d)", name, k, code_line);
+            free(stub);
+            free(name);
+            i = end < n ? end : n;
+            if (end < n && l[end][0] == '@')
+                i = end - 1;            /* let the chunk end be seen */
+            continue;
+        }
+        /* Lines j+1 .. end-1 are the solution. */
+        int mine = strcmp(name, lab) == 0;
+        if (mine)
+            ex[k].regions++;
+        if (sol && mine)
+            for (int m = j + 1; m < end; m++)
+                fprintf(sol, "%s\n", l[m]);
+        if (!mine || keep[k]) {
+            for (int m = j + 1; m < end; m++)
+                emit(l[m]);
+        } else {
+            for (int m = 0; m < nstub; m++)
+                if (out)
+                    fprintf(out, "%*s%s\n", indent, "", stub[m]);
+            int seen = 0;
+            for (int b = 0; b < nboxes; b++)
+                seen |= boxes[b] == k;
+            if (!seen)
+                boxes[nboxes++] = k;
+        }
+        free(stub);
+        free(name);
+        i = end;
+    }
+    if (in_code && nboxes)
+        for (int b = 0; b < nboxes; b++)
+            box(boxes[b]);
+    for (int i = 0; i < n; i++)
+        free(l[i]);
+    free(l);
+}
+
+static void
+usage(FILE *f)
+{
+    fprintf(f,
+        "usage: strip --lab NAME --exercises FILE [options] CHAPTER.nw...\n"
+        "Check the solution markers of the chapters' code chunks and write the\n"
+        "student edition of each chapter: the lab's regions replaced by their\n"
+        "stubs, an exercise box after each chunk that held one, no answers.\n"
+        "  --lab NAME         the lab whose regions are stripped (e.g. lab4)\n"
+        "  --exercises FILE   its exercises: number, title, files, functions, hint\n"
+        "  --spec FILE        its test specification: each exercise's points\n"
+        "  --out DIR          write the stripped chapters there, same names\n"
+        "  --keep N,...       keep these exercises' solutions (markers removed)\n"
+        "  --solutions FILE   write every line of the lab's regions to FILE\n"
+        "  --check            only check the markers\n"
+        "Errors are reported as FILE:LINE: message; exit status 1.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *exfile = NULL, *spec = NULL, *outdir = NULL, *solfile = NULL;
+    int check = 0, first = argc;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int more = i + 1 < argc;
+        if (strcmp(a, "--lab") == 0 && more)
+            lab = argv[++i];
+        else if (strcmp(a, "--exercises") == 0 && more)
+            exfile = argv[++i];
+        else if (strcmp(a, "--spec") == 0 && more)
+            spec = argv[++i];
+        else if (strcmp(a, "--out") == 0 && more)
+            outdir = argv[++i];
+        else if (strcmp(a, "--solutions") == 0 && more)
+            solfile = argv[++i];
+        else if (strcmp(a, "--keep") == 0 && more) {
+            char *list = xstrdup(argv[++i]), *save = NULL;
+            for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                char *end;
+                long k = strtol(t, &end, 10);
+                if (end == t || *end || k < 1 || k > MAX_EX)
+                    die("--keep: want exercise numbers, not '%s'", t);
+                keep[k] = 1;
+            }
+            free(list);
+        } else if (strcmp(a, "--check") == 0)
+            check = 1;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "%s: unknown option or missing value: %s\n", prog, a);
+            usage(stderr);
+            return 2;
+        } else {
+            first = i;
+            break;
+        }
+    }
+    if (lab == NULL || exfile == NULL || first == argc) {
+        usage(stderr);
+        return 2;
+    }
+    if (!check && outdir == NULL && solfile == NULL)
+        die("nothing to do: give --out DIR, --solutions FILE or --check");
+    read_exercises(exfile);
+    if (spec)
+        read_points(spec);
+    if (solfile && (sol = fopen(solfile, "w")) == NULL)
+        die("%s: %s", solfile, strerror(errno));
+    if (outdir && mkdir(outdir, 0777) < 0 && errno != EEXIST)
+        die("%s: %s", outdir, strerror(errno));
+    for (int i = first; i < argc; i++) {
+        const char *base = strrchr(argv[i], '/');
+        base = base ? base + 1 : argv[i];
+        char *path = NULL;
+        if (outdir && !check) {
+            path = xmalloc(strlen(outdir) + strlen(base) + 2);
+            sprintf(path, "%s/%s", outdir, base);
+            if ((out = fopen(path, "w")) == NULL)
+                die("%s: %s", path, strerror(errno));
+        }
+        strip_file(argv[i]);
+        if (out && fclose(out) != 0)
+            die("%s: %s", path, strerror(errno));
+        out = NULL;
+        free(path);
+    }
+    for (int k = 1; k <= MAX_EX; k++) {
+        if (ex[k].defined && ex[k].regions == 0)
+            error_at(exfile, 0, "%s exercise %d (%s) has no solution region in the chapters",
+                     lab, k, ex[k].title ? ex[k].title : "?");
+        if (ex[k].defined && spec && ex[k].points == 0)
+            error_at(spec, 0, "%s exercise %d has no points in the specification", lab, k);
+    }
+    if (sol && fclose(sol) != 0)
+        die("%s: %s", solfile, strerror(errno));
+    return errors ? 1 : 0;
+}
