@@ -321,8 +321,9 @@ remove_tree(const char *path)
 
 /*
  * Visit every entry below root (depth first, sorted by name), calling
- * fn(root, rel, st, arg) with rel the path relative to root. Top-level
- * directories named out* (build products) and .git are skipped.
+ * fn(root, rel, st, arg) with rel the path relative to root. At the top,
+ * out* and build (build products) and hidden entries (.git, a lab's
+ * .pristine copy) are skipped.
  */
 typedef void (*visit_fn)(const char *root, const char *rel, const struct stat *st, void *arg);
 
@@ -346,7 +347,7 @@ walk_tree(const char *root, const char *rel, visit_fn fn, void *arg)
         const char *nm = e->d_name;
         if (strcmp(nm, ".") == 0 || strcmp(nm, "..") == 0)
             continue;
-        if (!*rel && (strncmp(nm, "out", 3) == 0 || strcmp(nm, ".git") == 0))
+        if (!*rel && (strncmp(nm, "out", 3) == 0 || nm[0] == '.' || strcmp(nm, "build") == 0))
             continue;
         names = xrealloc(names, (n + 1) * sizeof *names);
         names[n++] = xstrdup(nm);

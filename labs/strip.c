@@ -480,6 +480,7 @@ usage(FILE *f)
         "  --out DIR          write the stripped chapters there, same names\n"
         "  --keep N,...       keep these exercises' solutions (markers removed)\n"
         "  --solutions FILE   write every line of the lab's regions to FILE\n"
+        "  --table FILE       write a Markdown table of the exercises to FILE\n"
         "  --check            only check the markers\n"
         "Errors are reported as FILE:LINE: message; exit status 1.\n");
 }
@@ -487,7 +488,7 @@ usage(FILE *f)
 int
 main(int argc, char **argv)
 {
-    const char *exfile = NULL, *spec = NULL, *outdir = NULL, *solfile = NULL;
+    const char *exfile = NULL, *spec = NULL, *outdir = NULL, *solfile = NULL, *table = NULL;
     int check = 0, first = argc;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -502,6 +503,8 @@ main(int argc, char **argv)
             outdir = argv[++i];
         else if (strcmp(a, "--solutions") == 0 && more)
             solfile = argv[++i];
+        else if (strcmp(a, "--table") == 0 && more)
+            table = argv[++i];
         else if (strcmp(a, "--keep") == 0 && more) {
             char *list = xstrdup(argv[++i]), *save = NULL;
             for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -530,8 +533,8 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (!check && outdir == NULL && solfile == NULL)
-        die("nothing to do: give --out DIR, --solutions FILE or --check");
+    if (!check && outdir == NULL && solfile == NULL && table == NULL)
+        die("nothing to do: give --out DIR, --solutions FILE, --table FILE or --check");
     read_exercises(exfile);
     if (spec)
         read_points(spec);
@@ -564,5 +567,22 @@ main(int argc, char **argv)
     }
     if (sol && fclose(sol) != 0)
         die("%s: %s", solfile, strerror(errno));
+    if (table) {
+        FILE *f = fopen(table, "w");
+        if (f == NULL)
+            die("%s: %s", table, strerror(errno));
+        fprintf(f, "| exercise | what | file | functions | points |\n"
+                   "|---:|------|------|-----------|---:|\n");
+        int sum = 0;
+        for (int k = 1; k <= MAX_EX; k++)
+            if (ex[k].defined) {
+                fprintf(f, "| %d | %s | `%s` | %s | %d |\n", k, ex[k].title, ex[k].files,
+                        ex[k].functions, ex[k].points);
+                sum += ex[k].points;
+            }
+        fprintf(f, "| | | | total | %d |\n", sum);
+        if (fclose(f) != 0)
+            die("%s: %s", table, strerror(errno));
+    }
     return errors ? 1 : 0;
 }

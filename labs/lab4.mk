@@ -1,0 +1,46 @@
+# labs/lab4.mk: `make lab4`, the student skeleton of lab 4 cut from the
+# chapters (included by the top Makefile, which defines BUILD, CHAPTERS,
+# HOSTCC and HOSTCFLAGS).
+#
+#   make lab4        $(BUILD)/lab4/ (a self-contained tree: the kernel with
+#                    holes, the user programs, GNUmakefile with make, qemu,
+#                    qemu-gdb and grade, the grader with the public tests)
+#                    and $(BUILD)/lab4.tar.gz
+#   make test-lab4   the lab's checks (PASS:/FAIL: lines)
+
+STRIP     := $(BUILD)/tools/strip
+LAB4      := $(BUILD)/lab4
+LAB4_DEPS := labs/lab4/exercises labs/lab4/GNUmakefile labs/mklab.sh book/tangle.sh \
+             grading/grade grading/grade.c $(wildcard grading/lab4/* grading/lab4/progs/* \
+             grading/lab4/ktests/*) grading/host/sim.h grading/host/sim.c \
+             grading/host/test_frame.c
+
+$(STRIP): labs/strip.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $<
+
+## make lab4       the lab 4 skeleton: build/lab4/ and build/lab4.tar.gz
+lab4: $(BUILD)/lab4.tar.gz
+	@echo "lab 4: $(LAB4)/ and $(BUILD)/lab4.tar.gz"
+
+$(LAB4)/.stamp: $(CHAPTERS) $(STRIP) $(LAB4_DEPS) | $(BUILD)/.deps-ok
+	@labs/mklab.sh lab4 $(BUILD) $(STRIP) $(CHAPTERS)
+	@touch $@
+
+# The handout: the stripped chapters woven like the book, HTML and PDF, into
+# the tree (handout/index.html, handout.pdf).
+LAB4_HANDOUT := $(BUILD)/lab4-handout
+$(LAB4)/.handout: $(LAB4)/.stamp book/style.css $(BOOK_COMMON_DEPS)
+	@$(MAKE) --no-print-directory book book-pdf BOOK_OUT=$(LAB4_HANDOUT) \
+	    BOOK_CHAPTERS="$$(ls $(BUILD)/lab4-src/*.nw | LC_ALL=C sort | tr '\n' ' ')"
+	@rm -rf $(LAB4)/handout && cp -r $(LAB4_HANDOUT)/book $(LAB4)/handout
+	@cp $(LAB4_HANDOUT)/book.pdf $(LAB4)/handout.pdf
+	@touch $@
+
+$(BUILD)/lab4.tar.gz: $(LAB4)/.stamp $(LAB4)/.handout
+	@tar czf $@.tmp --exclude=lab4/.stamp --exclude=lab4/.handout -C $(BUILD) lab4 && mv $@.tmp $@
+
+test-lab4: $(BUILD)/lab4.tar.gz $(STRIP)
+	@labs/tests/lab4.sh $(STRIP) $(BUILD)
+
+.PHONY: lab4 test-lab4

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# lab4.sh: the checks of `make lab4`. Prints PASS:/FAIL: lines; exit 1 if
+# any check failed.
+#
+# usage: labs/tests/lab4.sh STRIP BUILD
+# STRIP is the stripper (build/tools/strip), BUILD the build directory that
+# holds lab4/, lab4.tar.gz and lab4-solutions.txt (make lab4 made them).
+# Run from the top of the project. Scratch files go to BUILD/test/lab4/.
+#   markers     the chapters' markers check out; each kind of malformed
+#               marker is an error naming FILE:LINE
+#   skeleton    builds with -Wall -Werror; boots to the first exercise's
+#               "not implemented" panic, no hang
+#   grade       the skeleton's own `make grade`: 0 points (every test needs
+#               an exercise), every test fails on a "not implemented"
+#               message, none by timeout; hidden tests are not shipped
+#   leak        no line of any solution region (one that appears nowhere
+#               else in the chapters) is anywhere in BUILD/lab4/
+#   solved      the solution regions put back: the skeleton's own
+#               `make grade` gives every public point, the instructor's
+#               grader (all tests, hidden ones too) 100/100
+set -uo pipefail
+strip=${1:?usage: lab4.sh STRIP BUILD}
+build=${2:?usage: lab4.sh STRIP BUILD}
+lab=$build/lab4
+work=$build/test/lab4
+failed=0
+pass() { echo "PASS: lab4: $*"; }
+fail() { echo "FAIL: lab4: $*"; failed=1; }
+rm -rf "$work"; mkdir -p "$work"
+chapters=(src.nw/*.nw)
+editable="kernel/frame.c kernel/vm.c kernel/mm.c kernel/elf.c kernel/syscall.c"
+
+# ---- markers ----------------------------------------------------------------
+if out=$("$strip" --lab lab4 --exercises labs/lab4/exercises --spec grading/lab4/tests.spec \
+         --check "${chapters[@]}" 2>&1); then
+    n=$(grep -c '^ *\/\* BEGIN SOLUTION lab4 ex' "${chapters[@]}" | awk -F: '{s += $2} END {print s}')
+    pass "markers: $n solution regions, balanced, each naming a known exercise; every exercise has one and points"
+else
+    fail "markers: $out"
+fi
+# Each kind of mistake, in a chapter of its own: an error at its line.
+printf 'exercise 1\ntitle T\nfiles f.c\nfunctions f\nhint H\n' > "$work/ex"
+bad() {   # bad NAME LINE MESSAGE-RE: the chunk on stdin must give MESSAGE at LINE
+    local name=$1 line=$2 re=$3
+    cat > "$work/$name.nw"
+    local out; out=$("$strip" --lab lab4 --exercises "$work/ex" --check "$work/$name.nw" 2>&1)
+    local status=$?
+    if [ $status -eq 1 ] && printf '%s\n' "$out" | grep -q -E "^$work/$name.nw:$line: $re"; then
+        pass "marker error: $name: '$(printf '%s\n' "$out" | grep -E "^$work/$name.nw:$line:" | head -n 1 | sed "s|^$work/||")'"
+    else
+        fail "marker error: $name: status $status, said: $out"
+    fi
+}
+bad unbalanced 2 'BEGIN SOLUTION lab4 ex1: no END SOLUTION' <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTION lab4 ex1
+     */
+    x = 1;
+@
+EOF
+bad stray-end 3 'END SOLUTION without a BEGIN' <<'EOF'
+<<f.c>>=
+    x = 1;
+    /* END SOLUTION */
+@
+EOF
+bad nested 2 'BEGIN SOLUTION lab4 ex1: a region inside a region' <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTION lab4 ex1
+     */
+    /* BEGIN SOLUTION lab4 ex1
+     */
+    /* END SOLUTION */
+@
+EOF
+bad unknown-exercise 2 'BEGIN SOLUTION lab4 ex7: lab4 has no exercise 7' <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTION lab4 ex7
+     */
+    /* END SOLUTION */
+@
+EOF
+bad unnumbered 2 "BEGIN SOLUTION lab4: want 'exN'" <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTION lab4 walk
+     */
+    /* END SOLUTION */
+@
+EOF
+bad misspelt 2 'malformed marker' <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTON lab4 ex1 */
+    /* END SOLUTION */
+@
+EOF
+bad bad-stub 3 "in BEGIN SOLUTION's comment: want 'stub: CODE' lines" <<'EOF'
+<<f.c>>=
+    /* BEGIN SOLUTION lab4 ex1
+       return -1;
+     */
+    /* END SOLUTION */
+@
+EOF
+
+# ---- the skeleton -----------------------------------------------------------
+if [ -f "$build/lab4.tar.gz" ] && tar tzf "$build/lab4.tar.gz" | grep -q '^lab4/GNUmakefile$'; then
+    pass "lab4.tar.gz: $(tar tzf "$build/lab4.tar.gz" | grep -c -v '/$') files under lab4/"
+else
+    fail "lab4.tar.gz missing or without lab4/GNUmakefile"
+fi
+# A student's copy, unpacked from the tarball.
+tar xzf "$build/lab4.tar.gz" -C "$work"
+s=$work/lab4
+if out=$(make -C "$s" 2>&1) && [ -f "$s/out/kernel.elf" ] && ! printf '%s\n' "$out" | grep -q -i 'warning'; then
+    pass "skeleton: builds with -Wall -Werror, no warning"
+else
+    fail "skeleton: build failed: $(printf '%s\n' "$out" | tail -n 5)"
+fi
+out=$(timeout 20 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 -m 128M \
+      -no-reboot -kernel "$s/out/kernel.elf" < /dev/null 2>&1 | tr -d '\r'); status=$?
+if [ $status -ne 124 ] && printf '%s\n' "$out" | grep -q '^\[kernel\] panic at .*lab4 ex1: .* not implemented'; then
+    pass "skeleton: boots to '$(printf '%s\n' "$out" | grep -o 'lab4 ex1: .*not implemented')', no hang"
+else
+    fail "skeleton boot: status $status, output ends: $(printf '%s\n' "$out" | tail -n 3)"
+fi
+hidden=$(awk '/^test /{t=$2} $1=="visibility" && $2=="hidden" {print t}' grading/lab4/tests.spec)
+leaked=""
+for t in $hidden; do
+    grep -q "^test $t\$" "$s/grading/lab4/tests.spec" && leaked="$leaked $t"
+    for p in $(awk -v t="$t" '/^test /{c=($2==t)} c && $1=="programs" {for (i=2;i<=NF;i++) print $i}' grading/lab4/tests.spec); do
+        [ -e "$s/grading/lab4/progs/$p.c" ] && leaked="$leaked $p.c"
+    done
+done
+if [ -n "$hidden" ] && [ -z "$leaked" ]; then
+    pass "hidden tests not shipped: $(echo $hidden) (spec and programs)"
+else
+    fail "hidden tests: '$hidden', shipped: '$leaked'"
+fi
+out=$(make -C "$s" grade 2>&1); status=$?
+printf '%s\n' "$out" > "$work/skeleton-grade.out"
+ntests=$(printf '%s\n' "$out" | grep -c '^== Test ')
+nfail=$(printf '%s\n' "$out" | grep -c '^FAIL (')
+ntime=$(printf '%s\n' "$out" | grep -c '^FAIL (timeout')
+score=$(printf '%s\n' "$out" | sed -n 's/^Score: //p')
+# Every failed test's log shows a "not implemented" message.
+rundir=$(printf '%s\n' "$out" | sed -n 's/.*logs in \(.*\)$/\1/p' | head -n 1)
+silent=""
+for t in $(printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{print t}'); do
+    grep -q 'lab4 ex[0-9]*: .*not implemented' "$s/$rundir/$t.log" 2>/dev/null ||
+        grep -q 'lab4 ex[0-9]*: .*not implemented' "$rundir/$t.log" 2>/dev/null || silent="$silent $t"
+done
+if [ $status -eq 1 ] && [[ $score == 0/* ]] && [ "$ntests" -gt 0 ] && [ "$nfail" -eq "$ntests" ] &&
+   [ "$ntime" -eq 0 ] && [ -z "$silent" ]; then
+    pass "skeleton's make grade: $score, all $ntests tests fail on a 'not implemented' message, none by timeout"
+else
+    fail "skeleton's make grade: status $status, score '$score', $nfail of $ntests fail, $ntime timeouts, without the message: '$silent'; see $work/skeleton-grade.out"
+fi
+
+# ---- no solution line in the lab ----------------------------------------------
+# A solution line counts when it is distinctive: 12 characters or more, not
+# a comment or a lone brace, and found in the chapters no more often than in
+# the regions (so nowhere outside them).
+sol=$build/lab4-solutions.txt
+sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "${chapters[@]}" | sort | uniq -c > "$work/all.count"
+sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$sol" | sort | uniq -c > "$work/sol.count"
+awk 'NR == FNR { n = $1; $1 = ""; all[substr($0, 2)] = n; next }
+     { n = $1; $1 = ""; l = substr($0, 2)
+       if (length(l) >= 12 && l !~ /^(\/\*|\*|\/\/)/ && all[l] <= n) print l }' \
+    "$work/all.count" "$work/sol.count" > "$work/distinctive"
+nd=$(wc -l < "$work/distinctive")
+find "$lab" -type f ! -name '*.o' ! -name '*.elf' ! -name '*.d' -print0 |
+    xargs -0 cat 2>/dev/null | sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | sort -u > "$work/lab.lines"
+found=$(sort -u "$work/distinctive" | comm -12 - "$work/lab.lines")
+if [ "$nd" -ge 50 ] && [ -z "$found" ]; then
+    pass "leak: none of the $nd distinctive solution lines is anywhere in $lab/"
+else
+    fail "leak: $nd distinctive lines; found in $lab/: $(printf '%s\n' "$found" | head -n 3)"
+fi
+
+# ---- the solutions put back -----------------------------------------------------
+"$strip" --lab lab4 --exercises labs/lab4/exercises --keep 1,2,3,4,5,6,7,8,9 \
+    --out "$work/solved-src" "${chapters[@]}" &&
+    book/tangle.sh "$work/solved-tree" "$work/solved-src"/*.nw > /dev/null
+for f in $editable; do cp "$work/solved-tree/$f" "$s/$f"; done
+out=$(make -C "$s" grade 2>&1); status=$?
+printf '%s\n' "$out" > "$work/solved-grade.out"
+score=$(printf '%s\n' "$out" | sed -n 's/^Score: //p')
+public=$(awk '$1 == "total" {print $2}' "$s/grading/lab4/tests.spec")
+if [ $status -eq 0 ] && [ "$score" = "$public/$public" ]; then
+    pass "solved: the regions put back into the skeleton: its own make grade gives $score (every public test)"
+else
+    fail "solved: status $status, score '$score' (want $public/$public); see $work/solved-grade.out"
+fi
+out=$(build/tools/grade --name lab4-solved --submission "$s" 2>&1); status=$?
+printf '%s\n' "$out" > "$work/solved-full.out"
+if [ $status -eq 0 ] && printf '%s\n' "$out" | grep -q '^Score: 100/100$'; then
+    pass "solved: the same files graded by the instructor's grader, hidden tests too: 100/100"
+else
+    fail "solved, instructor's grade: status $status, $(printf '%s\n' "$out" | grep '^Score')"
+fi
+[ $failed -ne 0 ] || rm -rf "$work" build/grade/lab4-solved
+exit $failed
