@@ -29,10 +29,11 @@ include labs/lab4.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 
-all: deps kernel book
+all: deps kernel book lab4
 	@echo
 	@echo "kernel: $(KERNEL)   (run it: make qemu)"
 	@echo "book:   $(BUILD)/book/index.html"
+	@echo "lab 4:  $(BUILD)/lab4/ (handout: $(BUILD)/lab4/handout/index.html) and $(BUILD)/lab4.tar.gz"
 
 help:
 	@sed -n 's/^## //p' $(MAKEFILE_LIST)

@@ -5,7 +5,7 @@
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
 TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps test-badelf test-figures \
-                test-grade test-gradescope test-line-error test-gdb test-book test-book-pdf
+                test-grade test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -I$(SRC)/kernel

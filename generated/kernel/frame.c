@@ -56,6 +56,9 @@ frame_index(ppn_t p, const char *who)
 ppn_t
 frame_alloc(void)
 {
+    /* BEGIN SOLUTION lab4 ex1
+       stub: panic("lab4 ex1: frame_alloc not implemented");
+     */
     if (fa.free_head == NO_FRAME)
         return (ppn_t){ 0 };
     uint32 i = fa.free_head;
@@ -65,11 +68,16 @@ frame_alloc(void)
     ppn_t p = { fa.first + i };
     memset(pa2kva(ppn2pa(p)), 0, PAGE_SIZE);
     return p;
+    /* END SOLUTION */
 }
 /* Drop one reference to frame p; free it when none is left. */
 void
 frame_free(ppn_t p)
 {
+    /* BEGIN SOLUTION lab4 ex1
+       stub: (void)p;
+       stub: panic("lab4 ex1: frame_free not implemented");
+     */
     uint64 i = frame_index(p, "frame_free");
     if (fa.rec[i].refs == 0)
         panic("frame_free: double free of frame %p", (void *)ppn2pa(p));
@@ -81,6 +89,7 @@ frame_free(ppn_t p)
     fa.rec[i].next = fa.free_head;
     fa.free_head = i;
     fa.nfree++;
+    /* END SOLUTION */
 }
 /* Add a reference to an allocated frame. */
 void

@@ -54,8 +54,14 @@ sys_gettimeofday(uint64 tv_va)
 {
     uint64 now = r_time(), hz = machine.timebase;
     struct timeval tv = { now / hz, (now % hz) * 1000000 / hz };
+    /* BEGIN SOLUTION lab4 ex6
+       stub: (void)tv; (void)tv_va;
+       stub: printf("[kernel] lab4 ex6: sys_gettimeofday not implemented\n");
+       stub: return -1;
+     */
     if (copyout(current_task()->mm->pt, tv_va, &tv, sizeof tv) < 0)
         return -1;
+    /* END SOLUTION */
     return 0;
 }
 /* task_info(ti): the caller's state, call counts and age into *ti. 0 or -1. */
@@ -67,8 +73,14 @@ sys_task_info(uint64 ti_va)
     ti.status = t->state;
     memcpy(ti.syscall_times, t->syscall_times, sizeof ti.syscall_times);
     ti.time = (r_time() - t->first_run) * 1000 / machine.timebase;
+    /* BEGIN SOLUTION lab4 ex6
+       stub: (void)ti; (void)ti_va;
+       stub: printf("[kernel] lab4 ex6: sys_task_info not implemented\n");
+       stub: return -1;
+     */
     if (copyout(t->mm->pt, ti_va, &ti, sizeof ti) < 0)
         return -1;
+    /* END SOLUTION */
     return 0;
 }
 /* The page range [start, start + len rounded up) if it is a valid user range. */
@@ -86,6 +98,11 @@ user_pages(uint64 start, uint64 len, uint64 *end)
 static uint64
 sys_mmap(uint64 start, uint64 len, uint64 prot)
 {
+    /* BEGIN SOLUTION lab4 ex7
+       stub: (void)start; (void)len; (void)prot; (void)user_pages;
+       stub: printf("[kernel] lab4 ex7: sys_mmap not implemented\n");
+       stub: return -1;
+     */
     struct mm *mm = current_task()->mm;
     uint64 end;
     if ((prot & ~7UL) || !(prot & 7) || !user_pages(start, len, &end)
@@ -94,16 +111,23 @@ sys_mmap(uint64 start, uint64 len, uint64 prot)
     uint64 perm = PTE_U | (prot & 1 ? PTE_R : 0) | (prot & 2 ? PTE_W : 0)
                 | (prot & 4 ? PTE_X : 0);
     return mm_map(mm, start, end, perm, AREA_FRAMED, USE_MMAP) ? 0 : (uint64)-1;
+    /* END SOLUTION */
 }
 
 /* munmap(start, len): 0, or -1 if a page is not mapped by mmap (ABI.md). */
 static uint64
 sys_munmap(uint64 start, uint64 len)
 {
+    /* BEGIN SOLUTION lab4 ex7
+       stub: (void)start; (void)len; (void)user_pages;
+       stub: printf("[kernel] lab4 ex7: sys_munmap not implemented\n");
+       stub: return -1;
+     */
     uint64 end;
     if (!user_pages(start, len, &end))
         return -1;
     return mm_unmap_range(current_task()->mm, start, end, USE_MMAP) < 0 ? (uint64)-1 : 0;
+    /* END SOLUTION */
 }
 /* sbrk(increment): the old break, or -1 (nothing changed). */
 static uint64

@@ -16,6 +16,10 @@ walk(pagetable_t pt, uint64 va, int alloc)
     vpn_t vpn = va2vpn(va);
     for (int level = 2; level > 0; level--) {
         pte_t *e = &pt[vpn_index(vpn, level)];
+        /* BEGIN SOLUTION lab4 ex2
+           stub: (void)e; (void)alloc;
+           stub: panic("lab4 ex2: walk not implemented");
+         */
         if (*e & PTE_V) {
             if (pte_leaf(*e))
                 panic("walk: huge page at level %d for %p", level, (void *)va);
@@ -29,6 +33,7 @@ walk(pagetable_t pt, uint64 va, int alloc)
             *e = make_pte(p, PTE_V);
             pt = pa2kva(ppn2pa(p));
         }
+        /* END SOLUTION */
     }
     return &pt[vpn_index(vpn, 0)];
 }
@@ -41,6 +46,10 @@ walk(pagetable_t pt, uint64 va, int alloc)
 int
 map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm)
 {
+    /* BEGIN SOLUTION lab4 ex3
+       stub: (void)pt; (void)va; (void)pa; (void)npages; (void)perm;
+       stub: panic("lab4 ex3: map_pages not implemented");
+     */
     if ((va | pa) & (PAGE_SIZE - 1))
         panic("map_pages: unaligned va %p or pa %p", (void *)va, (void *)pa);
     if (!(perm & (PTE_R | PTE_W | PTE_X)))
@@ -56,6 +65,7 @@ map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm)
         *e = make_pte(pa2ppn(pa + i * PAGE_SIZE), perm | PTE_V | PTE_A | PTE_D);
     }
     return 0;
+    /* END SOLUTION */
 }
 /*
  * Unmap npages pages from va; with free_frames, drop each frame's
@@ -64,6 +74,10 @@ map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm)
 void
 unmap_pages(pagetable_t pt, uint64 va, uint64 npages, int free_frames)
 {
+    /* BEGIN SOLUTION lab4 ex3
+       stub: (void)pt; (void)va; (void)npages; (void)free_frames;
+       stub: panic("lab4 ex3: unmap_pages not implemented");
+     */
     for (uint64 i = 0; i < npages; i++) {
         uint64 a = va + i * PAGE_SIZE;
         pte_t *e = walk(pt, a, 0);
@@ -73,17 +87,23 @@ unmap_pages(pagetable_t pt, uint64 va, uint64 npages, int free_frames)
             frame_free(pte_ppn(*e));
         *e = 0;
     }
+    /* END SOLUTION */
 }
 /* The physical address for va if mapped with all flags in need, else 0. */
 uint64
 translate(pagetable_t pt, uint64 va, uint64 need)
 {
+    /* BEGIN SOLUTION lab4 ex4
+       stub: (void)pt; (void)va; (void)need;
+       stub: panic("lab4 ex4: translate not implemented");
+     */
     if (!va_canonical(va))
         return 0;
     pte_t *e = walk(pt, va, 0);
     if (e == NULL || (*e & (PTE_V | need)) != (PTE_V | need))
         return 0;
     return pte_pa(*e) | (va & (PAGE_SIZE - 1));
+    /* END SOLUTION */
 }
 static void
 free_level(pagetable_t pt, int level)
@@ -105,6 +125,8 @@ pagetable_free(pagetable_t pt)
 {
     free_level(pt, 2);
 }
+/* BEGIN SOLUTION lab4 ex8
+ */
 static int
 dump_level(pagetable_t pt, int level, uint64 va_base)
 {
@@ -128,13 +150,19 @@ dump_level(pagetable_t pt, int level, uint64 va_base)
     return lines;
 }
 
+/* END SOLUTION */
 /* Print the tree rooted at pt in the ptdump format, titled name. */
 void
 pagetable_dump(pagetable_t pt, const char *name)
 {
+    /* BEGIN SOLUTION lab4 ex8
+       stub: (void)pt;
+       stub: printf("[kernel] lab4 ex8: pagetable_dump of %s not implemented\n", name);
+     */
     printf("[ptdump] begin %s root 0x%016lx\n", name, kva2pa(pt));
     int n = dump_level(pt, 2, 0);
     printf("[ptdump] end %s %d\n", name, n);
+    /* END SOLUTION */
 }
 /*
  * Is every byte of [va, va + len) in pt's user half, mapped with U and the
@@ -143,6 +171,10 @@ pagetable_dump(pagetable_t pt, const char *name)
 int
 user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
 {
+    /* BEGIN SOLUTION lab4 ex4
+       stub: (void)pt; (void)va; (void)len; (void)need;
+       stub: panic("lab4 ex4: user_range_ok not implemented");
+     */
     if (len == 0)
         return 1;
     if (va >= USER_TOP || len > USER_TOP - va)
@@ -151,11 +183,16 @@ user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
         if (translate(pt, page, PTE_U | need) == 0)
             return 0;
     return 1;
+    /* END SOLUTION */
 }
 /* Copy len bytes from user address src in pt to dst; 0, or -1 with nothing copied. */
 int
 copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 {
+    /* BEGIN SOLUTION lab4 ex4
+       stub: (void)pt; (void)dst; (void)src; (void)len;
+       stub: panic("lab4 ex4: copyin not implemented");
+     */
     if (!user_range_ok(pt, src, len, PTE_R))
         return -1;
     for (uint64 done = 0, n; done < len; done += n) {
@@ -166,12 +203,17 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
         memcpy((uint8 *)dst + done, pa2kva(translate(pt, va, PTE_U | PTE_R)), n);
     }
     return 0;
+    /* END SOLUTION */
 }
 
 /* Copy len bytes from src to user address dst in pt; 0, or -1 with nothing copied. */
 int
 copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
 {
+    /* BEGIN SOLUTION lab4 ex4
+       stub: (void)pt; (void)dst; (void)src; (void)len;
+       stub: panic("lab4 ex4: copyout not implemented");
+     */
     if (!user_range_ok(pt, dst, len, PTE_R | PTE_W))
         return -1;
     for (uint64 done = 0, n; done < len; done += n) {
@@ -182,4 +224,5 @@ copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
         memcpy(pa2kva(translate(pt, va, PTE_U | PTE_R | PTE_W)), (const uint8 *)src + done, n);
     }
     return 0;
+    /* END SOLUTION */
 }
