@@ -35,3 +35,7 @@ test-grade: $(GRADE) | $(BUILD)/.deps-ok
 	@grading/tests/grade-selftest.sh $(GRADE)
 
 .PHONY: grade test-grade
+
+# grading/grade is a script beside grade.c: never let make's built-in
+# %: %.c rule compile it over the script.
+grading/grade: ;
