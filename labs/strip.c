@@ -296,6 +296,21 @@ emit(const char *s)
         fprintf(out, "%s\n", s);
 }
 
+/* Blank-separated names as `a`, `b` and `c`. */
+static void
+code_list(FILE *f, const char *names)
+{
+    char *copy = xstrdup(names), *save = NULL;
+    int n = 0, total = 0;
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        total++;
+    free(copy);
+    copy = xstrdup(names);
+    for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save), n++)
+        fprintf(f, "%s`%s`", n == 0 ? "" : n == total - 1 ? " and " : ", ", t);
+    free(copy);
+}
+
 /* The box that stands where exercise k's solution was. */
 static void
 box(int k)
@@ -305,8 +320,10 @@ box(int k)
         return;
     fprintf(out, "\n::: exercise\n");
     if (e->boxed++ == 0) {
-        fprintf(out, "**Exercise %d: %s** (%d point%s). Edit `%s`: %s.\n\n%s\n", k, e->title,
-                e->points, e->points == 1 ? "" : "s", e->files, e->functions, e->hint);
+        fprintf(out, "**Exercise %d: %s** (%d point%s). Edit `%s`: ", k, e->title,
+                e->points, e->points == 1 ? "" : "s", e->files);
+        code_list(out, e->functions);
+        fprintf(out, ".\n\n%s\n", e->hint);
     } else {
         fprintf(out, "**Exercise %d: %s**, continued: the code above is yours to write as well.\n",
                 k, e->title);
@@ -576,8 +593,9 @@ main(int argc, char **argv)
         int sum = 0;
         for (int k = 1; k <= MAX_EX; k++)
             if (ex[k].defined) {
-                fprintf(f, "| %d | %s | `%s` | %s | %d |\n", k, ex[k].title, ex[k].files,
-                        ex[k].functions, ex[k].points);
+                fprintf(f, "| %d | %s | `%s` | ", k, ex[k].title, ex[k].files);
+                code_list(f, ex[k].functions);
+                fprintf(f, " | %d |\n", ex[k].points);
                 sum += ex[k].points;
             }
         fprintf(f, "| | | | total | %d |\n", sum);
