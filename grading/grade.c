@@ -663,6 +663,30 @@ finish_test(struct spec *sp, struct test *t)
     spec_line = saved;
 }
 
+/*
+ * The names in value (programs or ktests): each must be a plain name with
+ * a file DIR/NAME.c beside the specification; appended to *list.
+ */
+static void
+add_sources(struct spec *sp, const char *key, char *value, const char *dir, char ***list, int *n)
+{
+    int nw;
+    char **w = split_words(value, &nw);
+    if (nw == 0)
+        spec_error("%s: no name given", key);
+    for (int i = 0; i < nw; i++) {
+        if (!good_name(w[i]))
+            spec_error("%s: bad name '%s'", key, w[i]);
+        char *src = xasprintf("%s/%s/%s.c", sp->dir, dir, w[i]);
+        if (access(src, R_OK) < 0)
+            spec_error("%s: %s: %s", key, src, strerror(errno));
+        free(src);
+        *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(char *));
+        (*list)[(*n)++] = w[i];
+    }
+    free(w);
+}
+
 static void
 parse_spec(struct spec *sp, const char *path)
 {
@@ -780,37 +804,9 @@ parse_spec(struct spec *sp, const char *path)
                 spec_error("kind: want qemu, kernel or host, not '%s'", value);
             t->kind_set = 1;
         } else if (strcmp(key, "programs") == 0) {
-            int nw;
-            char **w = split_words(value, &nw);
-            for (int i = 0; i < nw; i++) {
-                if (!good_name(w[i]))
-                    spec_error("programs: bad program name '%s'", w[i]);
-                char *src = xasprintf("%s/progs/%s.c", sp->dir, w[i]);
-                if (access(src, R_OK) < 0)
-                    spec_error("programs: %s: %s", src, strerror(errno));
-                free(src);
-                t->progs = xrealloc(t->progs, (size_t)(t->nprogs + 1) * sizeof(char *));
-                t->progs[t->nprogs++] = w[i];
-            }
-            free(w);
-            if (nw == 0)
-                spec_error("programs: no program named");
+            add_sources(sp, key, value, "progs", &t->progs, &t->nprogs);
         } else if (strcmp(key, "ktests") == 0) {
-            int nw;
-            char **w = split_words(value, &nw);
-            for (int i = 0; i < nw; i++) {
-                if (!good_name(w[i]))
-                    spec_error("ktests: bad test file name '%s'", w[i]);
-                char *src = xasprintf("%s/ktests/%s.c", sp->dir, w[i]);
-                if (access(src, R_OK) < 0)
-                    spec_error("ktests: %s: %s", src, strerror(errno));
-                free(src);
-                t->ktests = xrealloc(t->ktests, (size_t)(t->nktests + 1) * sizeof(char *));
-                t->ktests[t->nktests++] = w[i];
-            }
-            free(w);
-            if (nw == 0)
-                spec_error("ktests: no test named");
+            add_sources(sp, key, value, "ktests", &t->ktests, &t->nktests);
         } else if (strcmp(key, "run") == 0) {
             if (*value == '\0')
                 spec_error("run: no command");
