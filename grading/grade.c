@@ -1463,7 +1463,9 @@ tar_unpack(struct tar *t, const char *dest)
             full = xasprintf("%.100s", h);
         const char *why;
         char *rel = member_path(full, &why);
-        int skip_data = 1;
+        /* Links, devices, directories and FIFOs carry no data, whatever
+           their size field says; a file's data is skipped unless written. */
+        long long data = type && strchr("123456", type) ? 0 : size;
         if (type == '1' || type == '2') {
             char target[101];
             snprintf(target, sizeof target, "%.100s", h + 157);
@@ -1502,7 +1504,7 @@ tar_unpack(struct tar *t, const char *dest)
                     left -= (long long)n;
                 }
                 close(fd);
-                skip_data = 0;
+                data = 0;
                 if (!ok) {
                     if (t->error == NULL)
                         t->error = xasprintf("it ends inside %s", rel);
@@ -1515,8 +1517,7 @@ tar_unpack(struct tar *t, const char *dest)
             }
             free(path);
         }
-        if (skip_data && type != '5' && type != '1' && type != '2' && type != '3' && type != '4'
-            && type != '6' && tar_skip(t, size) < 0) {
+        if (data > 0 && tar_skip(t, data) < 0) {
             if (t->error == NULL)
                 t->error = xasprintf("it ends inside %s", rel ? rel : "a member");
             free(rel);
@@ -2651,14 +2652,15 @@ run_batch(void)
            "reports in %s\n", ngrade, ngrade == 1 ? "" : "s", opt.batch, at_once, inner,
            inner == 1 ? "" : "s", outroot);
     fflush(stdout);
-    pid_t *pids = xmalloc((n ? n : 1) * sizeof *pids);
+    pid_t *pids = calloc(n ? n : 1, sizeof *pids);     /* 0: not started */
+    if (pids == NULL)
+        die("out of memory");
     size_t next = 0;
     int running = 0, finished = 0, errors = 0;
     while (next < n || running > 0) {
         while (next < n && running < at_once) {
             size_t i = next++;
             struct entry *e = &es[i];
-            pids[i] = 0;
             if (e->status)
                 continue;
             fflush(stdout);

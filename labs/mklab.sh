@@ -46,9 +46,9 @@ awk '
     }
     /^test[ \t]/ { flush(); inblock = 1; block = pending $0 "\n"; pending = ""
                    hidden = 0; pts = 0; next }
-    !inblock && !started && $1 == "total" { print "total @TOTAL@"; next }
+    !inblock && $1 == "total" { print "total @TOTAL@"; next }
     !inblock && /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
-    !inblock { printf "%s%s\n", pending, $0; pending = ""; started = 0; next }
+    !inblock { printf "%s%s\n", pending, $0; pending = ""; next }
     /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
     { block = block pending $0 "\n"; pending = ""
       if ($1 == "visibility" && $2 == "hidden") hidden = 1

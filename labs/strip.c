@@ -292,7 +292,7 @@ static FILE *out, *sol;
 static void
 emit(const char *s)
 {
-    if (out)
+    if (out && s)
         fprintf(out, "%s\n", s);
 }
 
@@ -331,6 +331,30 @@ box(int k)
     fprintf(out, ":::\n\n");
 }
 
+/* Does s open a chunk (<<name>>= alone on its line) or end one (@ alone or
+   followed by a blank)? */
+static int
+chunk_start(const char *s)
+{
+    size_t len = strlen(s);
+    return len >= 5 && strncmp(s, "<<", 2) == 0 && strcmp(s + len - 3, ">>=") == 0;
+}
+
+static int
+chunk_end(const char *s)
+{
+    return s[0] == '@' && (s[1] == '\0' || s[1] == ' ' || s[1] == '\t');
+}
+
+/* The boxes of the chunk just ended; *n becomes 0. */
+static void
+flush_boxes(const int *boxes, int *n)
+{
+    for (int b = 0; b < *n; b++)
+        box(boxes[b]);
+    *n = 0;
+}
+
 static void
 strip_file(const char *path)
 {
@@ -341,9 +365,7 @@ strip_file(const char *path)
     for (int i = 0; i < n; i++) {
         const char *s = l[i];
         if (!in_code) {
-            /* A chunk starts with <<name>>= alone on its line. */
-            size_t len = strlen(s);
-            if (len >= 5 && strncmp(s, "<<", 2) == 0 && strcmp(s + len - 3, ">>=") == 0) {
+            if (chunk_start(s)) {
                 in_code = 1;
                 code_line = i + 1;
                 emit(s);
@@ -370,23 +392,16 @@ strip_file(const char *path)
             emit(s);
             continue;
         }
-        /* In a chunk: @ (alone or followed by a blank) ends it. */
-        if (s[0] == '@' && (s[1] == '\0' || s[1] == ' ' || s[1] == '\t')) {
-            in_code = 0;
-            emit(s);
-            for (int b = 0; b < nboxes; b++)
-                box(boxes[b]);
-            nboxes = 0;
-            continue;
-        }
-        if (s[0] == '<' && s[1] == '<' && strlen(s) >= 5 && strcmp(s + strlen(s) - 3, ">>=") == 0) {
-            /* noweb lets a new chunk start without an @ */
-            in_code = 1;
-            code_line = i + 1;
-            emit(s);
-            for (int b = 0; b < nboxes; b++)
-                box(boxes[b]);
-            nboxes = 0;
+        /* In a chunk: @ ends it, and so does the start of another (noweb
+           allows that); boxes go in a documentation part after it. */
+        if (chunk_end(s) || chunk_start(s)) {
+            emit(chunk_end(s) ? s : nboxes ? "@" : NULL);
+            flush_boxes(boxes, &nboxes);
+            in_code = chunk_start(s);
+            if (in_code) {
+                code_line = i + 1;
+                emit(s);
+            }
             continue;
         }
         if (!markerish(s)) {
@@ -429,7 +444,7 @@ strip_file(const char *path)
         int end = j + 1;
         for (; end < n; end++) {
             const char *t = l[end];
-            if (t[0] == '@' && (t[1] == '\0' || t[1] == ' ' || t[1] == '\t'))
+            if (chunk_end(t))
                 break;
             if (markerish(t))
                 break;
@@ -447,7 +462,7 @@ strip_file(const char *path)
             free(stub);
             free(name);
             i = end < n ? end : n;
-            if (end < n && l[end][0] == '@')
+            if (end < n && chunk_end(l[end]))
                 i = end - 1;            /* let the chunk end be seen */
             continue;
         }
@@ -475,9 +490,10 @@ strip_file(const char *path)
         free(name);
         i = end;
     }
-    if (in_code && nboxes)
-        for (int b = 0; b < nboxes; b++)
-            box(boxes[b]);
+    if (nboxes) {
+        emit("@");
+        flush_boxes(boxes, &nboxes);
+    }
     for (int i = 0; i < n; i++)
         free(l[i]);
     free(l);

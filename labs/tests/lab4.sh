@@ -165,17 +165,17 @@ fi
 # a comment or a lone brace, and found in the chapters no more often than in
 # the regions (so nowhere outside them).
 sol=$build/lab4-solutions.txt
-# Lines of the grader's own sources shipped with the lab (its tests call
-# the functions too) do not count either.
-{ sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "${chapters[@]}"
-  for f in $(cd "$lab" && find grading -type f); do
-      for _ in 1 2 3 4 5 6 7 8 9; do sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "grading/${f#grading/}"; done
-  done; } | sort | uniq -c > "$work/all.count"
-sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$sol" | sort | uniq -c > "$work/sol.count"
-awk 'NR == FNR { n = $1; $1 = ""; all[substr($0, 2)] = n; next }
+# Lines of the grader's own sources shipped with the lab do not count
+# either: its tests call the same functions.
+trim() { sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$@"; }
+trim "${chapters[@]}" | sort | uniq -c > "$work/all.count"
+trim "$sol" | sort | uniq -c > "$work/sol.count"
+(cd "$lab" && find grading -type f -print0 | xargs -0 cat) | trim | sort -u > "$work/grading.lines"
+awk 'FILENAME == ARGV[1] { grading[$0] = 1; next }
+     FILENAME == ARGV[2] { n = $1; $1 = ""; all[substr($0, 2)] = n; next }
      { n = $1; $1 = ""; l = substr($0, 2)
-       if (length(l) >= 12 && l !~ /^(\/\*|\*|\/\/)/ && all[l] <= n) print l }' \
-    "$work/all.count" "$work/sol.count" > "$work/distinctive"
+       if (length(l) >= 12 && l !~ /^(\/\*|\*|\/\/)/ && all[l] <= n && !(l in grading)) print l }' \
+    "$work/grading.lines" "$work/all.count" "$work/sol.count" > "$work/distinctive"
 nd=$(wc -l < "$work/distinctive")
 # Every file of the lab, the handout's HTML as text (tags dropped,
 # entities decoded) and the Markdown it was made from.
@@ -184,7 +184,7 @@ nd=$(wc -l < "$work/distinctive")
   find "$lab" -name '*.html' -print0 | xargs -0 cat |
       sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e 's/&amp;/\&/g'
   cat "$build"/lab4-handout/book-md/*.md; } 2>/dev/null |
-    sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' | sort -u > "$work/lab.lines"
+    trim | sort -u > "$work/lab.lines"
 found=$(sort -u "$work/distinctive" | comm -12 - "$work/lab.lines")
 # The comparison finds a line that is there: one solution line planted in a copy.
 planted=$( (cat "$work/lab.lines"; head -n 1 "$work/distinctive") | sort -u | comm -12 <(sort -u "$work/distinctive") -)
