@@ -218,6 +218,12 @@ typedef struct {
 	int target;           /* chunk-name index (refs) or identifier index */
 } Mark;
 
+/* Code: a lab's solution region (labs/strip.c), its marker lines dropped. */
+typedef struct {
+	int first, last;      /* 1-based displayed lines, inclusive */
+	char label[40];       /* "lab4 ex3" */
+} Region;
+
 typedef struct {
 	int code;             /* 1 = code chunk, 0 = documentation */
 	int chapter;
@@ -233,6 +239,7 @@ typedef struct {
 	Buf text;                       /* code: the displayed text */
 	Mark *refs; int nrefs, refcap;  /* code: chunk references */
 	Mark *ids; int nids, idcap;     /* code: identifier links */
+	Region *sols; int nsols, solcap; /* code: solution regions */
 } Chunk;
 
 enum { L_UNSET, L_C, L_ASM, L_MAKE, L_PLAIN };
@@ -748,6 +755,99 @@ ref_text(Buf *b, int name)
 	bputs(b, "\xe2\x9f\xa9");   /* U+27E9 ⟩ */
 }
 
+static int next_line(Chunk *c, int start, int *end);
+static void line_plain(Chunk *c, int a, int b, Buf *out);
+
+/*
+ * Solution markers (labs/strip.c): "/\* BEGIN SOLUTION LAB exN", the stub
+ * lines, the line that closes the comment, the solution, "/\* END SOLUTION *\/".
+ * The book shows the solution without its markers, as a region of the block
+ * (the student edition has the stub instead, and never gets here). Marks the
+ * pieces of the marker lines in drop[] and records each region by the
+ * displayed lines it will take.
+ */
+static void
+find_solutions(Chunk *c, char *drop)
+{
+	int a, b, next, shown = 0, inmarker = 0, open = 0, openline = 0;
+	Region r = {0};
+
+	for (a = 0; a < c->np; a = next) {
+		Buf t = {0};
+		const char *s;
+		int skip = 0;
+
+		next = next_line(c, a, &b);
+		line_plain(c, a, b, &t);
+		s = bstr(&t);
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (inmarker) {
+			skip = 1;
+			if (strstr(s, "*/"))
+				inmarker = 0;
+		} else if (strncmp(s, "/* BEGIN SOLUTION ", 18) == 0) {
+			char lab[16] = "", ex[16] = "";
+			if (open)
+				warn_at(chapters[c->chapter].file, c->p[a].srcline,
+				    "BEGIN SOLUTION inside the region begun on line %d", openline);
+			sscanf(s + 18, "%15s %15s", lab, ex);
+			snprintf(r.label, sizeof r.label, "%s:%s", lab, ex);
+			r.first = shown + 1;
+			open = 1;
+			openline = c->p[a].srcline;
+			skip = 1;
+			inmarker = strstr(s + 2, "*/") == NULL;
+		} else if (strncmp(s, "/* END SOLUTION */", 18) == 0) {
+			if (!open)
+				warn_at(chapters[c->chapter].file, c->p[a].srcline, "END SOLUTION without a BEGIN");
+			else if (shown >= r.first) {
+				r.last = shown;
+				PUSH(c->sols, c->nsols, c->solcap, r);
+			}
+			open = 0;
+			skip = 1;
+		}
+		if (skip)
+			memset(drop + a, 1, (size_t)(next - a));
+		else
+			shown++;
+		free(t.s);
+	}
+	if (open)
+		warn_at(chapters[c->chapter].file, openline, "BEGIN SOLUTION never ends in its chunk");
+}
+
+/* Is displayed line n (1-based) of the text blank, or past its end? */
+static int
+blank_text_line(const char *s, int n)
+{
+	for (; n > 1 && *s; s++)
+		if (*s == '\n')
+			n--;
+	while (*s == ' ')
+		s++;
+	return *s == '\n' || *s == '\0';
+}
+
+/* A solution region neither starts nor ends with blank lines. */
+static void
+trim_solutions(Chunk *c)
+{
+	int i, k = 0;
+
+	for (i = 0; i < c->nsols; i++) {
+		Region r = c->sols[i];
+		while (r.first <= r.last && blank_text_line(bstr(&c->text), r.first))
+			r.first++;
+		while (r.last >= r.first && blank_text_line(bstr(&c->text), r.last))
+			r.last--;
+		if (r.first <= r.last)
+			c->sols[k++] = r;
+	}
+	c->nsols = k;
+}
+
 /* Build a code chunk's displayed text, its reference marks and identifier links. */
 static void
 lay_out_code(int ci)
@@ -755,12 +855,19 @@ lay_out_code(int ci)
 	Chunk *c = &chunks[ci];
 	Lexer lx = {0};
 	int i, line = 1, col = 0, pending = -1;
+	char *drop = calloc((size_t)c->np + 1, 1);
+
+	if (drop == NULL)
+		die("out of memory");
+	find_solutions(c, drop);
 
 	lx.lang = names[c->name].lang;
 	lx.bol = 1;
 	for (i = 0; i < c->np; i++) {
 		Piece *p = &c->p[i];
 		Mark m;
+		if (drop[i])
+			continue;
 		switch (p->kind) {
 		case P_IDUSE:
 			pending = ident_index(p->s);
@@ -811,6 +918,7 @@ lay_out_code(int ci)
 			break;
 		}
 	}
+	free(drop);
 	/* drop trailing blank lines */
 	while (c->text.len) {
 		size_t k = c->text.len;
@@ -822,6 +930,7 @@ lay_out_code(int ci)
 		} else
 			break;
 	}
+	trim_solutions(c);
 }
 
 /* -------------------------------------------------- documentation lines */
@@ -1542,6 +1651,13 @@ code_md(Buf *out, int ci)
 	bputs(out, ".chunkcode");
 	marks_attr(out, "refs", c->refs, c->nrefs, 1);
 	marks_attr(out, "ids", c->ids, c->nids, 0);
+	if (c->nsols) {
+		bputs(out, " solutions=\"");
+		for (i = 0; i < c->nsols; i++)
+			bprintf(out, "%s%d:%d:%s", i ? " " : "", c->sols[i].first, c->sols[i].last,
+			    c->sols[i].label);
+		bputc(out, '"');
+	}
 	bputs(out, "}\n");
 	if (c->text.len) {
 		bputs(out, c->text.s);

@@ -5,6 +5,9 @@
 -- (1-based line, 0-based byte column, length in bytes):
 --   refs  the "⟨name 1b⟩" chunk references, replaced by a link;
 --   ids   identifiers, wrapped in a link to their definition.
+-- and, for a chunk holding solution regions of a lab (labs/strip.c cuts them out for
+-- the student edition), a third attribute of "FIRST:LAST:LAB:exN" items:
+--   solutions  lines FIRST to LAST (1-based, inclusive), shaded and labelled.
 -- HTML and EPUB: the block is highlighted by Pandoc itself (pandoc.write), then the
 -- links are spliced into the highlighted HTML as real Link elements, so Pandoc's EPUB
 -- writer rewrites them to its own chapter files. LaTeX: a highlighted Verbatim block
@@ -43,6 +46,20 @@ local function ref_parts(s)
   return name or inner, tag or ''
 end
 
+-- "FIRST:LAST:LAB:exN" items -> line -> { label = ..., first = bool, last = bool }
+local function parse_solutions(s)
+  local t = {}
+  for first, last, lab, ex in (s or ''):gmatch('(%d+):(%d+):([%w_-]+):([%w_-]+)') do
+    first, last = tonumber(first), tonumber(last)
+    local label = 'Solution: ' .. lab:gsub('^lab(%d+)$', 'lab %1') .. ', '
+      .. ex:gsub('^ex(%d+)$', 'exercise %1')
+    for l = first, last do
+      t[l] = { label = label, first = l == first, last = l == last }
+    end
+  end
+  return t
+end
+
 local function language(cb)
   for _, c in ipairs(cb.classes) do
     if c ~= 'chunkcode' then
@@ -70,6 +87,7 @@ local function chunk_html(cb)
   local lang = language(cb)
   local lines = split_lines(cb.text)
   local refs, ids = parse_marks(cb.attributes.refs), parse_marks(cb.attributes.ids)
+  local sols = parse_solutions(cb.attributes.solutions)
   local starts = {}
   for _, m in ipairs(ids) do
     m.kind = 'id'
@@ -129,6 +147,11 @@ local function chunk_html(cb)
       end
       if link then
         end_link_piece()
+      end
+      local sol = tag == '<span>' and col == 0 and sols[line]
+      if sol then   -- a line of a solution region: Pandoc's own span of the line
+        tag = '<span class="solution' .. (sol.first and ' solfirst' or '') .. (sol.last and ' sollast' or '')
+          .. '"' .. (sol.first and ' data-label="' .. html_escape(sol.label) .. '"' or '') .. '>'
       end
       raw[#raw + 1] = tag
       i = j + 1
@@ -221,8 +244,25 @@ local function chunk_latex(cb)
     body[k] = string.rep(' ', m.col) .. '\\ChunkRef{' .. m.href:gsub('^[^#]*#', '') .. '}{'
       .. latex_verbatim_escape(name) .. '}{' .. latex_verbatim_escape(tag) .. '}'
   end
-  return pandoc.RawBlock('latex', '\\begin{Shaded}\n\\begin{Highlighting}[]\n' .. table.concat(body, '\n')
-    .. '\n\\end{Highlighting}\n\\end{Shaded}')
+  -- A solution region is a block of its own, shaded and labelled (latex-header.tex),
+  -- between the parts of the chunk before and after it.
+  local sols = parse_solutions(cb.attributes.solutions)
+  local out, k = {}, 1
+  while k <= #body do
+    local sol, part = sols[k], {}
+    repeat
+      part[#part + 1] = body[k]
+      k = k + 1
+    until k > #body or (sols[k] ~= nil) ~= (sol ~= nil) or (sols[k] and sols[k].first)
+    if sol then
+      out[#out + 1] = '\\SolutionLabel{' .. latex_verbatim_escape(sol.label) .. '}\n\\begin{SolutionHighlighting}[]\n'
+        .. table.concat(part, '\n') .. '\n\\end{SolutionHighlighting}'
+    else
+      out[#out + 1] = '\\begin{Shaded}\n\\begin{Highlighting}[]\n' .. table.concat(part, '\n')
+        .. '\n\\end{Highlighting}\n\\end{Shaded}'
+    end
+  end
+  return pandoc.RawBlock('latex', table.concat(out, '\n'))
 end
 
 local saw_code = false
@@ -255,7 +295,8 @@ local function wrap_latex(el)
   return nil
 end
 
-local latex_divs = { chunk = 'chunk', chunkhead = 'chunkhead', chunkfoot = 'chunkfoot' }
+local latex_divs = { chunk = 'chunk', chunkhead = 'chunkhead', chunkfoot = 'chunkfoot',
+  answer = 'AnswerBox', exercise = 'ExerciseBox' }   -- answers to questions; a lab handout's exercises
 
 local function Div(div)
   for _, c in ipairs(div.classes) do

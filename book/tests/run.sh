@@ -113,6 +113,12 @@ expect_fail "weave fails on a missing chapter" 1 "no-such-chapter.nw: no such ch
 	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/no-such-chapter.nw
 expect_fail "nw2md -W: a warning fails the weave" 1 "is used but never defined" \
 	env NW2MD_FLAGS=-W sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/undefined.nw
+expect_fail "weave warns about an END SOLUTION without a BEGIN" 0 "solution-markers.nw:5: warning: END SOLUTION without a BEGIN" \
+	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/solution-markers.nw
+expect_fail "weave warns about a BEGIN SOLUTION inside a region" 0 "solution-markers.nw:9: warning: BEGIN SOLUTION inside the region begun on line 6" \
+	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/solution-markers.nw
+expect_fail "weave warns about a BEGIN SOLUTION that never ends" 0 "warning: BEGIN SOLUTION never ends in its chunk" \
+	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/solution-markers.nw
 expect_fail "weave warns about an undefined chunk" 0 "undefined.nw:5: warning: chunk <<helper that nobody wrote>> is used but never defined" \
 	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/undefined.nw
 
@@ -171,6 +177,20 @@ if grep '&quot;kputc: &quot;' "$H/01-boot.html" | grep -q 'class="id"'; then
 else
 	pass "html: no links inside C strings"
 fi
+# A lab's solution region (labs/strip.c's markers): shaded and labelled, markers gone.
+has "html: solution region shaded and labelled" "$H/02-memory.html" \
+	'<span class="solution solfirst" data-label="Solution: lab 9, exercise 2">'
+if grep -q 'SOLUTION' "$H/02-memory.html"; then
+	fail "html: solution markers not shown" "$(grep -c SOLUTION "$H/02-memory.html") lines with SOLUTION"
+else
+	pass "html: solution markers not shown"
+fi
+has "html: answer to a question" "$H/02-memory.html" '<div class="answer">'
+"$PANDOC" $T/../metadata.yaml "$TB/book-md/book.md" --to latex --lua-filter book/filters/chunks.lua \
+	-o "$OUT/test-chapters.tex" 2>"$OUT/tex.err"
+has "latex: solution region in its own shaded block" "$OUT/test-chapters.tex" \
+	'\SolutionLabel{Solution: lab 9, exercise 2}'
+has "latex: answer box" "$OUT/test-chapters.tex" '\begin{AnswerBox}'
 if head -c 5 "$TB/book.pdf" 2>/dev/null | grep -q '%PDF-'; then pass "pdf: is a PDF"; else fail "pdf: is a PDF" "no %PDF- header"; fi
 
 # --- the book itself
@@ -186,6 +206,16 @@ if [ -n "$BOOK_REAL_CHAPTERS" ]; then
 		fail "book: HTML has a page per chapter" "$n chapter pages missing"
 	fi
 	has "book: EPUB is a zip" "$BUILD/book.epub" "mimetypeapplication/epub+zip"
+	# every solution region of the chapters is a shaded region of the book, and no
+	# marker shows in its code
+	want=$(cat $BOOK_REAL_CHAPTERS | grep -c '^[[:space:]]*/\* BEGIN SOLUTION ')
+	got=$(cat "$BUILD"/book/*.html | grep -o '<span class="solution solfirst"' | wc -l)
+	shown=$(cat "$BUILD"/book/*.html | grep '\(BEGIN\|END\) SOLUTION' | grep -c -v '<code>')
+	if [ "$got" -eq "$want" ] && [ "$shown" -eq 0 ]; then
+		pass "book: $want solution regions shaded, no marker shown"
+	else
+		fail "book: solution regions shaded" "$got shaded of $want, $shown marker lines shown"
+	fi
 	check "book: HTML has no broken links" "$LINKCHECK" -u "$BUILD/book"
 	check "book: EPUB has no broken links" "$LINKCHECK" -u "$BUILD/book.epub"
 else
