@@ -8,7 +8,8 @@
 #   book-tools  $(NW2MD) and $(LINKCHECK)
 #   test-book   the tools' own tests, then the book in HTML and EPUB with zero broken links
 # Override BOOK_CHAPTERS and BOOK_OUT to weave other chapters elsewhere (the tests and
-# a lab handout do): make book BOOK_CHAPTERS="a.nw b.nw" BOOK_OUT=build/handout
+# a lab handout do): make book BOOK_CHAPTERS="a.nw b.nw" BOOK_OUT=build/handout, and
+# BOOK_METADATA for another title page (a handout's).
 
 BOOK_SAVED_GOAL := $(.DEFAULT_GOAL)
 
@@ -26,9 +27,10 @@ BOOK_TOP_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 BOOK_PAGES    := $(basename $(notdir $(BOOK_CHAPTERS))) index indexes
 BOOK_FILTERS  := book/filters/chunks.lua book/filters/graphviz.lua
-BOOK_PANDOC   := --from markdown --metadata-file book/metadata.yaml --wrap=none \
+BOOK_METADATA ?= book/metadata.yaml
+BOOK_PANDOC   := --from markdown --metadata-file $(BOOK_METADATA) --wrap=none \
                  --highlight-style pygments $(BOOK_FILTERS:%=--lua-filter %)
-BOOK_COMMON_DEPS := $(BOOK_FILTERS) book/metadata.yaml book/book.mk
+BOOK_COMMON_DEPS := $(BOOK_FILTERS) $(BOOK_METADATA) book/book.mk
 BOOK_NW2MD_FLAGS ?=
 BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BOOK_MD) $(BOOK_CHAPTERS)
 

@@ -30,8 +30,9 @@ $(LAB4)/.stamp: $(CHAPTERS) $(STRIP) $(LAB4_DEPS) | $(BUILD)/.deps-ok
 # The handout: the stripped chapters woven like the book, HTML and PDF, into
 # the tree (handout/index.html, handout.pdf).
 LAB4_HANDOUT := $(BUILD)/lab4-handout
-$(LAB4)/.handout: $(LAB4)/.stamp book/style.css $(BOOK_COMMON_DEPS)
+$(LAB4)/.handout: $(LAB4)/.stamp book/style.css labs/lab4/metadata.yaml $(BOOK_COMMON_DEPS)
 	@$(MAKE) --no-print-directory book book-pdf BOOK_OUT=$(LAB4_HANDOUT) \
+	    BOOK_METADATA=labs/lab4/metadata.yaml \
 	    BOOK_CHAPTERS="$$(ls $(BUILD)/lab4-src/*.nw | LC_ALL=C sort | tr '\n' ' ')"
 	@rm -rf $(LAB4)/handout && cp -r $(LAB4_HANDOUT)/book $(LAB4)/handout
 	@cp $(LAB4_HANDOUT)/book.pdf $(LAB4)/handout.pdf

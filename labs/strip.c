@@ -605,7 +605,7 @@ main(int argc, char **argv)
         if (f == NULL)
             die("%s: %s", table, strerror(errno));
         fprintf(f, "| exercise | what | file | functions | points |\n"
-                   "|---:|------|------|-----------|---:|\n");
+                   "|---:|----------|-------|------------|--:|\n");
         int sum = 0;
         for (int k = 1; k <= MAX_EX; k++)
             if (ex[k].defined) {

@@ -186,7 +186,7 @@ else
 	pass "html: solution markers not shown"
 fi
 has "html: answer to a question" "$H/02-memory.html" '<div class="answer">'
-"$PANDOC" $T/../metadata.yaml "$TB/book-md/book.md" --to latex --lua-filter book/filters/chunks.lua \
+"$PANDOC" --metadata-file book/metadata.yaml "$TB/book-md/book.md" --to latex --lua-filter book/filters/chunks.lua \
 	-o "$OUT/test-chapters.tex" 2>"$OUT/tex.err"
 has "latex: solution region in its own shaded block" "$OUT/test-chapters.tex" \
 	'\SolutionLabel{Solution: lab 9, exercise 2}'
