@@ -1202,6 +1202,17 @@ scan_docs(void)
 	map_free(&count);
 }
 
+/* Does the chapter have a code chunk (and so chunk tags)? */
+static int
+has_code(const Chapter *ch)
+{
+	int ci;
+	for (ci = ch->first; ci < ch->last; ci++)
+		if (chunks[ci].code)
+			return 1;
+	return 0;
+}
+
 static void
 analyse(void)
 {
@@ -1233,7 +1244,8 @@ analyse(void)
 	}
 	for (i = 0; i < nchapters; i++)
 		for (j = 0; j < i; j++)
-			if (chapters[i].number == chapters[j].number)
+			if (chapters[i].number == chapters[j].number &&
+			    has_code(&chapters[i]) && has_code(&chapters[j]))
 				warn_at(chapters[i].file, 1, "chapter number %d is also %s's: chunk tags will clash",
 				    chapters[i].number, chapters[j].file);
 	map_put(&anchors, "index-chunks", INDEXPAGE);

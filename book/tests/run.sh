@@ -119,6 +119,18 @@ expect_fail "weave warns about a BEGIN SOLUTION inside a region" 0 "solution-mar
 	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/solution-markers.nw
 expect_fail "weave warns about a BEGIN SOLUTION that never ends" 0 "warning: BEGIN SOLUTION never ends in its chunk" \
 	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/solution-markers.nw
+# Two chapters with one number: their chunk tags clash only if both have code.
+mkdir -p "$OUT/clash"
+printf '# A\n\n<<a.c>>=\nint a;\n@\n' > "$OUT/clash/00-a.nw"
+printf '# B\n\n<<b.c>>=\nint b;\n@\n' > "$OUT/clash/00-b.nw"
+printf '# C\n\nProse only.\n' > "$OUT/clash/00-c.nw"
+expect_fail "weave warns about two chapters numbered 0 with code" 0 "00-b.nw:1: warning: chapter number 0 is also" \
+	sh book/weave.sh "$NW2MD" "$OUT/err" "$OUT/clash/00-a.nw" "$OUT/clash/00-b.nw"
+if sh book/weave.sh "$NW2MD" "$OUT/err" "$OUT/clash/00-a.nw" "$OUT/clash/00-c.nw" 2>&1 | grep -q warning; then
+	fail "weave: a prose-only chapter may share a number" "warned"
+else
+	pass "weave: a prose-only chapter may share a number"
+fi
 expect_fail "weave warns about an undefined chunk" 0 "undefined.nw:5: warning: chunk <<helper that nobody wrote>> is used but never defined" \
 	sh book/weave.sh "$NW2MD" "$OUT/err" $T/errors/undefined.nw
 
