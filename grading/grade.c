@@ -483,6 +483,7 @@ struct test {
     char *run;
     char *memory;
     const char *visibility;     /* Gradescope's word */
+    int practice;               /* visibility practice: for students' copies only */
     struct check *checks;
     int nchecks;
     int selected;
@@ -501,12 +502,15 @@ struct spec {
     char **editable;
     int neditable;
     int total;                  /* -1: not given */
+    int total_line;             /* of the total directive */
     double timeout;
     char *memory;
     struct check *common;       /* added to every qemu test */
     int ncommon;
-    struct test tests[MAX_TESTS];
+    struct test tests[MAX_TESTS];   /* the tests this grader runs */
     int ntests;
+    char **practice;            /* the practice tests' names (not in tests[]) */
+    int npractice;
 };
 
 static const char *spec_path;
@@ -786,6 +790,7 @@ parse_spec(struct spec *sp, const char *path)
                 free(w);
             } else if (strcmp(key, "total") == 0) {
                 sp->total = (int)parse_int(value, 1, 1000000, "total");
+                sp->total_line = start;
             } else {
                 spec_error("unknown header directive '%s' (or a test directive before the first test)", key);
             }
@@ -813,14 +818,16 @@ parse_spec(struct spec *sp, const char *path)
             t->run = xstrdup(value);
         } else if (strcmp(key, "visibility") == 0) {
             static const char *const vis[][2] = {
-                { "public", "visible" }, { "hidden", "hidden" },
+                { "public", "visible" }, { "hidden", "hidden" }, { "practice", "practice" },
                 { "after_due_date", "after_due_date" }, { "after_published", "after_published" } };
             t->visibility = NULL;
             for (size_t i = 0; i < sizeof vis / sizeof vis[0]; i++)
                 if (strcmp(value, vis[i][0]) == 0)
                     t->visibility = vis[i][1];
             if (t->visibility == NULL)
-                spec_error("visibility: want public, hidden, after_due_date or after_published, not '%s'", value);
+                spec_error("visibility: want public, hidden, practice, after_due_date or "
+                           "after_published, not '%s'", value);
+            t->practice = strcmp(value, "practice") == 0;
         } else {
             spec_error("unknown test directive '%s'", key);
         }
@@ -842,11 +849,39 @@ parse_spec(struct spec *sp, const char *path)
         spec_error("no editable directive");
     if (sp->ntests == 0)
         spec_error("no tests");
-    int sum = 0;
-    for (int i = 0; i < sp->ntests; i++)
-        sum += sp->tests[i].points;
-    if (sp->total >= 0 && sum != sp->total)
-        spec_error("the tests' points add up to %d, not total %d", sum, sp->total);
+    /* The total: of the tests graded here (all but practice ones), and of
+       the tests students get (all but hidden ones) when they differ. */
+    int graded = 0, shipped = 0, differ = 0;
+    for (int i = 0; i < sp->ntests; i++) {
+        struct test *t = &sp->tests[i];
+        int hidden = strcmp(t->visibility, "hidden") == 0;
+        graded += t->practice ? 0 : t->points;
+        shipped += hidden ? 0 : t->points;
+        differ |= hidden || t->practice;
+    }
+    if (sp->total >= 0) {
+        spec_line = sp->total_line;
+        if (differ && (graded != sp->total || shipped != sp->total))
+            spec_error("total %d: the graded tests (all but practice ones) add up to %d, "
+                       "the students' tests (all but hidden ones) to %d", sp->total, graded, shipped);
+        if (graded != sp->total)
+            spec_error("the tests' points add up to %d, not total %d", graded, sp->total);
+    }
+    /* Practice tests go: this grader never builds, runs or reports them. */
+    int kept = 0;
+    for (int i = 0; i < sp->ntests; i++) {
+        if (sp->tests[i].practice) {
+            sp->practice = xrealloc(sp->practice, (size_t)(sp->npractice + 1) * sizeof(char *));
+            sp->practice[sp->npractice++] = sp->tests[i].name;
+        } else {
+            sp->tests[kept++] = sp->tests[i];
+        }
+    }
+    sp->ntests = kept;
+    if (sp->ntests == 0) {
+        spec_line = lineno;
+        spec_error("no tests but practice ones");
+    }
 }
 
 /* ------------------------------------------------------------------------ */
@@ -2350,6 +2385,10 @@ grade_run(void)
         int found = 0;
         for (int i = 0; i < spec.ntests; i++)
             found |= strcmp(opt.only[k], spec.tests[i].name) == 0;
+        for (int i = 0; i < spec.npractice && !found; i++)
+            if (strcmp(opt.only[k], spec.practice[i]) == 0)
+                die("--test %s: a practice test of %s: run only in students' copies of the lab",
+                    opt.only[k], opt.spec_file);
         if (!found)
             die("--test %s: %s has no such test", opt.only[k], opt.spec_file);
     }
@@ -2496,6 +2535,9 @@ grade_run(void)
     printf("grade: %d test%s in %.1fs: setup and build %.1fs, then the tests %.1fs "
            "(their own times add up to %.1fs)\n", nsel, nsel == 1 ? "" : "s", wall,
            t_tests - t0, wall - (t_tests - t0), sum);
+    if (spec.npractice > 0)
+        printf("grade: %d practice test%s not run (students run %s in place of the hidden tests)\n",
+               spec.npractice, spec.npractice == 1 ? "" : "s", spec.npractice == 1 ? "it" : "them");
     printf("Score: %d/%d\n", score, max);
     if (opt.json)
         write_json(opt.json, score, max, wall);

@@ -10,8 +10,10 @@
 #   STRIP    the stripper (labs/strip.c, built)
 # The tree: the kernel and user programs tangled from the stripped chapters
 # (no #line), the lab's GNUmakefile (make, qemu, qemu-gdb, grade), the
-# grader with the lab's public tests only, and .pristine/, a copy of all of
-# it that `make grade` builds from.
+# grader with the tests students get, and .pristine/, a copy of all of it
+# that `make grade` builds from. The tests students get: the spec's public
+# ones and its practice ones (made public), not its hidden ones; their
+# points must add up to the spec's total, which the tree's grader keeps.
 set -euo pipefail
 prog=mklab.sh
 die() { echo "$prog: $*" >&2; exit 1; }
@@ -23,7 +25,39 @@ src=$build/$lab-src tree=$build/$lab spec=grading/$lab/tests.spec
 
 rm -rf "$src" "$tree" "$tree.tmp"
 mkdir -p "$src"
-"$strip" --lab "$lab" --exercises "labs/$lab/exercises" --spec "$spec" \
+
+# The students' spec: hidden tests (visibility hidden) dropped, with the
+# comments just before them; practice tests (visibility practice, which
+# stand in for the hidden ones) made public; the header as it is. Their
+# points must make the spec's total: a student who solves everything gets
+# every point.
+shipped=$build/$lab-tests.spec
+awk '
+    function flush() {
+        if (inblock && !hidden) { printf "%s", block; sum += pts }
+        block = ""; inblock = 0
+    }
+    /^test[ \t]/ { flush(); inblock = 1; block = pending $0 "\n"; pending = ""
+                   hidden = 0; pts = 0; next }
+    !inblock && $1 == "total" { total = $2 }
+    !inblock && /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
+    !inblock { printf "%s%s\n", pending, $0; pending = ""; next }
+    /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
+    $1 == "visibility" && $2 == "practice" && NF == 2 { next }
+    { block = block pending $0 "\n"; pending = ""
+      if ($1 == "visibility" && $2 == "hidden") hidden = 1
+      if ($1 == "points") pts = $2 }
+    END { flush(); printf "%s", pending; print sum + 0, total > "/dev/stderr" }
+' "$spec" > "$shipped" 2> "$shipped.points"
+read -r sum total < "$shipped.points"
+rm "$shipped.points"
+if [ -n "$total" ] && [ "$sum" != "$total" ]; then
+    rm -f "$shipped"
+    die "$spec: the tests shipped to students (public and practice) add up to $sum points, not total $total; make practice tests stand in for the hidden ones"
+fi
+
+# The stripped chapters; the exercise table gets the shipped points.
+"$strip" --lab "$lab" --exercises "labs/$lab/exercises" --spec "$shipped" \
     --out "$src" --solutions "$build/$lab-solutions.txt" --table "$build/$lab-table.md" "$@"
 # The handout's first pages: labs/LAB/handout.md with the table of exercises.
 sed -e "/^@EXERCISES@\$/{r $build/$lab-table.md" -e 'd}' "labs/$lab/handout.md" > "$src/00-handout.nw"
@@ -34,30 +68,13 @@ book/tangle.sh "$t" "$src"/*.nw
 rm -f "$t/.tangled"
 cp "labs/$lab/GNUmakefile" "$t/"
 
-# The grader, with the public tests only: hidden tests (visibility hidden)
-# and their programs stay with the instructor. The total is the public one.
+# The grader, with the students' spec: hidden tests and their programs
+# stay with the instructor.
 mkdir -p "$t/grading/$lab/progs" "$t/grading/$lab/ktests" "$t/grading/host"
 cp grading/grade grading/grade.c "$t/grading/"
 cp "grading/$lab/values.h" "$t/grading/$lab/"
-awk '
-    function flush() {
-        if (inblock && !hidden) { printf "%s", block; total += pts }
-        block = ""; inblock = 0
-    }
-    /^test[ \t]/ { flush(); inblock = 1; block = pending $0 "\n"; pending = ""
-                   hidden = 0; pts = 0; next }
-    !inblock && $1 == "total" { print "total @TOTAL@"; next }
-    !inblock && /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
-    !inblock { printf "%s%s\n", pending, $0; pending = ""; next }
-    /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
-    { block = block pending $0 "\n"; pending = ""
-      if ($1 == "visibility" && $2 == "hidden") hidden = 1
-      if ($1 == "points") pts = $2 }
-    END { flush(); printf "%s", pending; print total > "/dev/stderr" }
-' "$spec" > "$t/$spec" 2> "$t/total"
-sed -i "s/@TOTAL@/$(cat "$t/total")/" "$t/$spec"
-rm "$t/total"
-# The programs and in-kernel tests the public tests name, and the headers.
+mv "$shipped" "$t/$spec"
+# The programs and in-kernel tests the shipped tests name, and the headers.
 progs=$(awk '$1 == "programs" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec")
 ktests=$(awk '$1 == "ktests" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec")
 for p in $progs; do cp "grading/$lab/progs/$p.c" "$t/grading/$lab/progs/"; done

@@ -127,9 +127,9 @@ mm_from_elf(const uint8 *elf, uint64 size, uint64 *entry, uint64 *user_sp,
     if (mm == NULL)
         goto oom;
     uint64 top = 0;
-    /* BEGIN SOLUTION lab4 ex5
+    /* BEGIN SOLUTION lab4 ex4
        stub: (void)ph; (void)copy_to_space; (void)segment_perm;
-       stub: panic("lab4 ex5: mm_from_elf not implemented");
+       stub: panic("lab4 ex4: mm_from_elf not implemented");
      */
     for (int i = 0; i < eh->e_phnum; i++) {
         const Elf64_Phdr *p = &ph[i];

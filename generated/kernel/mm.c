@@ -169,9 +169,9 @@ mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
     struct map_area *a = mm->areas, *next;
     for (; a; a = next) {
         next = a->next;
-        /* BEGIN SOLUTION lab4 ex7
+        /* BEGIN SOLUTION lab4 ex5
            stub: (void)s; (void)e;
-           stub: printf("[kernel] lab4 ex7: mm_unmap_range not implemented\n");
+           stub: printf("[kernel] lab4 ex5: mm_unmap_range not implemented\n");
            stub: kfree(spare);
            stub: return -1;
          */

@@ -54,9 +54,9 @@ sys_gettimeofday(uint64 tv_va)
 {
     uint64 now = r_time(), hz = machine.timebase;
     struct timeval tv = { now / hz, (now % hz) * 1000000 / hz };
-    /* BEGIN SOLUTION lab4 ex6
+    /* BEGIN SOLUTION lab4 ex7
        stub: (void)tv; (void)tv_va;
-       stub: printf("[kernel] lab4 ex6: sys_gettimeofday not implemented\n");
+       stub: printf("[kernel] lab4 ex7: sys_gettimeofday not implemented\n");
        stub: return -1;
      */
     if (copyout(current_task()->mm->pt, tv_va, &tv, sizeof tv) < 0)
@@ -73,9 +73,9 @@ sys_task_info(uint64 ti_va)
     ti.status = t->state;
     memcpy(ti.syscall_times, t->syscall_times, sizeof ti.syscall_times);
     ti.time = (r_time() - t->first_run) * 1000 / machine.timebase;
-    /* BEGIN SOLUTION lab4 ex6
+    /* BEGIN SOLUTION lab4 ex7
        stub: (void)ti; (void)ti_va;
-       stub: printf("[kernel] lab4 ex6: sys_task_info not implemented\n");
+       stub: printf("[kernel] lab4 ex7: sys_task_info not implemented\n");
        stub: return -1;
      */
     if (copyout(t->mm->pt, ti_va, &ti, sizeof ti) < 0)
@@ -98,9 +98,9 @@ user_pages(uint64 start, uint64 len, uint64 *end)
 static uint64
 sys_mmap(uint64 start, uint64 len, uint64 prot)
 {
-    /* BEGIN SOLUTION lab4 ex7
+    /* BEGIN SOLUTION lab4 ex5
        stub: (void)start; (void)len; (void)prot; (void)user_pages;
-       stub: printf("[kernel] lab4 ex7: sys_mmap not implemented\n");
+       stub: printf("[kernel] lab4 ex5: sys_mmap not implemented\n");
        stub: return -1;
      */
     struct mm *mm = current_task()->mm;
@@ -118,9 +118,9 @@ sys_mmap(uint64 start, uint64 len, uint64 prot)
 static uint64
 sys_munmap(uint64 start, uint64 len)
 {
-    /* BEGIN SOLUTION lab4 ex7
+    /* BEGIN SOLUTION lab4 ex5
        stub: (void)start; (void)len; (void)user_pages;
-       stub: printf("[kernel] lab4 ex7: sys_munmap not implemented\n");
+       stub: printf("[kernel] lab4 ex5: sys_munmap not implemented\n");
        stub: return -1;
      */
     uint64 end;

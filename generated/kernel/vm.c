@@ -47,7 +47,7 @@ int
 map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm)
 {
     /* BEGIN SOLUTION lab4 ex3
-       stub: (void)pt; (void)va; (void)pa; (void)npages; (void)perm;
+       stub: (void)pa; (void)npages; (void)perm; (void)walk(pt, va, 0);
        stub: panic("lab4 ex3: map_pages not implemented");
      */
     if ((va | pa) & (PAGE_SIZE - 1))
@@ -93,9 +93,9 @@ unmap_pages(pagetable_t pt, uint64 va, uint64 npages, int free_frames)
 uint64
 translate(pagetable_t pt, uint64 va, uint64 need)
 {
-    /* BEGIN SOLUTION lab4 ex4
+    /* BEGIN SOLUTION lab4 ex3
        stub: (void)pt; (void)va; (void)need;
-       stub: panic("lab4 ex4: translate not implemented");
+       stub: panic("lab4 ex3: translate not implemented");
      */
     if (!va_canonical(va))
         return 0;
@@ -171,9 +171,9 @@ pagetable_dump(pagetable_t pt, const char *name)
 int
 user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
 {
-    /* BEGIN SOLUTION lab4 ex4
+    /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)va; (void)len; (void)need;
-       stub: panic("lab4 ex4: user_range_ok not implemented");
+       stub: panic("lab4 ex6: user_range_ok not implemented");
      */
     if (len == 0)
         return 1;
@@ -189,9 +189,9 @@ user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
 int
 copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 {
-    /* BEGIN SOLUTION lab4 ex4
+    /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)dst; (void)src; (void)len;
-       stub: panic("lab4 ex4: copyin not implemented");
+       stub: panic("lab4 ex6: copyin not implemented");
      */
     if (!user_range_ok(pt, src, len, PTE_R))
         return -1;
@@ -210,9 +210,9 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 int
 copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
 {
-    /* BEGIN SOLUTION lab4 ex4
+    /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)dst; (void)src; (void)len;
-       stub: panic("lab4 ex4: copyout not implemented");
+       stub: panic("lab4 ex6: copyout not implemented");
      */
     if (!user_range_ok(pt, dst, len, PTE_R | PTE_W))
         return -1;

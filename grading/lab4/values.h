@@ -14,6 +14,8 @@ lab_values(sg_u64 s)
     defval("FRAMES_SUM", "%016llx", sg_frames_sum(s));
     defval("WALK_PAGES", "%d", SG_WALK_PAGES);
     defval("WALK_SUM", "%016llx", sg_walk_sum(s));
+    defval("WALKP_PAGES", "%llu", sg_walkp_total(s));
+    defval("WALKP_SUM", "%016llx", sg_walkp_sum(s));
     defval("UNMAP_PAGES", "%llu", sg_unmap_pages(s));
     defval("UNMAP_SUM", "%016llx", sg_unmap_sum(s));
     defval("UNMAP_FAULT", "0x%llx", sg_unmap_fault(s));

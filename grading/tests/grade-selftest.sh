@@ -9,9 +9,12 @@
 # submissions go to build/test/grade/, the grader's runs to build/grade/st-*.
 #
 # First the reference alone (100/100, exit 0, a results.json of 11 passed
-# tests), and mutants: one plausible bug for each test (frames_unit, frames,
-# walk, unmap, kvm, copy, elf, timeinfo, mmap, ptdump, faults), graded on
-# that test alone, which must fail. Then one `grade --batch` of these
+# tests; the practice test walk_practice neither run nor named, in the
+# report or the JSON), and mutants: one plausible bug for each test
+# (frames_unit, frames, walk, unmap, kvm, copy, elf, timeinfo, mmap,
+# ptdump, faults), graded on that test alone, which must fail. The practice
+# test, made public in a copy of the spec as students get it: the
+# reference passes it, the walk mutant fails it. Then one `grade --batch` of these
 # submissions (copies of REF with one thing broken, or archives), into one
 # CSV whose rows and the reports are checked:
 #   reference     REF itself: 100/100
@@ -37,7 +40,10 @@
 #                 the scratch directory, the rest graded 100/100
 #   notatar.tar.gz, badsum.tar.gz, cut.tar.gz  damaged archives: 0, why
 #   notes.txt     a stray file: a "skipped" row
-# and a specification with an error: `grade: FILE:LINE: message`, status 2.
+# (no walk_practice column, row or line in the CSV or the reports), and
+# specifications with an error: `grade: FILE:LINE: message`, status 2; for
+# `total`, one whose graded tests (all but practice ones) and one whose
+# students' tests (all but hidden ones) do not add up to it.
 set -uo pipefail
 
 grade=${1:?usage: grade-selftest.sh GRADE [REF]}
@@ -71,7 +77,7 @@ run_grade() {
 passed() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^OK \(/{printf "%s ", t}'; }
 failed_tests() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{printf "%s ", t}'; }
 score() { printf '%s\n' "$out" | sed -n 's/^Score: \([0-9]*\/[0-9]*\)$/\1/p'; }
-all_tests="frames_unit frames walk unmap kvm copy elf timeinfo mmap ptdump faults "
+all_tests="frames_unit frames walk unmap kvm elf mmap copy timeinfo ptdump faults "
 
 # Replace the body of C function $2 in file $1 (from its name at the start
 # of a line to the closing brace in column 0) by the lines of $3.
@@ -99,6 +105,12 @@ if [ -s "$j" ] && grep -q '"score": 100,' "$j" && grep -q '"max_score": 100,' "$
     pass "reference: results.json has the score, 11 passed tests, numbers and visibilities"
 else
     fail "reference: results.json is not as expected: $j"
+fi
+if ! grep -q walk_practice "$work/reference.out" "$j" &&
+   grep -q '^grade: 1 practice test not run ' "$work/reference.out"; then
+    pass "reference: the practice test is not run, and named neither in the report nor in results.json (the report says '$(grep '^grade: 1 practice test' "$work/reference.out")')"
+else
+    fail "reference: walk_practice in the report or results.json, or no line about practice tests; see $work/reference.out, $j"
 fi
 
 # ---- every test can fail: one plausible student bug for each ------------------
@@ -136,6 +148,27 @@ for m in "${mutants[@]}"; do
         fail "mutant $name ($file): test $test does not fail; see $work/mutant-$name-$test.out"
     fi
 done
+
+# ---- the practice test, as students run it -------------------------------------
+# A copy of the spec with the practice tests made public and no total, beside
+# the real programs, in-kernel tests and host tests.
+sdir=$work/students/lab4
+mkdir -p "$sdir"
+for x in progs ktests; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
+ln -s "$PWD/grading/host" "$work/students/host"
+grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec > "$sdir/tests.spec"
+run_grade - practice-reference --spec "$sdir/tests.spec" --test walk_practice
+if [ $status -eq 0 ] && [ "$(passed)" = "walk_practice " ] && [ "$(score)" = 10/10 ]; then
+    pass "walk_practice (made public, as students get it): the reference passes it (${secs}s)"
+else
+    fail "walk_practice on the reference: status $status, score '$(score)'; see $work/practice-reference.out"
+fi
+run_grade "$work/mutant-alias" practice-alias --spec "$sdir/tests.spec" --test walk_practice
+if [ "$(failed_tests)" = "walk_practice " ] && [ "$(score)" = 0/10 ] && [ $status -eq 1 ]; then
+    pass "mutant alias (kernel/vm.c): walk_practice fails too: $(printf '%s\n' "$out" | sed -n 's/^FAIL (\(.*\))$/\1/p' | cut -c1-90)"
+else
+    fail "mutant alias: walk_practice does not fail; see $work/practice-alias.out"
+fi
 
 # ---- the fault-injected submissions, graded in one batch ----------------------
 # Each is made in $work/batch/ (a directory, or an archive); one
@@ -248,7 +281,7 @@ secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
 nsubs=$(ls "$b" | wc -l)
 if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
-   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,copy,elf,timeinfo,mmap,ptdump,faults,seconds,message"; then
+   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,mmap,copy,timeinfo,ptdump,faults,seconds,message"; then
     pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
 else
     fail "batch: status $status, CSV $(wc -l < "$work/scores.csv" 2>/dev/null) lines for $nsubs submissions; see $work/batch.out"
@@ -264,7 +297,7 @@ csv_is() { [[ $row == "$1,$2,100,$3,"* ]]; }
 
 report reference
 if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$all_tests" ] && csv_is reference 100 graded &&
-   [[ $row == reference,100,100,graded,5,5,10,5,10,15,10,10,10,10,10,* ]]; then
+   [[ $row == reference,100,100,graded,5,5,10,5,10,10,10,15,10,10,10,* ]]; then
     pass "batch reference: 100/100, every test's points in its row"
 else
     fail "batch reference: score '$(score)', row '$row'"
@@ -272,7 +305,7 @@ fi
 
 report copyout
 if [ "$(score)" = 75/100 ] && [ "$(failed_tests)" = "copy timeinfo " ] &&
-   [[ $row == copyout,75,100,graded,5,5,10,5,10,0,10,0,10,10,10,* ]]; then
+   [[ $row == copyout,75,100,graded,5,5,10,5,10,10,10,0,0,10,10,* ]]; then
     pass "copyout returns -1: 75/100, only copy and timeinfo fail"
 else
     fail "copyout returns -1: score '$(score)', failed: '$(failed_tests)', row '$row'; want 75/100, 'copy timeinfo'"
@@ -407,6 +440,11 @@ else
     fail "stray file: row '$row'"
 fi
 rm -rf "$evil"* "$evil_abs"*
+if ! grep -q walk_practice "$work/scores.csv" "$bout"/*.txt "$bout"/*.json; then
+    pass "batch: no walk_practice in the CSV, the reports or the results.json files"
+else
+    fail "batch: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$bout"/*.txt "$bout"/*.json | head -n 3 | tr '\n' ' ')"
+fi
 
 # ---- an error in a specification ----------------------------------------------
 spec=$work/bad.spec
@@ -417,6 +455,39 @@ if [ $status -eq 2 ] && printf '%s\n' "$out" | grep -q "^grade: $spec:8: program
     pass "a bad specification: '$(printf '%s\n' "$out" | head -n 1)', status 2"
 else
     fail "bad specification: status $status, said: $out"
+fi
+# The total: of the tests graded (all but practice ones), and of those
+# students get (all but hidden ones). tspec P_A P_B P_C: a spec of total 10
+# whose test a (public), b (hidden) and c (practice) have these points.
+tspec() {
+    printf 'lab x\neditable kernel/vm.c\ntotal 10\n'
+    printf 'test a\nexercise 1\npoints %s\nkind host\nrun true\n' "$1"
+    printf 'test b\nexercise 1\npoints %s\nkind host\nvisibility hidden\nrun true\n' "$2"
+    printf 'test c\nexercise 1\npoints %s\nkind host\nvisibility practice\nrun true\n' "$3"
+}
+spec=$work/total.spec
+tspec 5 5 5 > "$spec"
+out=$("$grade" --spec "$spec" --ref "$work/no-such-tree" 2>&1); status=$?
+out2=$("$grade" --spec "$spec" --ref "$work/no-such-tree" --test c 2>&1); status2=$?
+if [ $status -eq 2 ] && [ "$out" = "grade: $work/no-such-tree: not a lab tree (no Makefile)" ] &&
+   [ $status2 -eq 2 ] && [[ $out2 == "grade: --test c: a practice test of $spec"* ]]; then
+    pass "total 10, public 5 + hidden 5 = public 5 + practice 5: accepted; --test c: '$out2'"
+else
+    fail "total 10 with 5+5 and 5+5: status $status, said: $out; --test c: status $status2, said: $out2"
+fi
+tspec 5 5 10 > "$spec"
+out=$("$grade" --spec "$spec" 2>&1); status=$?
+if [ $status -eq 2 ] && [ "$out" = "grade: $spec:3: total 10: the graded tests (all but practice ones) add up to 10, the students' tests (all but hidden ones) to 15" ]; then
+    pass "total 10, practice 10: the students' tests make 15: '$out', status 2"
+else
+    fail "total, students' sum wrong: status $status, said: $out"
+fi
+tspec 5 10 5 > "$spec"
+out=$("$grade" --spec "$spec" 2>&1); status=$?
+if [ $status -eq 2 ] && [ "$out" = "grade: $spec:3: total 10: the graded tests (all but practice ones) add up to 15, the students' tests (all but hidden ones) to 10" ]; then
+    pass "total 10, hidden 10: the graded tests make 15: '$out', status 2"
+else
+    fail "total, graded sum wrong: status $status, said: $out"
 fi
 # The runs take ~10 MB each: keep them only to look at a failure.
 [ $failed -ne 0 ] || rm -rf build/grade/st-*

@@ -10,14 +10,23 @@
 #               marker is an error naming FILE:LINE
 #   skeleton    builds with -Wall -Werror; boots to the first exercise's
 #               "not implemented" panic, no hang
-#   grade       the skeleton's own `make grade`: 0 points (every test needs
+#   shipped     the skeleton's spec: hidden tests (spec stanza and
+#               programs) not shipped; practice tests shipped as public
+#               tests, with their programs; the spec's total kept, and the
+#               shipped tests' points add up to it
+#   grade       the skeleton's own `make grade`: 0/total (every test needs
 #               an exercise), every test fails on a "not implemented"
-#               message, none by timeout; hidden tests are not shipped
+#               message (practice tests too), none by timeout
 #   leak        no line of any solution region (one that appears nowhere
 #               else in the chapters) is anywhere in BUILD/lab4/
+#   order       with exercises 1 to k-1 put back, every test of exercise k
+#               fails on exercise k's own message first (k = 1 to 9): what
+#               make grade shows a student next is the exercise they are on
+#               (and with exercise k-1 missing too, the earlier one's)
 #   solved      the solution regions put back: the skeleton's own
-#               `make grade` gives every public point, the instructor's
-#               grader (all tests, hidden ones too) 100/100
+#               `make grade` (public and practice tests) gives total/total,
+#               100/100; the instructor's grader (public and hidden tests,
+#               no practice ones) 100/100 too
 set -uo pipefail
 export LC_ALL=C
 strip=${1:?usage: lab4.sh STRIP BUILD}
@@ -127,11 +136,13 @@ if [ $status -ne 124 ] && [ -n "$panic" ] && grep -q -F "    $panic" labs/lab4/h
 else
     fail "skeleton boot: status $status, output ends: $(printf '%s\n' "$out" | tail -n 3)"
 fi
-hidden=$(awk '/^test /{t=$2} $1=="visibility" && $2=="hidden" {print t}' grading/lab4/tests.spec)
+spec=grading/lab4/tests.spec sspec=$s/grading/lab4/tests.spec
+progs_of() { awk -v t="$1" '/^test /{c=($2==t)} c && $1=="programs" {for (i=2;i<=NF;i++) print $i}' "$2"; }
+hidden=$(awk '/^test /{t=$2} $1=="visibility" && $2=="hidden" {print t}' "$spec")
 leaked=""
 for t in $hidden; do
-    grep -q "^test $t\$" "$s/grading/lab4/tests.spec" && leaked="$leaked $t"
-    for p in $(awk -v t="$t" '/^test /{c=($2==t)} c && $1=="programs" {for (i=2;i<=NF;i++) print $i}' grading/lab4/tests.spec); do
+    grep -q "^test $t\$" "$sspec" && leaked="$leaked $t"
+    for p in $(progs_of "$t" "$spec"); do
         [ -e "$s/grading/lab4/progs/$p.c" ] && leaked="$leaked $p.c"
     done
 done
@@ -139,6 +150,25 @@ if [ -n "$hidden" ] && [ -z "$leaked" ]; then
     pass "hidden tests not shipped: $(echo $hidden) (spec and programs)"
 else
     fail "hidden tests: '$hidden', shipped: '$leaked'"
+fi
+# Practice tests: shipped as public tests, with their programs.
+practice=$(awk '/^test /{t=$2} $1=="visibility" && $2=="practice" {print t}' "$spec")
+missing=""
+for t in $practice; do
+    grep -q "^test $t\$" "$sspec" || missing="$missing $t"
+    for p in $(progs_of "$t" "$spec"); do
+        [ -e "$s/grading/lab4/progs/$p.c" ] || missing="$missing $p.c"
+    done
+done
+total=$(awk '$1 == "total" {print $2}' "$spec")
+stotal=$(awk '$1 == "total" {print $2}' "$sspec")
+ssum=$(awk '$1 == "points" {s += $2} END {print s + 0}' "$sspec")
+nship=$(grep -c '^test ' "$sspec")
+if [ -n "$practice" ] && [ -z "$missing" ] && ! grep -q '^visibility \(practice\|hidden\)' "$sspec" &&
+   [ -n "$total" ] && [ "$stotal" = "$total" ] && [ "$ssum" = "$total" ]; then
+    pass "practice tests shipped as public ones: $(echo $practice) (spec and programs); $nship tests shipped, their points add up to the spec's total, $total"
+else
+    fail "practice tests: '$practice', not shipped: '$missing'; shipped total '$stotal', points $ssum, spec total '$total'"
 fi
 out=$(make -C "$s" grade 2>&1); status=$?
 printf '%s\n' "$out" > "$work/skeleton-grade.out"
@@ -153,11 +183,13 @@ for t in $(printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{print t}'); 
     grep -q 'lab4 ex[0-9]*: .*not implemented' "$s/$rundir/$t.log" 2>/dev/null ||
         grep -q 'lab4 ex[0-9]*: .*not implemented' "$rundir/$t.log" 2>/dev/null || silent="$silent $t"
 done
-if [ $status -ne 0 ] && [[ $score == 0/* ]] && [ "$ntests" -gt 0 ] && [ "$nfail" -eq "$ntests" ] &&
-   [ "$ntime" -eq 0 ] && [ -z "$silent" ]; then
-    pass "skeleton's make grade: $score, all $ntests tests fail on a 'not implemented' message, none by timeout"
+unrun=""
+for t in $practice; do printf '%s\n' "$out" | grep -q "^== Test $t ==$" || unrun="$unrun $t"; done
+if [ $status -ne 0 ] && [ "$score" = "0/$total" ] && [ "$ntests" -eq "$nship" ] && [ "$nfail" -eq "$ntests" ] &&
+   [ "$ntime" -eq 0 ] && [ -z "$silent" ] && [ -z "$unrun" ]; then
+    pass "skeleton's make grade: $score, all $ntests tests fail on a 'not implemented' message (practice ones too: $(echo $practice)), none by timeout"
 else
-    fail "skeleton's make grade: status $status, score '$score', $nfail of $ntests fail, $ntime timeouts, without the message: '$silent'; see $work/skeleton-grade.out"
+    fail "skeleton's make grade: status $status, score '$score' (want 0/$total), $nfail of $ntests fail ($nship shipped), $ntime timeouts, without the message: '$silent', practice tests not run: '$unrun'; see $work/skeleton-grade.out"
 fi
 
 # ---- no solution line in the lab ----------------------------------------------
@@ -195,6 +227,46 @@ else
     fail "leak: $nd distinctive lines; found in $lab/: $(printf '%s\n' "$found" | head -n 3)"
 fi
 
+# ---- the order of the exercises ----------------------------------------------------
+# put_back "N,..." DIR: the skeleton's editable files with these exercises'
+# solutions (none for ""), into the tree DIR.
+put_back() {
+    rm -rf "$work/ord-src" "$work/ord-tree"
+    "$strip" --lab lab4 --exercises labs/lab4/exercises ${1:+--keep "$1"} \
+        --out "$work/ord-src" "${chapters[@]}" &&
+        book/tangle.sh "$work/ord-tree" "$work/ord-src"/*.nw > /dev/null &&
+        for f in $editable; do cp "$work/ord-tree/$f" "$2/$f" || return 1; done
+}
+# first_messages K: for each shipped test of exercise K, TEST=the exercise
+# number of the first "lab4 exN" message in its log (none: 0)
+first_messages() {
+    local k=$1 tests args="" out rundir t log
+    tests=$(awk -v k="$k" '/^test /{t=$2} $1 == "exercise" && $2 == k {print t}' "$s/grading/lab4/tests.spec")
+    for t in $tests; do args="$args --test $t"; done
+    out=$(make -C "$s" grade GRADE_ARGS="$args" 2>&1)
+    rundir=$(printf '%s\n' "$out" | sed -n 's/.*logs in \(.*\)$/\1/p' | head -n 1)
+    for t in $tests; do
+        log=$s/$rundir/$t.log; [ -f "$log" ] || log=$rundir/$t.log
+        printf '%s=%s ' "$t" "$(grep -o 'lab4 ex[0-9]*' "$log" 2>/dev/null | head -n 1 | sed 's/lab4 ex//;s/^$/0/')"
+    done
+}
+nex=$(grep -c '^exercise ' labs/lab4/exercises)
+wrong=""
+for k in $(seq 1 "$nex"); do
+    put_back "$(seq -s, 1 $((k - 1)))" "$s" || { wrong="$wrong k=$k:put-back-failed"; continue; }
+    got=$(first_messages "$k")
+    [ -n "$got" ] || wrong="$wrong k=$k:no-tests"
+    for tv in $got; do [ "${tv#*=}" = "$k" ] || wrong="$wrong k=$k:$tv"; done
+done
+# The control: exercise 3's tests with exercise 2 missing show exercise 2's message.
+put_back 1 "$s" && control=$(first_messages 3)
+cmask=$(for tv in $control; do [ "${tv#*=}" = 2 ] || echo "$tv"; done)
+if [ -z "$wrong" ] && [ -n "$control" ] && [ -z "$cmask" ]; then
+    pass "order: with exercises 1 to k-1 done, every test of exercise k fails on exercise k's message first, for k = 1 to $nex (control: exercise 3's tests without exercise 2: $(echo $control))"
+else
+    fail "order: wrong first messages:$wrong; control (want 2): '$control'"
+fi
+
 # ---- the solutions put back -----------------------------------------------------
 "$strip" --lab lab4 --exercises labs/lab4/exercises --keep 1,2,3,4,5,6,7,8,9 \
     --out "$work/solved-src" "${chapters[@]}" &&
@@ -203,18 +275,23 @@ for f in $editable; do cp "$work/solved-tree/$f" "$s/$f"; done
 out=$(make -C "$s" grade 2>&1); status=$?
 printf '%s\n' "$out" > "$work/solved-grade.out"
 score=$(printf '%s\n' "$out" | sed -n 's/^Score: //p')
-public=$(awk '$1 == "total" {print $2}' "$s/grading/lab4/tests.spec")
-if [ $status -eq 0 ] && [ "$score" = "$public/$public" ]; then
-    pass "solved: the regions put back into the skeleton: its own make grade gives $score (every public test)"
+nok=$(printf '%s\n' "$out" | grep -c '^OK (')
+if [ $status -eq 0 ] && [ "$score" = "$total/$total" ] && [ "$score" = 100/100 ] && [ "$nok" -eq "$nship" ]; then
+    pass "solved: the regions put back into the skeleton: its own make grade gives $score, all $nok tests pass (practice ones too)"
 else
-    fail "solved: status $status, score '$score' (want $public/$public); see $work/solved-grade.out"
+    fail "solved: status $status, score '$score' (want 100/100), $nok of $nship tests pass; see $work/solved-grade.out"
 fi
 out=$(build/tools/grade --name lab4-solved --submission "$s" 2>&1); status=$?
 printf '%s\n' "$out" > "$work/solved-full.out"
-if [ $status -eq 0 ] && printf '%s\n' "$out" | grep -q '^Score: 100/100$'; then
-    pass "solved: the same files graded by the instructor's grader, hidden tests too: 100/100"
+ran=$(printf '%s\n' "$out" | grep -c '^== Test ')
+ranp=""
+for t in $practice; do printf '%s\n' "$out" | grep -q "^== Test $t ==$" && ranp="$ranp $t"; done
+nhid=$(for t in $hidden; do printf '%s\n' "$out" | grep "^== Test $t ==$"; done | grep -c .)
+if [ $status -eq 0 ] && printf '%s\n' "$out" | grep -q '^Score: 100/100$' && [ -z "$ranp" ] &&
+   [ "$nhid" -eq "$(echo $hidden | wc -w)" ]; then
+    pass "solved: the same files graded by the instructor's grader: 100/100, $ran tests, hidden ones too ($(echo $hidden)), no practice one"
 else
-    fail "solved, instructor's grade: status $status, $(printf '%s\n' "$out" | grep '^Score')"
+    fail "solved, instructor's grade: status $status, $(printf '%s\n' "$out" | grep '^Score'), $ran tests, hidden run: $nhid, practice run: '$ranp'; see $work/solved-full.out"
 fi
 [ $failed -ne 0 ] || rm -rf "$work" build/grade/lab4-solved
 exit $failed

@@ -23,7 +23,8 @@ typedef unsigned long long sg_u64;
 #define SG_VAL(seed, s, i) SG_MIX((sg_u64)(seed) ^ ((sg_u64)(s) << 48) ^ (sg_u64)(i))
 enum {
     SG_S_PARAM, SG_S_FRAMES, SG_S_FRAMES2, SG_S_WALK, SG_S_UNMAP, SG_S_COPY,
-    SG_S_ELF_DATA, SG_S_ELF_RODATA, SG_S_MMAP, SG_S_ISO_A, SG_S_ISO_B, SG_S_KVM
+    SG_S_ELF_DATA, SG_S_ELF_RODATA, SG_S_MMAP, SG_S_ISO_A, SG_S_ISO_B, SG_S_KVM,
+    SG_S_WALKP
 };
 
 #define SG_PAGE  4096ULL
@@ -56,29 +57,70 @@ static inline sg_u64 sg_frames_sum(sg_u64 seed)
     return h;
 }
 /*
- * walk: 2-page mappings in each sixteenth of the mmap range (the first
- * across a 2 MiB boundary, the second across a 1 GiB one), then the last
- * page of the user half: SG_WALK_MAPS mappings, SG_WALK_PAGES pages.
+ * walk (a hidden test: its program, and where it maps, stay with the
+ * instructor): SG_WALK_PAGES pages filled from stream SG_S_WALK, read back
+ * in order.
  */
-#define SG_WALK_MAPS  17
 #define SG_WALK_PAGES 33
-static inline sg_u64 sg_walk_addr(sg_u64 seed, int k)
-{
-    sg_u64 size = (SG_TOP - SG_LO) / 16, base = SG_LO + (sg_u64)k * size;
-    if (k == 0)
-        return (((base >> 21) + 1 + sg_param(seed, 100) % 64) << 21) - SG_PAGE;
-    if (k == 1)
-        return (((base >> 30) + 1 + sg_param(seed, 101) % 14) << 30) - SG_PAGE;
-    if (k == 16)
-        return SG_TOP - SG_PAGE;
-    return sg_page_in(sg_param(seed, 100 + k), base, base + size - 2 * SG_PAGE);
-}
-static inline sg_u64 sg_walk_len(int k) { return k == 16 ? SG_PAGE : 2 * SG_PAGE; }
 static inline sg_u64 sg_walk_sum(sg_u64 seed)
 {
     sg_u64 h = 0;
     for (sg_u64 i = 0; i < SG_WALK_PAGES * SG_WORDS; i++)
         h = sg_fold(h, sg_val(seed, SG_S_WALK, i));
+    return h;
+}
+/*
+ * walk_practice (what students run in place of walk; g_walk_practice.c):
+ * SG_WALKP_MAPS mappings, each in a place of its own, so that walk must
+ * make tables at every level: 0, 3 pages across a 2 MiB boundary (not a
+ * 1 GiB one) in the first eighth of the mmap range; 1, 3 pages across a
+ * 1 GiB boundary in the second eighth; 2, the first page of the mmap
+ * range; 3 to 8, 1 to 4 pages anywhere in eighths 2 to 7; 9, the last two
+ * pages of the user half. Pages are numbered across the mappings, in this
+ * order.
+ */
+#define SG_WALKP_MAPS 10
+static inline sg_u64 sg_walkp_eighth(int n) { return SG_LO + (sg_u64)n * ((SG_TOP - SG_LO) / 8); }
+static inline sg_u64 sg_walkp_pages(sg_u64 seed, int k)
+{
+    if (k == 0 || k == 1)
+        return 3;
+    if (k == 2)
+        return 1;
+    if (k == SG_WALKP_MAPS - 1)
+        return 2;
+    return 1 + sg_param(seed, 120 + k) % 4;
+}
+static inline sg_u64 sg_walkp_addr(sg_u64 seed, int k)
+{
+    sg_u64 r = sg_param(seed, 110 + k), before = (1 + r % 2) * SG_PAGE;
+    r /= 2;
+    if (k == 0) {                   /* a 2 MiB boundary, 2 MiB to 2 GiB above SG_LO */
+        sg_u64 b = (SG_LO >> 21) + 1 + r % 1023;
+        if (b % 512 == 0)
+            b++;
+        return (b << 21) - before;
+    }
+    if (k == 1)                     /* a 1 GiB boundary in the second eighth */
+        return (((sg_walkp_eighth(1) >> 30) + 1 + r % 30) << 30) - before;
+    if (k == 2)
+        return SG_LO;
+    if (k == SG_WALKP_MAPS - 1)
+        return SG_TOP - 2 * SG_PAGE;
+    return sg_page_in(r, sg_walkp_eighth(k - 1), sg_walkp_eighth(k) - 8 * SG_PAGE);
+}
+static inline sg_u64 sg_walkp_total(sg_u64 seed)
+{
+    sg_u64 n = 0;
+    for (int k = 0; k < SG_WALKP_MAPS; k++)
+        n += sg_walkp_pages(seed, k);
+    return n;
+}
+static inline sg_u64 sg_walkp_sum(sg_u64 seed)
+{
+    sg_u64 h = 0;
+    for (sg_u64 i = 0; i < sg_walkp_total(seed) * SG_WORDS; i++)
+        h = sg_fold(h, sg_val(seed, SG_S_WALKP, i));
     return h;
 }
 /* unmap: a range with a hole punched and refilled, then a use after munmap. */
