@@ -17,6 +17,9 @@
 #   grade       the skeleton's own `make grade`: 0/total (every test needs
 #               an exercise), every test fails on a "not implemented"
 #               message (practice tests too), none by timeout
+#   handout     its own title page; an exercise box for every exercise in
+#               chapter 4; the questions there, without answers; no
+#               solution region
 #   leak        no line of any solution region (one that appears nowhere
 #               else in the chapters) is anywhere in BUILD/lab4/
 #   order       with exercises 1 to k-1 put back, every test of exercise k
@@ -225,6 +228,23 @@ if [ "$nd" -ge 50 ] && [ -z "$found" ] && [ "$(printf '%s\n' "$planted" | grep -
     pass "leak: none of the $nd distinctive solution lines is anywhere in $lab/ (sources, handout HTML as text) or the handout's Markdown"
 else
     fail "leak: $nd distinctive lines; found in $lab/: $(printf '%s\n' "$found" | head -n 3)"
+fi
+
+# ---- the handout ---------------------------------------------------------------
+# Its own title; in chapter 4 a box for every exercise, and no solution
+# region or answer anywhere, while the questions are there.
+h=$lab/handout
+nexer=$(grep -c '^exercise ' labs/lab4/exercises)
+noboxes=""
+for k in $(seq 1 "$nexer"); do grep -q "<strong>Exercise $k:" "$h/04-vm.html" || noboxes="$noboxes $k"; done
+nbox=$(grep -o '<div class="exercise">' "$h/04-vm.html" | wc -l)
+nsolans=$(cat "$h"/*.html | grep -c 'class="answer"\|class="solution')
+if grep -q '<h1 class="title">Lab 4: address spaces</h1>' "$h/index.html" && [ -z "$noboxes" ] &&
+   [ "$nsolans" -eq 0 ] && grep -q 'id="vm-questions"' "$h/04-vm.html" &&
+   grep -q 'Why is the stack of a program placed above' "$h/04-vm.html"; then
+    pass "handout: titled 'Lab 4: address spaces'; $nbox exercise boxes in chapter 4, every exercise has one; the questions without answers; no solution region"
+else
+    fail "handout: title, boxes missing for:$noboxes ($nbox boxes), $nsolans answers or solution regions, questions present?"
 fi
 
 # ---- the order of the exercises ----------------------------------------------------
