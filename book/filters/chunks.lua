@@ -335,7 +335,10 @@ local function Header(h)
   if n and n > 0 and not h.classes:includes('unnumbered') then
     return { pandoc.RawBlock('latex', '\\setcounter{chapter}{' .. (n - 1) .. '}'), h }
   end
-  return h
+  -- An unnumbered chapter (\chapter*) sets no running head: give it its title,
+  -- or its pages would carry the previous one (the contents').
+  local title = pandoc.write(pandoc.Pandoc({ pandoc.Plain(h.content) }), 'latex'):gsub('%s+$', '')
+  return { h, pandoc.RawBlock('latex', '\\markboth{\\MakeUppercase{' .. title .. '}}{\\MakeUppercase{' .. title .. '}}') }
 end
 
 -- Pandoc defines the highlighting macros only when it highlights a block itself:
