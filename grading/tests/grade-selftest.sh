@@ -475,20 +475,17 @@ if [ $status -eq 2 ] && [ "$out" = "grade: $work/no-such-tree: not a lab tree (n
 else
     fail "total 10 with 5+5 and 5+5: status $status, said: $out; --test c: status $status2, said: $out2"
 fi
-tspec 5 5 10 > "$spec"
-out=$("$grade" --spec "$spec" 2>&1); status=$?
-if [ $status -eq 2 ] && [ "$out" = "grade: $spec:3: total 10: the graded tests (all but practice ones) add up to 10, the students' tests (all but hidden ones) to 15" ]; then
-    pass "total 10, practice 10: the students' tests make 15: '$out', status 2"
-else
-    fail "total, students' sum wrong: status $status, said: $out"
-fi
-tspec 5 10 5 > "$spec"
-out=$("$grade" --spec "$spec" 2>&1); status=$?
-if [ $status -eq 2 ] && [ "$out" = "grade: $spec:3: total 10: the graded tests (all but practice ones) add up to 15, the students' tests (all but hidden ones) to 10" ]; then
-    pass "total 10, hidden 10: the graded tests make 15: '$out', status 2"
-else
-    fail "total, graded sum wrong: status $status, said: $out"
-fi
+# Each sum wrong in turn: PUBLIC HIDDEN PRACTICE, then the two sums reported.
+for c in "5 5 10:10:15" "5 10 5:15:10"; do
+    tspec ${c%%:*} > "$spec"
+    sums=${c#*:}
+    out=$("$grade" --spec "$spec" 2>&1); status=$?
+    if [ $status -eq 2 ] && [ "$out" = "grade: $spec:3: total 10: the graded tests (all but practice ones) add up to ${sums%:*}, the students' tests (all but hidden ones) to ${sums#*:}" ]; then
+        pass "total 10, points ${c%%:*} (public, hidden, practice): '$out', status 2"
+    else
+        fail "total 10, points ${c%%:*}: status $status, said: $out"
+    fi
+done
 # The runs take ~10 MB each: keep them only to look at a failure.
 [ $failed -ne 0 ] || rm -rf build/grade/st-*
 exit $failed

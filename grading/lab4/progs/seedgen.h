@@ -118,8 +118,8 @@ static inline sg_u64 sg_walkp_total(sg_u64 seed)
 }
 static inline sg_u64 sg_walkp_sum(sg_u64 seed)
 {
-    sg_u64 h = 0;
-    for (sg_u64 i = 0; i < sg_walkp_total(seed) * SG_WORDS; i++)
+    sg_u64 h = 0, words = sg_walkp_total(seed) * SG_WORDS;
+    for (sg_u64 i = 0; i < words; i++)
         h = sg_fold(h, sg_val(seed, SG_S_WALKP, i));
     return h;
 }
