@@ -96,9 +96,7 @@ static void
 copy_to_space(struct mm *mm, uint64 va, const uint8 *src, uint64 n)
 {
     while (n > 0) {
-        uint64 chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (chunk > n)
-            chunk = n;
+        uint64 chunk = page_rest(va, n);
         memcpy(pa2kva(translate(mm->pt, va, 0)), src, chunk);
         va += chunk, src += chunk, n -= chunk;
     }

@@ -197,9 +197,7 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
         return -1;
     for (uint64 done = 0, n; done < len; done += n) {
         uint64 va = src + done;
-        n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (n > len - done)
-            n = len - done;
+        n = page_rest(va, len - done);
         memcpy((uint8 *)dst + done, pa2kva(translate(pt, va, PTE_U | PTE_R)), n);
     }
     return 0;
@@ -218,9 +216,7 @@ copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
         return -1;
     for (uint64 done = 0, n; done < len; done += n) {
         uint64 va = dst + done;
-        n = PAGE_SIZE - (va & (PAGE_SIZE - 1));
-        if (n > len - done)
-            n = len - done;
+        n = page_rest(va, len - done);
         memcpy(pa2kva(translate(pt, va, PTE_U | PTE_R | PTE_W)), (const uint8 *)src + done, n);
     }
     return 0;

@@ -19,6 +19,12 @@ static inline ppn_t  pa2ppn(uint64 pa)  { return (ppn_t){ pa >> PAGE_SHIFT }; }
 static inline uint64 ppn2pa(ppn_t p)    { return p.n << PAGE_SHIFT; }
 static inline uint64 page_down(uint64 a) { return a & ~(PAGE_SIZE - 1); }
 static inline uint64 page_up(uint64 a)   { return page_down(a + PAGE_SIZE - 1); }
+/* The bytes from a to the end of its page, but at most n: one page's share of a copy. */
+static inline uint64 page_rest(uint64 a, uint64 n)
+{
+    uint64 rest = PAGE_SIZE - (a & (PAGE_SIZE - 1));
+    return rest < n ? rest : n;
+}
 
 /* Is va canonical: do bits 63..39 all equal bit 38? */
 static inline int

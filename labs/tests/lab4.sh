@@ -42,6 +42,7 @@ fail() { echo "FAIL: lab4: $*"; failed=1; }
 rm -rf "$work"; mkdir -p "$work"
 chapters=(src.nw/*.nw)
 editable="kernel/frame.c kernel/vm.c kernel/mm.c kernel/elf.c kernel/syscall.c"
+nex=$(grep -c '^exercise ' labs/lab4/exercises)   # the lab's exercises: 1 to nex
 
 # ---- markers ----------------------------------------------------------------
 if out=$("$strip" --lab lab4 --exercises labs/lab4/exercises --spec grading/lab4/tests.spec \
@@ -234,9 +235,8 @@ fi
 # Its own title; in chapter 4 a box for every exercise, and no solution
 # region or answer anywhere, while the questions are there.
 h=$lab/handout
-nexer=$(grep -c '^exercise ' labs/lab4/exercises)
 noboxes=""
-for k in $(seq 1 "$nexer"); do grep -q "<strong>Exercise $k:" "$h/04-vm.html" || noboxes="$noboxes $k"; done
+for k in $(seq 1 "$nex"); do grep -q "<strong>Exercise $k:" "$h/04-vm.html" || noboxes="$noboxes $k"; done
 nbox=$(grep -o '<div class="exercise">' "$h/04-vm.html" | wc -l)
 nsolans=$(cat "$h"/*.html | grep -c 'class="answer"\|class="solution')
 if grep -q '<h1 class="title">Lab 4: address spaces</h1>' "$h/index.html" && [ -z "$noboxes" ] &&
@@ -270,7 +270,6 @@ first_messages() {
         printf '%s=%s ' "$t" "$(grep -o 'lab4 ex[0-9]*' "$log" 2>/dev/null | head -n 1 | sed 's/lab4 ex//;s/^$/0/')"
     done
 }
-nex=$(grep -c '^exercise ' labs/lab4/exercises)
 wrong=""
 for k in $(seq 1 "$nex"); do
     put_back "$(seq -s, 1 $((k - 1)))" "$s" || { wrong="$wrong k=$k:put-back-failed"; continue; }
@@ -288,10 +287,7 @@ else
 fi
 
 # ---- the solutions put back -----------------------------------------------------
-"$strip" --lab lab4 --exercises labs/lab4/exercises --keep 1,2,3,4,5,6,7,8,9 \
-    --out "$work/solved-src" "${chapters[@]}" &&
-    book/tangle.sh "$work/solved-tree" "$work/solved-src"/*.nw > /dev/null
-for f in $editable; do cp "$work/solved-tree/$f" "$s/$f"; done
+put_back "$(seq -s, 1 "$nex")" "$s"
 out=$(make -C "$s" grade 2>&1); status=$?
 printf '%s\n' "$out" > "$work/solved-grade.out"
 score=$(printf '%s\n' "$out" | sed -n 's/^Score: //p')
