@@ -56,13 +56,13 @@ help:
 # Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
 PACKAGES := gcc libc6-dev make noweb pandoc graphviz qemu-system-misc opensbi \
             gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
-            texlive-latex-base texlive-latex-recommended lmodern unzip zip
+            texlive-latex-base texlive-latex-recommended lmodern unzip zip bubblewrap
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET    ?= apt-get
 DPKG_QUERY ?= dpkg-query
 # Commands whose absence means a package is missing, where dpkg cannot tell.
 NEEDED_COMMANDS := cc notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc \
-                   gdb-multiarch pdflatex unzip zip
+                   gdb-multiarch pdflatex unzip zip bwrap
 
 deps:
 	@if ! command -v $(DPKG_QUERY) >/dev/null || ! command -v $(APT_GET) >/dev/null; then \

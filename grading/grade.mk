@@ -11,20 +11,22 @@
 #                                   grade every submission in DIR (each
 #                                   subdirectory or .tar.gz) into one CSV
 #   make grade GRADE_ARGS='--json build/results.json --test copy'
-#                                   any other option of grading/grade.c
+#                                   any other option of the grader
+#                                   (grading/engine/, `grading/grade --help`)
 #   make test-grade                 the grader's self-test (PASS:/FAIL: lines)
 #
-# Scratch trees and logs go to $(BUILD)/grade/<run>/.
+# Scratch trees and logs go to $(BUILD)/grade/runs/<run>/.
 
 GRADE      := $(BUILD)/tools/grade
 GRADE_SPEC ?= grading/lab4/tests.spec
 GRADE_REF  ?= generated
 GRADE_ARGS ?=
-GRADE_SRCS := grading/grade.c grading/lab4/values.h grading/lab4/progs/seedgen.h
+GRADE_SRCS := $(wildcard grading/engine/*.c)
+GRADE_HDRS := $(wildcard grading/engine/*.h)
 
-$(GRADE): $(GRADE_SRCS)
+$(GRADE): $(GRADE_SRCS) $(GRADE_HDRS)
 	@mkdir -p $(@D)
-	$(HOSTCC) $(HOSTCFLAGS) -o $@ grading/grade.c
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(GRADE_SRCS)
 
 ## make grade      grade the lab (the reference; SUBMISSION=dir or .tar.gz: a student's)
 grade: $(GRADE) $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
@@ -36,6 +38,5 @@ test-grade: $(GRADE) | $(BUILD)/.deps-ok
 
 .PHONY: grade test-grade
 
-# grading/grade is a script beside grade.c: never let make's built-in
-# %: %.c rule compile it over the script.
+# grading/grade is a script: never let make's built-in rules make it.
 grading/grade: ;

@@ -70,9 +70,10 @@ cp "labs/$lab/GNUmakefile" "$t/"
 
 # The grader, with the students' spec: hidden tests and their programs
 # stay with the instructor.
-mkdir -p "$t/grading/$lab/progs" "$t/grading/$lab/ktests" "$t/grading/host"
-cp grading/grade grading/grade.c "$t/grading/"
-cp "grading/$lab/values.h" "$t/grading/$lab/"
+mkdir -p "$t/grading/$lab/progs" "$t/grading/$lab/ktests" "$t/grading/host" "$t/grading/engine"
+cp grading/grade "$t/grading/"
+cp grading/engine/*.c grading/engine/*.h "$t/grading/engine/"
+cp "grading/$lab/values.c" "$t/grading/$lab/"
 mv "$shipped" "$t/$spec"
 # The programs and in-kernel tests the shipped tests name, and the headers.
 progs=$(awk '$1 == "programs" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec")

@@ -19,7 +19,7 @@ GS_ZIP   := $(GS_DIR)/autograder.zip
 # build product slips in), the grader and the lab's tests. (The recipe lists
 # them again, after the tangle this may run.)
 GS_FILES := $(addprefix generated/,.tangled $(shell cat generated/.tangled 2>/dev/null)) \
-            grading/grade.c grading/gradescope/jsoncheck.c \
+            $(wildcard grading/engine/*.c grading/engine/*.h) grading/gradescope/jsoncheck.c \
             $(shell find grading/lab4 grading/host -type f 2>/dev/null | LC_ALL=C sort)
 GS_SCRIPTS := grading/gradescope/setup.sh grading/gradescope/run_autograder
 
@@ -31,7 +31,7 @@ $(GS_ZIP): $(GS_FILES) $(GS_SCRIPTS) grading/gradescope/gradescope.mk $(BUILD)/.
 	@command -v zip > /dev/null || { echo "make gradescope: 'zip' is missing (apt-get install zip)" >&2; exit 1; }
 	@rm -rf $(GS_DIR)/stage $@ $@.tmp && mkdir -p $(GS_DIR)/stage
 	@tar cf - generated/.tangled $$(sed 's|^|generated/|' generated/.tangled) \
-	    grading/grade.c grading/gradescope/jsoncheck.c \
+	    grading/engine/*.c grading/engine/*.h grading/gradescope/jsoncheck.c \
 	    $$(find grading/lab4 grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
 	@cp $(GS_SCRIPTS) $(GS_DIR)/stage/
 	@chmod 755 $(GS_DIR)/stage/setup.sh $(GS_DIR)/stage/run_autograder

@@ -6,7 +6,7 @@
 # GRADE is the grader binary (build/tools/grade), REF the reference tree
 # (default generated). Run from the top of the project. Prints one
 # PASS:/FAIL: line per check; exit status 1 if any check failed. Scratch
-# submissions go to build/test/grade/, the grader's runs to build/grade/st-*.
+# submissions go to build/test/grade/, the grader's runs to build/grade/runs/st-*.
 #
 # First the reference alone (100/100, exit 0, a results.json of 11 passed
 # tests; the practice test walk_practice neither run nor named, in the
@@ -156,6 +156,7 @@ sdir=$work/students/lab4
 mkdir -p "$sdir"
 for x in progs ktests; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
 ln -s "$PWD/grading/host" "$work/students/host"
+ln -s "$PWD/grading/lab4/values.c" "$sdir/values.c"
 grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec > "$sdir/tests.spec"
 run_grade - practice-reference --spec "$sdir/tests.spec" --test walk_practice
 if [ $status -eq 0 ] && [ "$(passed)" = "walk_practice " ] && [ "$(score)" = 10/10 ]; then
@@ -227,7 +228,7 @@ mkdir -p "$d/grading" && echo 'lab spoof' > "$d/grading/tests.spec"
 d=$(bsub replay)
 {
     printf 'static const char replay[] =\n'
-    cat build/grade/st-reference/*.log | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$/\\n"/'
+    cat build/grade/runs/st-reference/*.log | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/    "/' -e 's/$/\\n"/'
     printf '    ;\n'
     cat "$ref/kernel/syscall.c"
 } > "$d/kernel/syscall.c"
@@ -289,7 +290,7 @@ fi
 
 # The report of batch submission $1 becomes $out; its CSV row $row.
 report() {
-    out=$(cat "$bout/$1.txt" 2>/dev/null)
+    out=$(cat "$bout/$1/report.txt" 2>/dev/null)
     row=$(grep "^$1," "$work/scores.csv" | tr -d '\r')
 }
 # Check the CSV row: submission $1 has score $2 and status $3.
@@ -314,7 +315,7 @@ fi
 report nobuild
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
 if [ "$(score)" = 0/100 ] && [ "$n" -eq 11 ] && printf '%s\n' "$out" | grep -q 'not C' &&
-   [ "$(grep -c '"status": "failed"' "$bout/nobuild.json")" -eq 11 ] && csv_is nobuild 0 'build failed'; then
+   [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 11 ] && csv_is nobuild 0 'build failed'; then
     pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
 else
     fail "build failure: score '$(score)', $n tests 'build failed', row '$row'"
@@ -322,7 +323,7 @@ fi
 
 report hang
 n=$(printf '%s\n' "$out" | grep -c -E '^FAIL \(timeout after (5|10)s\)$')
-hang_secs=$(sed -n 's/^grade: 11 tests in \([0-9]*\)\..*/\1/p' "$bout/hang.txt")
+hang_secs=$(sed -n 's/^grade: 11 tests in \([0-9]*\)\..*/\1/p' "$bout/hang/report.txt")
 if [ "$(score)" = 0/100 ] && [ "$n" -eq 11 ] && [ "${hang_secs:-999}" -le 60 ] && csv_is hang 0 graded; then
     pass "frame_alloc hangs: every test fails by timeout, the submission takes ${hang_secs}s (bound 60s: 10 x 5s + 10s, two at a time)"
 else
@@ -339,7 +340,7 @@ fi
 
 report flood
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood: more than 65536 bytes)$')
-if [ "$(score)" = 15/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/copy.log")" -le 65536 ] &&
+if [ "$(score)" = 15/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/run/copy.log")" -le 65536 ] &&
    csv_is flood 15 graded; then
     pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 64 KiB"
 else
@@ -355,7 +356,7 @@ else
 fi
 
 report replay
-n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/copy.log")
+n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/run/copy.log")
 if [ "$(score)" = 15/100 ] && [ "$(passed)" = "frames_unit kvm " ] && [ "$n" -ge 15 ] && csv_is replay 15 graded; then
     pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 15/100: every program test fails; the 15 are the host and in-kernel tests of its untouched frame.c and vm.c"
 else
@@ -364,7 +365,7 @@ fi
 
 report missing
 if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/mm.c (missing)' &&
-   [ ! -e "$bout/missing/build.log" ] && csv_is missing 0 unusable; then
+   [ ! -e "$bout/missing/run/build.log" ] && csv_is missing 0 unusable; then
     pass "kernel/mm.c missing: 0/100, reported, nothing built"
 else
     fail "missing file: score '$(score)', row '$row'"
@@ -409,7 +410,7 @@ if [ "$(score)" = 100/100 ] && [ "$n" -eq 10 ] && [ -z "$outside" ] && csv_is ho
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/esc (a symbolic link to /tmp: links are not unpacked)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/tty (a device)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/big (2000000 bytes; the limit is 1048576)$" &&
-   [ -f "$bout/hostile/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
+   [ -f "$bout/hostile/run/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
     pass "hostile archive: $n members refused with their reasons (traversal, absolute, links, devices, FIFO, pax and long names, size), nothing written outside the scratch directory, the rest graded 100/100"
 else
     fail "hostile archive: score '$(score)', $n refusals, outside: '$outside', row '$row'"
@@ -440,10 +441,10 @@ else
     fail "stray file: row '$row'"
 fi
 rm -rf "$evil"* "$evil_abs"*
-if ! grep -q walk_practice "$work/scores.csv" "$bout"/*.txt "$bout"/*.json; then
+if ! grep -q walk_practice "$work/scores.csv" "$bout"/*/report.txt "$bout"/*/results.json; then
     pass "batch: no walk_practice in the CSV, the reports or the results.json files"
 else
-    fail "batch: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$bout"/*.txt "$bout"/*.json | head -n 3 | tr '\n' ' ')"
+    fail "batch: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$bout"/*/report.txt "$bout"/*/results.json | head -n 3 | tr '\n' ' ')"
 fi
 
 # ---- an error in a specification ----------------------------------------------
@@ -487,5 +488,5 @@ for c in "5 5 10:10:15" "5 10 5:15:10"; do
     fi
 done
 # The runs take ~10 MB each: keep them only to look at a failure.
-[ $failed -ne 0 ] || rm -rf build/grade/st-*
+[ $failed -ne 0 ] || rm -rf build/grade/runs/st-* build/grade/st-batch
 exit $failed

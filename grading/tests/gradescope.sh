@@ -59,8 +59,8 @@ if unzip -q "$zip" -d "$root/source"; then
     hidden=$(awk '/^test /{t=$2} /^visibility hidden/{h[t]=1} /^programs /{p[t]=$0}
                   END{for (t in h) {n=split(p[t], w); for (i=2; i<=n; i++) print w[i]}}' \
              "$root/source/grading/lab4/tests.spec")
-    for f in setup.sh run_autograder grading/grade.c grading/gradescope/jsoncheck.c \
-             grading/lab4/tests.spec grading/lab4/values.h grading/lab4/progs/seedgen.h \
+    for f in setup.sh run_autograder grading/engine/main.c grading/engine/sandbox.c grading/gradescope/jsoncheck.c \
+             grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h \
              $(printf 'grading/lab4/progs/%s.c ' $hidden) grading/host/sim.h grading/host/sim.c \
              grading/host/test_frame.c generated/Makefile generated/kernel/vm.c \
              generated/user/lib/crt0.c; do

@@ -1,10 +1,28 @@
 /*
- * values.h: the named values lab 4's tests.spec may use as ${NAME},
+ * values.c: the named values lab 4's tests.spec may use as ${NAME},
  * computed from the run's seed with the same generator the test programs
- * use (progs/seedgen.h). Included by grade.c, which defines defval()
- * and sets TOKEN itself.
+ * use (progs/seedgen.h). The grader builds it (the spec's `values`
+ * directive) and runs it with the seed as its argument; it prints one
+ * "NAME VALUE" line per value. (TOKEN the grader sets itself.)
+ *
+ * usage: values SEED
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "progs/seedgen.h"
+
+static void
+defval(const char *name, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    printf("%s ", name);
+    vprintf(fmt, ap);
+    putchar('\n');
+    va_end(ap);
+}
 
 static void
 lab_values(sg_u64 s)
@@ -54,4 +72,17 @@ lab_values(sg_u64 s)
     defval("KVM_PAGES", "%llu", sg_kvm_pages(s));
     defval("KVM_TABLES", "%llu", sg_kvm_tables(s));
     defval("KVM_SUM", "%016llx", sg_kvm_sum(s));
+}
+
+int
+main(int argc, char **argv)
+{
+    char *end;
+    if (argc != 2)
+        return fprintf(stderr, "usage: values SEED\n"), 2;
+    sg_u64 s = strtoull(argv[1], &end, 0);
+    if (end == argv[1] || *end)
+        return fprintf(stderr, "values: not a number: %s\n", argv[1]), 2;
+    lab_values(s);
+    return fflush(stdout) == 0 ? 0 : 1;
 }

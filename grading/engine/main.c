@@ -1,0 +1,254 @@
+/*
+ * main.c: the grader's options, and the start of a run or a batch.
+ *
+ * usage: grade [options]; see usage() below. Exit status: 0 on a full
+ * score, 1 otherwise, 2 on a usage, specification or system error.
+ */
+#include "grade.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+void
+usage(FILE *f)
+{
+    fprintf(f,
+        "usage: grade [options]\n"
+        "       grade --batch DIR --csv FILE [options]\n"
+        "Grade a lab: build the reference tree with a submission's editable files,\n"
+        "run the lab's tests under QEMU, print a report and the score.\n"
+        "  --spec FILE           the lab's test specification (default grading/lab4/tests.spec)\n"
+        "  --ref DIR             the lab's reference tree (default generated)\n"
+        "  --submission PATH     a student's tree, or a .tar.gz of it: only its\n"
+        "                        editable files are used, found at their paths or\n"
+        "                        by base name at its top (default: none, grade the\n"
+        "                        reference itself)\n"
+        "  --batch DIR           grade every subdirectory and .tar.gz in DIR, -j at\n"
+        "                        once; reports go to OUT/NAME/report.txt and\n"
+        "                        OUT/NAME/results.json (OUT: --out, default\n"
+        "                        build/grade/batch)\n"
+        "  --csv FILE            with --batch: one row per submission, one column\n"
+        "                        per test (its points)\n"
+        "  --out DIR             scratch root; the run goes in DIR/runs/NAME (default\n"
+        "                        build/grade)\n"
+        "  --name NAME           the run's name (default: the submission's base name,\n"
+        "                        or reference); a previous run of that name is removed\n"
+        "  --json FILE           also write Gradescope's results.json to FILE\n"
+        "  --test NAME           run only this test (repeatable)\n"
+        "  -j N                  run N tests at once (default: the number of cores;\n"
+        "                        with --batch: the cores left to each submission)\n"
+        "  --parallel N          with --batch: grade N submissions at once (default:\n"
+        "                        the number of cores, or 1 when -j is given)\n"
+        "  --seed N              use seed N instead of a random one (to reproduce a run)\n"
+        "  --build-timeout SECS  time limit of each build (default 120)\n"
+        "  --cap BYTES           output kept per test; more is a flood (default 262144)\n"
+        "  --qemu PROGRAM        the QEMU to run (default qemu-system-riscv64)\n"
+        "  --isolation I         how the steps that compile or run a submission's code\n"
+        "                        are kept apart: namespaces (bubblewrap), user (a uid\n"
+        "                        of their own; the grader must be root), none (for\n"
+        "                        measuring only), or auto (default: namespaces where\n"
+        "                        allowed, else user as root, else none, said so)\n"
+        "  --sandbox-id N        the first of the 65 uids and gids the sandbox uses\n"
+        "                        when the grader is root (default 63000)\n"
+        "  --build-memory MIB    address space of each build process (default 1024)\n"
+        "  --host-memory MIB     resident memory of a host test (default 2048)\n"
+        "  -h, --help            print this message\n"
+        "Exit status: 0 on a full score, 1 otherwise, 2 on an error. With --batch:\n"
+        "0 when every submission was graded (whatever its score), 2 otherwise.\n");
+}
+
+static const char *
+need_arg(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "grade: %s needs an argument\n", argv[*i]);
+        usage(stderr);
+        exit(2);
+    }
+    return argv[++*i];
+}
+
+static long
+num_arg(const char *opt_name, const char *s, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 0);
+    if (errno || end == s || *end || v < lo || v > hi)
+        die("%s: want a number from %ld to %ld, not '%s'", opt_name, lo, hi, s);
+    return v;
+}
+
+static void
+parse_args(int argc, char **argv)
+{
+    /* Defaults relative to the project (GRADE_ROOT, set by grading/grade),
+       else to the current directory. */
+    const char *root = getenv("GRADE_ROOT");
+    if (root && *root) {
+        opt.spec_file = xasprintf("%s/grading/lab4/tests.spec", root);
+        opt.ref = xasprintf("%s/generated", root);
+        opt.outroot = xasprintf("%s/build/grade", root);
+    } else {
+        opt.spec_file = "grading/lab4/tests.spec";
+        opt.ref = "generated";
+        opt.outroot = "build/grade";
+    }
+    opt.qemu = "qemu-system-riscv64";
+    opt.isolation = ISO_AUTO;
+    opt.sandbox_id = 63000;
+    opt.build_mem = 1024LL << 20;
+    opt.host_mem = 2048LL << 20;
+    opt.build_timeout = 120;
+    opt.cap = 256 * 1024;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    opt.jobs = ncpu > 0 ? (int)ncpu : 2;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--spec") == 0)
+            opt.spec_file = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--ref") == 0)
+            opt.ref = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--submission") == 0)
+            opt.submission = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--out") == 0) {
+            opt.outroot = need_arg(argc, argv, &i);
+            opt.out_given = 1;
+        } else if (strcmp(a, "--batch") == 0)
+            opt.batch = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--csv") == 0)
+            opt.csv = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--name") == 0)
+            opt.name = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--json") == 0)
+            opt.json = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--test") == 0) {
+            opt.only = xrealloc(opt.only, (size_t)(opt.nonly + 1) * sizeof(char *));
+            opt.only[opt.nonly++] = (char *)need_arg(argc, argv, &i);
+        } else if (strcmp(a, "-j") == 0) {
+            opt.jobs = (int)num_arg("-j", need_arg(argc, argv, &i), 1, MAX_TESTS);
+            opt.jobs_given = 1;
+        } else if (strcmp(a, "--parallel") == 0)
+            opt.parallel = (int)num_arg(a, need_arg(argc, argv, &i), 1, MAX_TESTS);
+        else if (strcmp(a, "--seed") == 0) {
+            const char *s = need_arg(argc, argv, &i);
+            char *end;
+            errno = 0;
+            opt.seed = strtoull(s, &end, 0);
+            if (errno || end == s || *end)
+                die("--seed: want a number, not '%s'", s);
+            opt.have_seed = 1;
+        } else if (strcmp(a, "--build-timeout") == 0)
+            opt.build_timeout = (double)num_arg(a, need_arg(argc, argv, &i), 1, 86400);
+        else if (strcmp(a, "--cap") == 0)
+            opt.cap = (size_t)num_arg(a, need_arg(argc, argv, &i), 1024, 1L << 30);
+        else if (strcmp(a, "--qemu") == 0)
+            opt.qemu = need_arg(argc, argv, &i);
+        else if (strcmp(a, "--isolation") == 0) {
+            const char *v = need_arg(argc, argv, &i);
+            int found = 0;
+            for (int k = 0; k < 4; k++)
+                if (strcmp(v, isolation_names[k]) == 0) {
+                    opt.isolation = (enum isolation)k;
+                    found = 1;
+                }
+            if (!found)
+                die("--isolation: want namespaces, user, none or auto, not '%s'", v);
+        } else if (strcmp(a, "--sandbox-id") == 0)
+            opt.sandbox_id = (int)num_arg(a, need_arg(argc, argv, &i), 1000, 2000000000);
+        else if (strcmp(a, "--build-memory") == 0)
+            opt.build_mem = num_arg(a, need_arg(argc, argv, &i), 64, 1 << 20) << 20;
+        else if (strcmp(a, "--host-memory") == 0)
+            opt.host_mem = num_arg(a, need_arg(argc, argv, &i), 64, 1 << 20) << 20;
+        else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            usage(stdout);
+            exit(0);
+        } else {
+            fprintf(stderr, "grade: unknown option '%s'\n", a);
+            usage(stderr);
+            exit(2);
+        }
+    }
+}
+
+
+static void
+on_signal(int sig)
+{
+    kill_children();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static char *values_built;      /* removed at exit by the process that built it */
+static pid_t values_builder;
+
+static void
+remove_values(void)
+{
+    if (values_built && getpid() == values_builder)
+        unlink(values_built);
+}
+
+/*
+ * Build the lab's values program, if its spec names one: the lab's own
+ * code (trusted), compiled once for this invocation, batch workers included.
+ */
+static void
+build_values(void)
+{
+    char *src = spec_values_source(opt.spec_file);
+    if (src == NULL)
+        return;
+    char *dir = xasprintf("%s/.tools", opt.outroot);
+    mkdir_p(dir);
+    opt.values_bin = xasprintf("%s/values-%d", dir, (int)getpid());
+    char *log = xasprintf("%s.log", opt.values_bin);
+    const char *cc = getenv("HOSTCC");
+    char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O1", "-std=c11", "-Wall", "-Werror",
+                     "-o", opt.values_bin, src, NULL };
+    int fd = open_log(log);
+    struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
+    close(fd);
+    if (o.how != H_EXIT || o.code != 0) {
+        size_t len;
+        char *msg = read_file(log, &len);
+        fprintf(stderr, "%s", msg ? msg : "");
+        die("%s: the lab's values program does not compile", src);
+    }
+    values_built = opt.values_bin;
+    values_builder = getpid();
+    atexit(remove_values);
+    unlink(log);
+    free(log);
+    free(dir);
+    free(src);
+}
+
+int
+main(int argc, char **argv)
+{
+    parse_args(argc, argv);
+
+    /* The grader's own make runs must not see the caller's make or APPS. */
+    static const char *const unset[] = { "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES",
+                                         "GNUMAKEFLAGS", "MAKEFILES", "APPS", "O", "KTESTS" };
+    for (size_t i = 0; i < sizeof unset / sizeof unset[0]; i++)
+        unsetenv(unset[i]);
+
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+
+    mkdir_p(opt.outroot);
+    sandbox_init(opt.isolation, opt.sandbox_id);
+    build_values();
+    return opt.batch ? run_batch() : grade_run();
+}

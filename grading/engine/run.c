@@ -1,0 +1,741 @@
+/*
+ * run.c: one grading run. Its directory (OUT/runs/NAME, or a batch
+ * worker's OUT/NAME/run) is the grader's: logs and reports. Inside it:
+ *
+ *   progs/tree   the reference tree without its editable files, with the
+ *                lab's test programs (hidden ones too), compiled by the
+ *                grader with this run's token and seed: never seen by a
+ *                submission's build
+ *   box/tree     the reference tree without its editable files, with the
+ *                submission's: the kernel build, sandboxed, sees this alone
+ *                and writes only box/tree/out
+ *   box/t-TEST   one test's own files: the build's kernel objects, the
+ *                test's programs, its in-kernel tests or host files; its
+ *                link, its QEMU or its command see this and box/tree, and
+ *                nothing of another test
+ *
+ * Every log is read by the grader only after the step's processes are
+ * gone; reports and results are written by the grader alone.
+ */
+#include "grade.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct options opt;
+struct spec spec;
+char *rundir;
+char *token;
+unsigned long long seed;
+char *sub_error;
+char *build_error;
+struct buf build_tail;
+struct buf notes;
+
+static char *box, *tree;        /* absolute */
+
+void
+note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    buf_printf(&notes, "%s\n", s);
+    free(s);
+}
+
+/* The last n lines of a file, each prefixed with "    | ", into b. */
+void
+add_tail(struct buf *b, const char *path, int n)
+{
+    /* Named from the run's directory, which the report names once: the
+       absolute scratch path means nothing on a Gradescope page. */
+    const char *name = path;
+    size_t rl = rundir ? strlen(rundir) : 0;
+    if (rl && strncmp(path, rundir, rl) == 0 && path[rl] == '/')
+        name = path + rl + 1;
+    size_t len;
+    char *s = read_file(path, &len);
+    if (s == NULL) {
+        buf_printf(b, "    (no log: %s)\n", name);
+        return;
+    }
+    while (len > 0 && s[len - 1] == '\n')
+        s[--len] = '\0';
+    if (len == 0) {
+        buf_printf(b, "    (%s is empty)\n", name);
+        free(s);
+        return;
+    }
+    size_t start = len;
+    for (int k = 0; start > 0; start--)
+        if (s[start - 1] == '\n' && ++k == n)
+            break;
+    buf_printf(b, "    last lines of %s:\n", name);
+    for (char *l = s + start; l; ) {
+        char *nl = strchr(l, '\n');
+        if (nl)
+            *nl = '\0';
+        char *p = printable(l, 200);
+        buf_printf(b, "    | %s\n", p);
+        free(p);
+        l = nl ? nl + 1 : NULL;
+    }
+    free(s);
+}
+
+const char *
+how_text(struct outcome o, const char *what, double timeout, long long mem, char *buf, size_t n)
+{
+    switch (o.how) {
+    case H_TIMEOUT: snprintf(buf, n, "timeout after %gs", timeout); break;
+    case H_FLOOD:   snprintf(buf, n, "output flood: more than %zu bytes", opt.cap); break;
+    case H_MEMORY:  snprintf(buf, n, "%s exceeded its memory limit (%lld MiB)", what, mem >> 20); break;
+    case H_SIGNAL:  snprintf(buf, n, "%s killed by signal %d", what, o.code); break;
+    case H_EXIT:    snprintf(buf, n, "%s exited with status %d", what, o.code); break;
+    default:        snprintf(buf, n, "%s could not be run", what); break;
+    }
+    return buf;
+}
+
+/* name made a plain file name, safe in make and .incbin: [A-Za-z0-9._-]. */
+char *
+safe_name(const char *name)
+{
+    char *r = xstrdup(name);
+    for (char *p = r; *p; p++)
+        if (!(*p == '_' || *p == '-' || *p == '.' || (*p >= '0' && *p <= '9')
+              || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+            *p = '_';
+    if (r[0] == '.' || r[0] == '\0') {
+        char *s = xasprintf("_%s", r);
+        free(r);
+        r = s;
+    }
+    return r;
+}
+
+/* The run's name: --name, else the submission's base name, else "reference". */
+static char *
+run_name(void)
+{
+    if (opt.name)
+        return safe_name(opt.name);
+    if (opt.submission == NULL)
+        return xstrdup("reference");
+    char *s = absolute(opt.submission), *slash = strrchr(s, '/');
+    char *base = slash && slash[1] ? slash + 1 : s;
+    size_t n = strlen(base);
+    if (is_archive(base))           /* alice.tar.gz: alice */
+        base[n - (n > 7 && strcmp(base + n - 7, ".tar.gz") == 0 ? 7 : 4)] = '\0';
+    char *r = safe_name(base);
+    free(s);
+    return r;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The test programs: the grader's own build                                 */
+
+/* The selected tests' programs, each once, as make targets under out/user. */
+static char **
+program_targets(int *n)
+{
+    char **v = NULL;
+    *n = 0;
+    for (int i = 0; i < spec.ntests; i++)
+        for (int k = 0; spec.tests[i].selected && k < spec.tests[i].nprogs; k++) {
+            char *t = xasprintf("out/user/%s.elf", spec.tests[i].progs[k]);
+            int dup = 0;
+            for (int j = 0; j < *n && !dup; j++)
+                dup = strcmp(v[j], t) == 0;
+            if (dup) {
+                free(t);
+                continue;
+            }
+            v = xrealloc(v, (size_t)(*n + 1) * sizeof *v);
+            v[(*n)++] = t;
+        }
+    return v;
+}
+
+/*
+ * Build the test programs in progs/tree: the reference without its
+ * editable files, the lab's test programs (progs/, .c and .h) in user/. Trusted code
+ * only; 0, or -1 (see progs.log).
+ */
+static int
+build_programs(void)
+{
+    char *dir = xasprintf("%s/progs", rundir), *ptree = xasprintf("%s/tree", dir);
+    copy_tree(opt.ref, ptree, (const char *const *)spec.editable, spec.neditable);
+    char *progs = xasprintf("%s/progs", spec.dir);
+    DIR *d = opendir(progs);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || e->d_name[0] == '.'
+            || (strcmp(e->d_name + n - 2, ".c") != 0 && strcmp(e->d_name + n - 2, ".h") != 0))
+            continue;
+        char *src = xasprintf("%s/%s", progs, e->d_name);
+        char *dst = xasprintf("%s/user/%s", ptree, e->d_name);
+        if (access(dst, F_OK) == 0)
+            die("%s: the tree already has user/%s", src, e->d_name);
+        if (copy_file(src, dst, 0) < 0)
+            die("cannot copy %s: %s", src, strerror(errno));
+        free(src);
+        free(dst);
+    }
+    if (d)
+        closedir(d);
+    char *mk = xasprintf("%s/progs.mk", dir);
+    FILE *f = fopen(mk, "w");
+    if (f == NULL)
+        die("%s: %s", mk, strerror(errno));
+    fprintf(f, "# progs.mk: written by grade for this run: the test programs' flags.\n"
+               "UCFLAGS += -DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL\n", token, seed);
+    if (fclose(f) != 0)
+        die("%s: %s", mk, strerror(errno));
+    int nt;
+    char **targets = program_targets(&nt);
+    char jobs[32];
+    snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
+    char **argv = xmalloc((size_t)(10 + nt) * sizeof *argv);
+    int n = 0;
+    argv[n++] = "make";
+    argv[n++] = "-s";
+    argv[n++] = "--no-print-directory";
+    argv[n++] = "-f";
+    argv[n++] = "Makefile";
+    argv[n++] = "-f";
+    argv[n++] = mk;
+    argv[n++] = jobs;
+    argv[n++] = "O=out";
+    for (int i = 0; i < nt; i++)
+        argv[n++] = targets[i];
+    argv[n] = NULL;
+    char *log = xasprintf("%s/progs.log", rundir);
+    int fd = open_log(log);
+    struct outcome o = nt ? run_trusted(argv, ptree, NULL, fd, opt.build_timeout, 16 << 20)
+                          : (struct outcome){ H_EXIT, 0, 0 };
+    close(fd);
+    for (int i = 0; i < nt; i++)
+        free(targets[i]);
+    free(targets);
+    free(argv);
+    free(log);
+    free(mk);
+    free(progs);
+    free(ptree);
+    free(dir);
+    return o.how == H_EXIT && o.code == 0 ? 0 : -1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The submission's build                                                    */
+
+/* Build the tree's kernel (and its demo programs), sandboxed: writes box/tree/out. */
+static void
+build_tree(void)
+{
+    char *out = xasprintf("%s/out", tree);
+    mkdir_p(out);
+    char jobs[32];
+    snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
+    char *argv[] = { "make", "-s", "--no-print-directory", jobs, "O=out", "all", NULL };
+    struct step s = { argv, NULL, NULL,
+                      { { tree, "/grade/tree", 0 }, { out, "/grade/tree/out", 1 } }, 2,
+                      opt.build_timeout, 16 << 20, opt.build_mem, 0 };
+    char cwd[4096];
+    s.cwd = step_path(&s, 0, NULL, cwd, sizeof cwd);
+    char *log = xasprintf("%s/build.log", rundir);
+    int fd = open_log(log);
+    struct outcome o = run_step(&s, fd);
+    close(fd);
+    sandbox_own(out, 1);
+    if (o.how != H_EXIT || o.code != 0) {
+        char why[128];
+        build_error = xasprintf("build failed (%s); see build.log",
+                                how_text(o, "the build", opt.build_timeout, opt.build_mem,
+                                         why, sizeof why));
+        add_tail(&build_tail, log, 15);
+    }
+    free(log);
+    free(out);
+}
+
+/* Copy the regular files of directory from into to (mtimes kept); skip apps.*. */
+static void
+copy_objects(const char *from, const char *to)
+{
+    mkdir_p(to);
+    DIR *d = opendir(from);
+    if (d == NULL)
+        die("%s: %s", from, strerror(errno));
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || strncmp(e->d_name, "apps.", 5) == 0)
+            continue;
+        char *s = xasprintf("%s/%s", from, e->d_name), *t = xasprintf("%s/%s", to, e->d_name);
+        struct stat st;
+        if (lstat(s, &st) == 0 && S_ISREG(st.st_mode) && copy_file(s, t, 1) < 0)
+            die("cannot copy %s: %s", s, strerror(errno));
+        free(s);
+        free(t);
+    }
+    closedir(d);
+}
+
+/*
+ * Copy a host test's files (paths relative to the spec's directory) into
+ * dir/files/spec/PATH, so that $GRADE_SPECDIR/PATH names them.
+ */
+static void
+copy_host_files(struct test *t, const char *dir)
+{
+    for (int k = 0; k < t->nfiles; k++) {
+        int depth = 0;
+        for (const char *p = t->files[k]; *p; ) {
+            size_t n = strcspn(p, "/");
+            depth += n == 2 && strncmp(p, "..", 2) == 0 ? -1 : n == 1 && *p == '.' ? 0 : 1;
+            if (depth < -1)
+                die("%s: files %s: goes above the lab's grading directory", spec.path, t->files[k]);
+            p += n + (p[n] == '/');
+        }
+        char *src = xasprintf("%s/%s", spec.dir, t->files[k]);
+        char *dst = xasprintf("%s/files/spec/%s", dir, t->files[k]);
+        char *parent = xstrdup(dst);
+        *strrchr(parent, '/') = '\0';
+        mkdir_p(xasprintf("%s/files/spec", dir));
+        mkdir_p(parent);
+        if (copy_file(src, dst, 0) < 0)
+            die("cannot copy %s: %s", src, strerror(errno));
+        free(src);
+        free(dst);
+        free(parent);
+    }
+}
+
+/* Make box/t-NAME: what test t's steps see beside the tree. */
+static char *
+prepare_test(struct test *t)
+{
+    char *dir = xasprintf("%s/t-%s", box, t->name);
+    mkdir_p(dir);
+    if (t->kind != K_HOST) {
+        char *from = xasprintf("%s/out/kernel", tree), *to = xasprintf("%s/out/kernel", dir);
+        copy_objects(from, to);
+        free(from);
+        free(to);
+        char *apps = xasprintf("%s/apps", dir), *kt = xasprintf("%s/ktests", dir);
+        mkdir_p(apps);
+        mkdir_p(kt);
+        for (int k = 0; k < t->nprogs; k++) {
+            char *src = xasprintf("%s/progs/tree/out/user/%s.elf", rundir, t->progs[k]);
+            char *dst = xasprintf("%s/%s.elf", apps, t->progs[k]);
+            if (copy_file(src, dst, 0) < 0)
+                die("cannot copy %s: %s", src, strerror(errno));
+            free(src);
+            free(dst);
+        }
+        /* The in-kernel tests' headers: the lab's shared ones (progs, .h). */
+        char *hdrs = xasprintf("%s/progs", dir), *from_h = xasprintf("%s/progs", spec.dir);
+        DIR *d = t->nktests ? opendir(from_h) : NULL;
+        struct dirent *e;
+        mkdir_p(hdrs);
+        while (d && (e = readdir(d)) != NULL) {
+            size_t n = strlen(e->d_name);
+            if (n < 3 || e->d_name[0] == '.' || strcmp(e->d_name + n - 2, ".h") != 0)
+                continue;
+            char *src = xasprintf("%s/%s", from_h, e->d_name), *dst = xasprintf("%s/%s", hdrs, e->d_name);
+            if (copy_file(src, dst, 0) < 0)
+                die("cannot copy %s: %s", src, strerror(errno));
+            free(src);
+            free(dst);
+        }
+        if (d)
+            closedir(d);
+        free(hdrs);
+        free(from_h);
+        for (int k = 0; k < t->nktests; k++) {
+            char *src = xasprintf("%s/ktests/%s.c", spec.dir, t->ktests[k]);
+            char *dst = xasprintf("%s/%s.c", kt, t->ktests[k]);
+            if (copy_file(src, dst, 0) < 0)
+                die("cannot copy %s: %s", src, strerror(errno));
+            free(src);
+            free(dst);
+        }
+        free(apps);
+        free(kt);
+    } else {
+        copy_host_files(t, dir);
+        char *out = xasprintf("%s/out", dir);
+        mkdir_p(out);
+        free(out);
+    }
+    sandbox_own(dir, 0);
+    return dir;
+}
+
+/* What a worker sends back. */
+struct wresult {
+    int stage;                  /* 0: link failed, 1: ran */
+    struct outcome o;
+};
+
+/* Bytes of address space QEMU needs with mem of guest RAM ("128M", "1G"). */
+static long long
+qemu_limit(const char *mem)
+{
+    char *end;
+    long long v = strtoll(mem, &end, 10);
+    long long unit = *end == 'G' || *end == 'g' ? 1LL << 30 : *end == 'K' || *end == 'k' ? 1LL << 10
+                   : 1LL << 20;
+    /* its translation buffer (1 GiB) and its own needs, beside the RAM */
+    return v * unit + (3LL << 29);
+}
+
+/* Run one test (in a worker process): link its kernel and boot it, or run its command. */
+static struct wresult
+run_test(struct test *t)
+{
+    struct wresult w = { 1, { H_ERROR, 0, 0 } };
+    char *dir = xasprintf("%s/t-%s", box, t->name);
+    int fd = open_log(t->log);
+    char p1[4096], p2[4096];
+    if (t->kind != K_HOST) {
+        /* A kernel with exactly the test's programs, or its kernel tests,
+           linked from the objects the tree's build made. */
+        struct step s = { NULL, NULL, NULL,
+                          { { tree, "/grade/tree", 0 }, { dir, "/grade/test", 1 } }, 2,
+                          opt.build_timeout, 16 << 20, opt.build_mem, 0 };
+        struct buf apps = { 0 }, kt = { 0 };
+        for (int k = 0; k < t->nprogs; k++) {
+            char rel[300];
+            snprintf(rel, sizeof rel, "apps/%s.elf", t->progs[k]);
+            buf_printf(&apps, "%s%s", k ? " " : "", step_path(&s, 1, rel, p1, sizeof p1));
+        }
+        for (int k = 0; k < t->nktests; k++) {
+            char rel[300];
+            snprintf(rel, sizeof rel, "ktests/%s.c", t->ktests[k]);
+            buf_printf(&kt, "%s%s", k ? " " : "", step_path(&s, 1, rel, p1, sizeof p1));
+        }
+        char *oarg = xasprintf("O=%s", step_path(&s, 1, "out", p1, sizeof p1));
+        char *target = xasprintf("%s/kernel.elf", step_path(&s, 1, "out", p1, sizeof p1));
+        char *aarg = xasprintf("APPS=%s", buf_str(&apps)), *karg = xasprintf("KTESTS=%s", buf_str(&kt));
+        char *farg = xasprintf("KTESTFLAGS=-DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL",
+                               token, seed);
+        char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, karg, farg, target, NULL };
+        s.argv = argv;
+        s.cwd = step_path(&s, 0, NULL, p2, sizeof p2);
+        char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
+        int bfd = open_log(blog);
+        struct outcome o = run_step(&s, bfd);
+        close(bfd);
+        if (o.how != H_EXIT || o.code != 0) {
+            w.stage = 0;
+            w.o = o;
+        } else {
+            /* QEMU sees the test's directory alone. */
+            struct step q = { NULL, NULL, NULL, { { dir, "/grade/test", 1 } }, 1,
+                              t->timeout, opt.cap, qemu_limit(t->memory), 0 };
+            char *kernel = xstrdup(step_path(&q, 0, "out/kernel.elf", p1, sizeof p1));
+            char *qargv[] = { (char *)opt.qemu, "-machine", "virt", "-nographic", "-bios", "default",
+                              "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel, NULL };
+            q.argv = qargv;
+            q.cwd = step_path(&q, 0, NULL, p2, sizeof p2);
+            w.o = run_step(&q, fd);
+            w.o.secs += o.secs;
+            free(kernel);
+        }
+        free(apps.s);
+        free(kt.s);
+        free(oarg);
+        free(aarg);
+        free(karg);
+        free(farg);
+        free(target);
+        free(blog);
+    } else {
+        const char *hostcc = getenv("HOSTCC");
+        struct step s = { NULL, NULL, NULL,
+                          { { tree, "/grade/tree", 0 }, { dir, "/grade/test", 1 } }, 2,
+                          t->timeout, opt.cap, 0, opt.host_mem };
+        char *env[] = { xasprintf("GRADE_TREE=%s", step_path(&s, 0, NULL, p1, sizeof p1)),
+                        xasprintf("GRADE_SPECDIR=%s", step_path(&s, 1, "files/spec", p1, sizeof p1)),
+                        xasprintf("GRADE_OUT=%s", step_path(&s, 1, "out", p1, sizeof p1)),
+                        xasprintf("HOSTCC=%s", hostcc && *hostcc ? hostcc : "cc"), NULL };
+        char *argv[] = { "/bin/sh", "-c", t->run, NULL };
+        s.argv = argv;
+        s.env = env;
+        s.cwd = step_path(&s, 0, NULL, p2, sizeof p2);
+        w.o = run_step(&s, fd);
+        for (int i = 0; env[i]; i++)
+            free(env[i]);
+    }
+    close(fd);
+    free(dir);
+    return w;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The run                                                                   */
+
+/* The paths a sandboxed step must never read (checked with user isolation). */
+static void
+check_private(void)
+{
+    const char *paths[MAX_TESTS + 8];
+    int n = 0;
+    paths[n++] = spec.path;
+    paths[n++] = spec.dir;
+    for (int i = 0; i < spec.neditable && n < MAX_TESTS; i++)
+        paths[n++] = xasprintf("%s/%s", opt.ref, spec.editable[i]);
+    for (int i = 0; i < spec.ntests && n < MAX_TESTS + 6; i++)
+        for (int k = 0; spec.tests[i].hidden && k < spec.tests[i].nprogs; k++)
+            paths[n++] = xasprintf("%s/progs/%s.c", spec.dir, spec.tests[i].progs[k]);
+    sandbox_check_private(paths, n);
+}
+
+/* Fork a process that runs fn(); its pid. */
+static pid_t
+start_worker(int (*fn)(void))
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0) {
+        for (int k = 0; k < MAX_TESTS; k++)
+            worker_pids[k] = 0;
+        _exit(fn() == 0 ? 0 : 1);
+    }
+    return pid;
+}
+
+/* Grade one submission (opt.submission; none: the reference). */
+int
+grade_run(void)
+{
+    double t0 = now();
+
+    /* Token and seed: fresh for every run. */
+    unsigned char rnd[24];
+    random_bytes(rnd, sizeof rnd);
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
+    token = xstrdup(hex);
+    memcpy(&seed, rnd + 16, sizeof seed);
+    if (opt.have_seed)
+        seed = opt.seed;
+
+    char *name = run_name();
+    rundir = opt.rundir ? xstrdup(opt.rundir) : xasprintf("%s/runs/%s", opt.outroot, name);
+    remove_tree(rundir);
+    mkdir_p(rundir);
+    if (chmod(rundir, 0700) < 0)
+        die("%s: %s", rundir, strerror(errno));
+    char *rel = rundir;
+    rundir = absolute(rel);
+    free(rel);
+    reset_values();
+    defval("TOKEN", "%s", token);
+    if (opt.values_bin)
+        lab_values(opt.values_bin, seed, rundir);
+    parse_spec(&spec, opt.spec_file);
+    int nsel = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        t->selected = opt.nonly == 0;
+        for (int k = 0; k < opt.nonly; k++)
+            if (strcmp(opt.only[k], t->name) == 0)
+                t->selected = 1;
+        nsel += t->selected;
+    }
+    for (int k = 0; k < opt.nonly; k++) {
+        int found = 0;
+        for (int i = 0; i < spec.ntests; i++)
+            found |= strcmp(opt.only[k], spec.tests[i].name) == 0;
+        for (int i = 0; i < spec.npractice && !found; i++)
+            if (strcmp(opt.only[k], spec.practice[i]) == 0)
+                die("--test %s: a practice test of %s: run only in students' copies of the lab",
+                    opt.only[k], opt.spec_file);
+        if (!found)
+            die("--test %s: %s has no such test", opt.only[k], opt.spec_file);
+    }
+    char *ref_makefile = xasprintf("%s/Makefile", opt.ref);
+    if (access(ref_makefile, R_OK) < 0)
+        die("%s: not a lab tree (no Makefile)", opt.ref);
+    free(ref_makefile);
+    check_private();
+
+    /* The box: the reference without its editable files, then the
+       submission's (or, grading the reference, the reference's own). */
+    box = xasprintf("%s/box", rundir);
+    sandbox_prepare_run(rundir, box);
+    char *tree_rel = xasprintf("%s/tree", box);
+    copy_tree(opt.ref, tree_rel, (const char *const *)spec.editable, spec.neditable);
+    tree = absolute(tree_rel);
+    box = absolute(box);
+    printf("grade: %s, %s; seed 0x%016llx; logs in %s\n", spec.lab,
+           opt.submission ? opt.submission : "the reference solution", seed, rundir);
+    printf("grade: isolation: %s\n", sandbox_description());
+    if (opt.submission) {
+        overlay_submission(tree);
+    } else {
+        for (int i = 0; i < spec.neditable; i++) {
+            char *src = xasprintf("%s/%s", opt.ref, spec.editable[i]);
+            char *dst = xasprintf("%s/%s", tree, spec.editable[i]);
+            if (copy_file(src, dst, 0) < 0)
+                die("cannot copy %s: %s", src, strerror(errno));
+            free(src);
+            free(dst);
+        }
+    }
+    fputs(buf_str(&notes), stdout);
+    fflush(stdout);
+    sandbox_own(tree, 1);
+
+    /* The test programs (the grader's) and the kernel (sandboxed) at once. */
+    pid_t progs = start_worker(build_programs);
+    if (sub_error == NULL)
+        build_tree();
+    int pstatus;
+    while (waitpid(progs, &pstatus, 0) < 0)
+        if (errno != EINTR)
+            die("waitpid: %s", strerror(errno));
+    if (!WIFEXITED(pstatus) || WEXITSTATUS(pstatus) != 0)
+        die("the test programs do not build; see %s/progs.log", rundir);
+    double t_tests = now();
+    const char *global = sub_error ? sub_error : build_error;
+    if (global) {
+        printf("%s\n%s", global, buf_str(&build_tail));
+        fflush(stdout);
+    }
+
+    /* The tests, up to opt.jobs at once, each in a worker process. */
+    int order[MAX_TESTS], nrun = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        t->log = xasprintf("%s/%s.log", rundir, t->name);
+        if (t->selected && global == NULL) {
+            free(prepare_test(t));
+            order[nrun++] = i;
+        }
+    }
+    pid_t pids[MAX_TESTS] = { 0 };
+    int rfd[MAX_TESTS], next = 0, running = 0;
+    struct wresult res[MAX_TESTS];
+    while (next < nrun || running > 0) {
+        while (next < nrun && running < opt.jobs) {
+            int i = order[next++], p[2];
+            if (pipe(p) < 0)
+                die("pipe: %s", strerror(errno));
+            fflush(stdout);
+            pid_t pid = fork();
+            if (pid < 0)
+                die("fork: %s", strerror(errno));
+            if (pid == 0) {
+                for (int k = 0; k < MAX_TESTS; k++)
+                    worker_pids[k] = 0;
+                close(p[0]);
+                struct wresult w = run_test(&spec.tests[i]);
+                if (write_all(p[1], (const char *)&w, sizeof w) < 0)
+                    _exit(3);
+                _exit(0);
+            }
+            close(p[1]);
+            pids[i] = pid;
+            worker_pids[i] = pid;
+            rfd[i] = p[0];
+            running++;
+        }
+        int status;
+        pid_t pid = waitpid(-1, &status, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            die("waitpid: %s", strerror(errno));
+        }
+        for (int i = 0; i < spec.ntests; i++) {
+            if (pids[i] != pid)
+                continue;
+            running--;
+            worker_pids[i] = 0;
+            ssize_t n = read(rfd[i], &res[i], sizeof res[i]);
+            close(rfd[i]);
+            if (n != (ssize_t)sizeof res[i] || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                die("the worker of test %s failed (status 0x%x)", spec.tests[i].name, status);
+        }
+    }
+
+    /* Judge and report, in the specification's order. */
+    int score = 0, max = 0;
+    double sum = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        if (!t->selected)
+            continue;
+        max += t->points;
+        char why[160];
+        if (global) {
+            t->reason = xstrdup(sub_error ? sub_error : "build failed");
+        } else {
+            struct wresult *w = &res[i];
+            t->secs = w->o.secs;
+            sum += t->secs;
+            char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
+            if (w->stage == 0) {
+                problem(t, "kernel build with the test's programs failed (%s)",
+                        how_text(w->o, "the link", opt.build_timeout, opt.build_mem, why, sizeof why));
+                add_tail(&t->detail, blog, TAIL_LINES);
+            } else {
+                /* A timeout or a flood says most; after a bad exit status,
+                   the log (a panic line, say) says more than the status. */
+                const char *what = t->kind != K_HOST ? "QEMU" : "the command";
+                long long mem = t->kind != K_HOST ? qemu_limit(t->memory) : opt.host_mem;
+                if (w->o.how != H_EXIT)
+                    problem(t, "%s", how_text(w->o, what, t->timeout, mem, why, sizeof why));
+                check_log(t);
+                if (w->o.how == H_EXIT && w->o.code != 0)
+                    problem(t, "%s", how_text(w->o, what, t->timeout, mem, why, sizeof why));
+                if (t->reason)
+                    add_tail(&t->detail, t->log, TAIL_LINES);
+            }
+            free(blog);
+        }
+        t->passed = t->reason == NULL;
+        if (t->passed)
+            score += t->points;
+        printf("== Test %s ==\n", t->name);
+        if (t->passed)
+            printf("OK (%.2fs)\n", t->secs);
+        else {
+            char *r = printable(t->reason, 100);
+            printf("FAIL (%s)\n%s", r, buf_str(&t->detail));
+            free(r);
+        }
+    }
+    double wall = now() - t0;
+    printf("grade: %d test%s in %.1fs: setup and build %.1fs, then the tests %.1fs "
+           "(their own times add up to %.1fs)\n", nsel, nsel == 1 ? "" : "s", wall,
+           t_tests - t0, wall - (t_tests - t0), sum);
+    if (spec.npractice > 0)
+        printf("grade: %d practice test%s not run (students run %s in place of the hidden tests)\n",
+               spec.npractice, spec.npractice == 1 ? "" : "s", spec.npractice == 1 ? "it" : "them");
+    printf("Score: %d/%d\n", score, max);
+    if (opt.json)
+        write_json(opt.json, score, max, wall);
+    if (opt.result)
+        write_result(opt.result, score, max, wall, global);
+    sandbox_release_run();
+    free(name);
+    free(tree_rel);
+    return score == max && max > 0 ? 0 : 1;
+}
