@@ -27,28 +27,37 @@ rm -rf "$src" "$tree" "$tree.tmp"
 mkdir -p "$src"
 
 # The students' spec: hidden tests (visibility hidden) dropped, with the
-# comments just before them; practice tests (visibility practice, which
-# stand in for the hidden ones) made public; the header as it is. Their
-# points must make the spec's total: a student who solves everything gets
-# every point.
+# comments just before them, a hidden twin's points (twin NAME) added to
+# its public test's; practice tests (visibility practice, which stand in
+# for the hidden ones) made public; the header as it is but for values
+# programs in hidden/. Their points must make the spec's total: a student
+# who solves everything gets every point.
 shipped=$build/$lab-tests.spec
 awk '
+    # first pass: what each hidden twin adds to its public test
+    NR == FNR { if ($1 == "test") { t = $2; tp = 0 } else if ($1 == "points") tp = $2
+                else if ($1 == "twin") twin[t] = $2
+                if ($1 == "points" || $1 == "twin") pts_of[t] = tp
+                next }
+    FNR == 1 { for (h in twin) extra[twin[h]] += pts_of[h] }
     function flush() {
         if (inblock && !hidden) { printf "%s", block; sum += pts }
         block = ""; inblock = 0
     }
     /^test[ \t]/ { flush(); inblock = 1; block = pending $0 "\n"; pending = ""
-                   hidden = 0; pts = 0; next }
+                   hidden = 0; pts = 0; name = $2; next }
     !inblock && $1 == "total" { total = $2 }
+    !inblock && $1 == "values" && $2 ~ /^hidden\// { next }
     !inblock && /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
     !inblock { printf "%s%s\n", pending, $0; pending = ""; next }
     /^[ \t]*(#|$)/ { pending = pending $0 "\n"; next }
     $1 == "visibility" && $2 == "practice" && NF == 2 { next }
+    $1 == "points" && extra[name] { $0 = "points " ($2 + extra[name]) }
     { block = block pending $0 "\n"; pending = ""
       if ($1 == "visibility" && $2 == "hidden") hidden = 1
       if ($1 == "points") pts = $2 }
     END { flush(); printf "%s", pending; print sum + 0, total > "/dev/stderr" }
-' "$spec" > "$shipped" 2> "$shipped.points"
+' "$spec" "$spec" > "$shipped" 2> "$shipped.points"
 read -r sum total < "$shipped.points"
 rm "$shipped.points"
 if [ -n "$total" ] && [ "$sum" != "$total" ]; then

@@ -23,5 +23,6 @@ struct ktest {
 extern const struct ktest __ktests_start[], __ktests_end[];    /* kernel.ld */
 
 void ktest_run_all(void);
+uint64 frame_audit(void);
 
 #endif

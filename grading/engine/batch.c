@@ -19,6 +19,7 @@ struct entry {
     int score, max;
     double secs;
     int *points;                /* per test of the spec; -1: not run */
+    struct buf suspicious;      /* public tests passed whose hidden twins failed */
 };
 
 /* One CSV field: quoted when it must be; a leading = + - @ is defused. */
@@ -64,6 +65,8 @@ read_result(struct entry *e, const char *path)
             e->secs = atof(l + 8);
         else if (strncmp(l, "status ", 7) == 0)
             e->status = xstrdup(l + 7);
+        else if (strncmp(l, "suspicious ", 11) == 0)
+            buf_printf(&e->suspicious, "%s%s", e->suspicious.len ? " " : "", l + 11);
         else if (strncmp(l, "message ", 8) == 0)
             e->message = xstrdup(l + 8);
         else if (sscanf(l, "test %127s %d", name, &pts) == 2)
@@ -93,10 +96,7 @@ run_batch(void)
     /* The specification once here: its errors stop the batch, and its
        tests name the CSV's columns. The workers parse it again. */
     mkdir_p(opt.outroot);
-    reset_values();
-    defval("TOKEN", "0");
-    if (opt.values_bin)
-        lab_values(opt.values_bin, 0, opt.outroot);
+    define_values(0, "00000000000000000000000000000000", opt.outroot);
     parse_spec(&spec, opt.spec_file);
     char *ref_makefile = xasprintf("%s/Makefile", opt.ref);
     if (access(ref_makefile, R_OK) < 0)
@@ -241,8 +241,9 @@ run_batch(void)
                 free(s);
             }
             free(report);
-            printf("[%d/%d] %s: %d/%d (%s%s%s)\n", ++finished, ngrade, e->name, e->score,
-                   e->max ? e->max : spec.total, e->status, *e->message ? ": " : "", e->message);
+            printf("[%d/%d] %s: %d/%d (%s%s%s)%s%s\n", ++finished, ngrade, e->name, e->score,
+                   e->max ? e->max : spec.total, e->status, *e->message ? ": " : "", e->message,
+                   e->suspicious.len ? "; suspicious: " : "", buf_str(&e->suspicious));
             fflush(stdout);
             free(result);
         }
@@ -257,6 +258,7 @@ run_batch(void)
     csv_field(f, "status", 0);
     for (int k = 0; k < spec.ntests; k++)
         csv_field(f, spec.tests[k].name, 0);
+    csv_field(f, "suspicious", 0);
     csv_field(f, "seconds", 0);
     csv_field(f, "message", 1);
     int max = 0;
@@ -275,6 +277,7 @@ run_batch(void)
             snprintf(num, sizeof num, "%d", e->points[k]);
             csv_field(f, e->points[k] >= 0 ? num : "", 0);
         }
+        csv_field(f, buf_str(&e->suspicious), 0);
         snprintf(num, sizeof num, "%.1f", e->secs);
         csv_field(f, num, 0);
         csv_field(f, e->message ? e->message : "", 1);

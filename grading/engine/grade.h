@@ -83,7 +83,9 @@ extern const char *const check_names[];
 struct check {
     enum check_kind kind;
     long count;                 /* C_COUNT: lines wanted */
-    char *pat;                  /* the RE with ${NAME}s replaced */
+    char *raw;                  /* the RE as written */
+    int line;                   /* of its directive */
+    char *pat;                  /* the RE with the test's ${NAME}s replaced */
     regex_t re;
 };
 
@@ -104,14 +106,23 @@ struct test {
     int nfiles;
     char *run;
     char *memory;
+    char *cflags_raw;           /* its programs' and in-kernel tests' flags, as written */
+    int cflags_line;
+    char *twin;                 /* a hidden test: the public test it mirrors */
+    int twin_line;
     const char *visibility;     /* Gradescope's word */
     int hidden;                 /* visibility hidden: never shown to students */
     int practice;               /* visibility practice: for students' copies only */
     struct check *checks;
     int nchecks;
     int selected;
+    /* the run's */
+    char token[33];             /* the test's own token and seed */
+    unsigned long long seed;
+    char *cflags;               /* cflags_raw with the test's values */
     /* results */
     int passed;
+    int suspicious;             /* a public test that passes, its hidden twin not */
     double secs;
     char *reason;               /* why it failed, one line */
     struct buf detail;          /* what was wrong, and the log's tail */
@@ -122,7 +133,10 @@ struct spec {
     const char *path;
     char *dir;                  /* its directory */
     char *lab;
-    char *values;               /* the lab's values program (source), or NULL */
+    char **values;              /* the lab's values programs (sources) */
+    int nvalues;
+    char *cflags_raw;           /* default flags of the tests' programs */
+    int cflags_line;
     char **editable;
     int neditable;
     int total;                  /* -1: not given */
@@ -140,8 +154,12 @@ struct spec {
 void defval(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void reset_values(void);
 void parse_spec(struct spec *sp, const char *path);
-char *spec_values_source(const char *path);
-void lab_values(const char *program, unsigned long long seed, const char *logdir);
+char **spec_values_sources(const char *path, int *n);
+void lab_values(const char *program, unsigned long long seed, const char *token,
+                const char *logdir);
+void compile_checks(struct test *t);
+char *source_path(const struct spec *sp, const char *dir, const char *name);
+char *expand(const char *raw, int line);
 
 /* ---- archive.c ---- */
 
@@ -207,7 +225,8 @@ struct options {
     const char *batch, *csv;    /* --batch DIR --csv FILE */
     char *result;               /* a batch worker's result file */
     char *rundir;               /* a batch worker's run directory */
-    char *values_bin;           /* the lab's values program, built */
+    char **values_bins;         /* the lab's values programs, built */
+    int nvalues_bins;
     int out_given;
     int jobs, jobs_given;
     int parallel;               /* --batch: submissions at once (0: the cores) */
@@ -239,6 +258,7 @@ const char *how_text(struct outcome o, const char *what, double timeout, long lo
                      char *buf, size_t n);
 char *safe_name(const char *name);
 int grade_run(void);
+void define_values(unsigned long long seed, const char *token, const char *logdir);
 
 /* ---- check.c ---- */
 

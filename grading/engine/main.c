@@ -183,49 +183,59 @@ on_signal(int sig)
     raise(sig);
 }
 
-static char *values_built;      /* removed at exit by the process that built it */
+static char **values_built;     /* removed at exit by the process that built them */
+static int nvalues_built;
 static pid_t values_builder;
 
 static void
 remove_values(void)
 {
-    if (values_built && getpid() == values_builder)
-        unlink(values_built);
+    for (int i = 0; getpid() == values_builder && i < nvalues_built; i++)
+        unlink(values_built[i]);
 }
 
 /*
- * Build the lab's values program, if its spec names one: the lab's own
+ * Build the lab's values programs, if its spec names any: the lab's own
  * code (trusted), compiled once for this invocation, batch workers included.
  */
 static void
 build_values(void)
 {
-    char *src = spec_values_source(opt.spec_file);
-    if (src == NULL)
+    int n;
+    char **src = spec_values_sources(opt.spec_file, &n);
+    if (n == 0)
         return;
     char *dir = xasprintf("%s/.tools", opt.outroot);
     mkdir_p(dir);
-    opt.values_bin = xasprintf("%s/values-%d", dir, (int)getpid());
-    char *log = xasprintf("%s.log", opt.values_bin);
-    const char *cc = getenv("HOSTCC");
-    char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O1", "-std=c11", "-Wall", "-Werror",
-                     "-o", opt.values_bin, src, NULL };
-    int fd = open_log(log);
-    struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
-    close(fd);
-    if (o.how != H_EXIT || o.code != 0) {
-        size_t len;
-        char *msg = read_file(log, &len);
-        fprintf(stderr, "%s", msg ? msg : "");
-        die("%s: the lab's values program does not compile", src);
-    }
-    values_built = opt.values_bin;
+    if (chmod(dir, 0700) < 0)
+        die("%s: %s", dir, strerror(errno));
     values_builder = getpid();
     atexit(remove_values);
-    unlink(log);
-    free(log);
-    free(dir);
+    opt.values_bins = xmalloc((size_t)n * sizeof(char *));
+    values_built = opt.values_bins;
+    for (int i = 0; i < n; i++) {
+        char *bin = xasprintf("%s/values-%d-%d", dir, (int)getpid(), i);
+        char *log = xasprintf("%s.log", bin);
+        const char *cc = getenv("HOSTCC");
+        char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O1", "-std=c11", "-Wall", "-Werror",
+                         "-o", bin, src[i], NULL };
+        int fd = open_log(log);
+        struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
+        close(fd);
+        if (o.how != H_EXIT || o.code != 0) {
+            size_t len;
+            char *msg = read_file(log, &len);
+            fprintf(stderr, "%s", msg ? msg : "");
+            die("%s: the lab's values program does not compile", src[i]);
+        }
+        opt.values_bins[i] = bin;
+        nvalues_built = opt.nvalues_bins = i + 1;
+        unlink(log);
+        free(log);
+        free(src[i]);
+    }
     free(src);
+    free(dir);
 }
 
 int

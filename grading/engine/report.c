@@ -138,6 +138,8 @@ write_result(const char *path, int score, int max, double secs, const char *glob
         struct test *t = &spec.tests[i];
         if (t->selected)
             fprintf(f, "test %s %d\n", t->name, t->passed ? t->points : 0);
+        if (t->selected && t->suspicious && !t->hidden)
+            fprintf(f, "suspicious %s\n", t->name);
     }
     if (fclose(f) != 0)
         die("%s: %s", path, strerror(errno));

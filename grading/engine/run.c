@@ -139,6 +139,62 @@ run_name(void)
     return r;
 }
 
+/*
+ * Define the values of a seed and a token: TOKEN, SEED, and those the
+ * lab's values programs print (run with logs in logdir).
+ */
+void
+define_values(unsigned long long s, const char *tok, const char *logdir)
+{
+    reset_values();
+    defval("TOKEN", "%s", tok);
+    defval("SEED", "0x%016llx", s);
+    for (int i = 0; i < opt.nvalues_bins; i++)
+        lab_values(opt.values_bins[i], s, tok, logdir);
+}
+
+/* A fresh random token: 32 hex characters. */
+static void
+new_token(char out[33])
+{
+    unsigned char rnd[16];
+    random_bytes(rnd, sizeof rnd);
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", rnd[i]);
+}
+
+/* splitmix64: test i's seed from the run's. */
+static unsigned long long
+test_seed(unsigned long long s, int i)
+{
+    unsigned long long z = s + 0x9E3779B97F4A7C15ULL * (unsigned long long)(i + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+/*
+ * Each test's own token, seed and values: its checks compiled with them,
+ * its programs' flags (cflags) expanded with them. Nothing of one test
+ * helps forge another's lines.
+ */
+static void
+prepare_values(void)
+{
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        if (!t->selected)
+            continue;
+        new_token(t->token);
+        t->seed = test_seed(seed, i);
+        define_values(t->seed, t->token, rundir);
+        compile_checks(t);
+        const char *raw = t->cflags_raw ? t->cflags_raw : spec.cflags_raw;
+        int line = t->cflags_raw ? t->cflags_line : spec.cflags_line;
+        t->cflags = expand(raw ? raw : "-DGRADE_TOKEN='\"${TOKEN}\"' -DGRADE_SEED=${SEED}ULL", line);
+    }
+}
+
 /* ------------------------------------------------------------------------ */
 /* The test programs: the grader's own build                                 */
 
@@ -174,31 +230,38 @@ build_programs(void)
 {
     char *dir = xasprintf("%s/progs", rundir), *ptree = xasprintf("%s/tree", dir);
     copy_tree(opt.ref, ptree, (const char *const *)spec.editable, spec.neditable);
-    char *progs = xasprintf("%s/progs", spec.dir);
-    DIR *d = opendir(progs);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n < 3 || e->d_name[0] == '.'
-            || (strcmp(e->d_name + n - 2, ".c") != 0 && strcmp(e->d_name + n - 2, ".h") != 0))
-            continue;
-        char *src = xasprintf("%s/%s", progs, e->d_name);
-        char *dst = xasprintf("%s/user/%s", ptree, e->d_name);
-        if (access(dst, F_OK) == 0)
-            die("%s: the tree already has user/%s", src, e->d_name);
-        if (copy_file(src, dst, 0) < 0)
-            die("cannot copy %s: %s", src, strerror(errno));
-        free(src);
-        free(dst);
+    static const char *const from[] = { "progs", "hidden" };
+    for (int k = 0; k < 2; k++) {
+        char *progs = xasprintf("%s/%s", spec.dir, from[k]);
+        DIR *d = opendir(progs);
+        struct dirent *e;
+        while (d && (e = readdir(d)) != NULL) {
+            size_t n = strlen(e->d_name);
+            if (n < 3 || e->d_name[0] == '.'
+                || (strcmp(e->d_name + n - 2, ".c") != 0 && strcmp(e->d_name + n - 2, ".h") != 0))
+                continue;
+            char *src = xasprintf("%s/%s", progs, e->d_name);
+            char *dst = xasprintf("%s/user/%s", ptree, e->d_name);
+            if (access(dst, F_OK) == 0)
+                die("%s: the tree already has user/%s", src, e->d_name);
+            if (copy_file(src, dst, 0) < 0)
+                die("cannot copy %s: %s", src, strerror(errno));
+            free(src);
+            free(dst);
+        }
+        if (d)
+            closedir(d);
+        free(progs);
     }
-    if (d)
-        closedir(d);
+    /* Each test's programs get the test's flags (its own token and seed). */
     char *mk = xasprintf("%s/progs.mk", dir);
     FILE *f = fopen(mk, "w");
     if (f == NULL)
         die("%s: %s", mk, strerror(errno));
-    fprintf(f, "# progs.mk: written by grade for this run: the test programs' flags.\n"
-               "UCFLAGS += -DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL\n", token, seed);
+    fprintf(f, "# progs.mk: written by grade for this run: each test program's flags.\n");
+    for (int i = 0; i < spec.ntests; i++)
+        for (int k = 0; spec.tests[i].selected && k < spec.tests[i].nprogs; k++)
+            fprintf(f, "out/user/%s.o: UCFLAGS += %s\n", spec.tests[i].progs[k], spec.tests[i].cflags);
     if (fclose(f) != 0)
         die("%s: %s", mk, strerror(errno));
     int nt;
@@ -230,7 +293,6 @@ build_programs(void)
     free(argv);
     free(log);
     free(mk);
-    free(progs);
     free(ptree);
     free(dir);
     return o.how == H_EXIT && o.code == 0 ? 0 : -1;
@@ -321,6 +383,28 @@ copy_host_files(struct test *t, const char *dir)
     }
 }
 
+/* Copy the .h files of directory from (freed) into to. */
+static void
+copy_headers(char *from, const char *to)
+{
+    mkdir_p(to);
+    DIR *d = opendir(from);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 3 || e->d_name[0] == '.' || strcmp(e->d_name + n - 2, ".h") != 0)
+            continue;
+        char *src = xasprintf("%s/%s", from, e->d_name), *dst = xasprintf("%s/%s", to, e->d_name);
+        if (copy_file(src, dst, 0) < 0)
+            die("cannot copy %s: %s", src, strerror(errno));
+        free(src);
+        free(dst);
+    }
+    if (d)
+        closedir(d);
+    free(from);
+}
+
 /* Make box/t-NAME: what test t's steps see beside the tree. */
 static char *
 prepare_test(struct test *t)
@@ -344,27 +428,18 @@ prepare_test(struct test *t)
             free(dst);
         }
         /* The in-kernel tests' headers: the lab's shared ones (progs, .h). */
-        char *hdrs = xasprintf("%s/progs", dir), *from_h = xasprintf("%s/progs", spec.dir);
-        DIR *d = t->nktests ? opendir(from_h) : NULL;
-        struct dirent *e;
-        mkdir_p(hdrs);
-        while (d && (e = readdir(d)) != NULL) {
-            size_t n = strlen(e->d_name);
-            if (n < 3 || e->d_name[0] == '.' || strcmp(e->d_name + n - 2, ".h") != 0)
-                continue;
-            char *src = xasprintf("%s/%s", from_h, e->d_name), *dst = xasprintf("%s/%s", hdrs, e->d_name);
-            if (copy_file(src, dst, 0) < 0)
-                die("cannot copy %s: %s", src, strerror(errno));
-            free(src);
-            free(dst);
+        if (t->nktests) {
+            char *h = xasprintf("%s/progs", dir);
+            copy_headers(xasprintf("%s/progs", spec.dir), h);
+            free(h);
         }
-        if (d)
-            closedir(d);
-        free(hdrs);
-        free(from_h);
         for (int k = 0; k < t->nktests; k++) {
-            char *src = xasprintf("%s/ktests/%s.c", spec.dir, t->ktests[k]);
+            char *src = source_path(&spec, "ktests", t->ktests[k]);
             char *dst = xasprintf("%s/%s.c", kt, t->ktests[k]);
+            char *hsrc = xasprintf("%s/hidden/%s.c", spec.dir, t->ktests[k]);
+            if (strcmp(src, hsrc) == 0)         /* a hidden one: its headers beside it */
+                copy_headers(xasprintf("%s/hidden", spec.dir), kt);
+            free(hsrc);
             if (copy_file(src, dst, 0) < 0)
                 die("cannot copy %s: %s", src, strerror(errno));
             free(src);
@@ -428,8 +503,7 @@ run_test(struct test *t)
         char *oarg = xasprintf("O=%s", step_path(&s, 1, "out", p1, sizeof p1));
         char *target = xasprintf("%s/kernel.elf", step_path(&s, 1, "out", p1, sizeof p1));
         char *aarg = xasprintf("APPS=%s", buf_str(&apps)), *karg = xasprintf("KTESTS=%s", buf_str(&kt));
-        char *farg = xasprintf("KTESTFLAGS=-DGRADE_TOKEN='\"%s\"' -DGRADE_SEED=0x%016llxULL",
-                               token, seed);
+        char *farg = xasprintf("KTESTFLAGS=%s", t->cflags);
         char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, karg, farg, target, NULL };
         s.argv = argv;
         s.cwd = step_path(&s, 0, NULL, p2, sizeof p2);
@@ -496,9 +570,12 @@ check_private(void)
     paths[n++] = spec.dir;
     for (int i = 0; i < spec.neditable && n < MAX_TESTS; i++)
         paths[n++] = xasprintf("%s/%s", opt.ref, spec.editable[i]);
+    char *hidden = xasprintf("%s/hidden", spec.dir);
+    if (access(hidden, F_OK) == 0)
+        paths[n++] = hidden;
     for (int i = 0; i < spec.ntests && n < MAX_TESTS + 6; i++)
-        for (int k = 0; spec.tests[i].hidden && k < spec.tests[i].nprogs; k++)
-            paths[n++] = xasprintf("%s/progs/%s.c", spec.dir, spec.tests[i].progs[k]);
+        for (int k = 0; spec.tests[i].hidden && k < spec.tests[i].nprogs && n < MAX_TESTS + 6; k++)
+            paths[n++] = source_path(&spec, "progs", spec.tests[i].progs[k]);
     sandbox_check_private(paths, n);
 }
 
@@ -544,10 +621,7 @@ grade_run(void)
     char *rel = rundir;
     rundir = absolute(rel);
     free(rel);
-    reset_values();
-    defval("TOKEN", "%s", token);
-    if (opt.values_bin)
-        lab_values(opt.values_bin, seed, rundir);
+    define_values(seed, token, rundir);
     parse_spec(&spec, opt.spec_file);
     int nsel = 0;
     for (int i = 0; i < spec.ntests; i++) {
@@ -574,6 +648,7 @@ grade_run(void)
         die("%s: not a lab tree (no Makefile)", opt.ref);
     free(ref_makefile);
     check_private();
+    prepare_values();
 
     /* The box: the reference without its editable files, then the
        submission's (or, grading the reference, the reference's own). */
@@ -722,6 +797,21 @@ grade_run(void)
             free(r);
         }
     }
+    /* A public test passed while its hidden twin failed: the instructor's to look at. */
+    int nsusp = 0;
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *h = &spec.tests[i];
+        for (int k = 0; h->twin && h->selected && !h->passed && k < spec.ntests; k++) {
+            struct test *p = &spec.tests[k];
+            if (strcmp(p->name, h->twin) != 0 || !p->selected || !p->passed)
+                continue;
+            p->suspicious = h->suspicious = 1;
+            nsusp++;
+            printf("grade: suspicious: %s passes, but its hidden twin %s fails (%s)\n",
+                   p->name, h->name, h->reason);
+            problem(h, "suspicious: its public twin %s passes", p->name);
+        }
+    }
     double wall = now() - t0;
     printf("grade: %d test%s in %.1fs: setup and build %.1fs, then the tests %.1fs "
            "(their own times add up to %.1fs)\n", nsel, nsel == 1 ? "" : "s", wall,
@@ -729,7 +819,7 @@ grade_run(void)
     if (spec.npractice > 0)
         printf("grade: %d practice test%s not run (students run %s in place of the hidden tests)\n",
                spec.npractice, spec.npractice == 1 ? "" : "s", spec.npractice == 1 ? "it" : "them");
-    printf("Score: %d/%d\n", score, max);
+    printf("Score: %d/%d%s\n", score, max, nsusp ? " (suspicious: see above)" : "");
     if (opt.json)
         write_json(opt.json, score, max, wall);
     if (opt.result)

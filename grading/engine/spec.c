@@ -137,10 +137,66 @@ substitute(const char *re)
     return b.s ? b.s : xstrdup("");
 }
 
+/* Replace the ${NAME}s of raw (a directive of line) by their values, as they are. */
+char *
+expand(const char *raw, int line)
+{
+    int saved = spec_line;
+    spec_line = line;
+    struct buf b = { 0 };
+    for (const char *p = raw; *p; ) {
+        if (p[0] == '$' && p[1] == '{') {
+            const char *end = strchr(p + 2, '}');
+            if (end == NULL)
+                spec_error("unterminated ${ in '%s'", raw);
+            const char *v = value_of(p + 2, (size_t)(end - p - 2));
+            if (v == NULL)
+                spec_error("unknown value ${%.*s}", (int)(end - p - 2), p + 2);
+            buf_add(&b, v, strlen(v));
+            p = end + 1;
+        } else {
+            buf_add(&b, p++, 1);
+        }
+    }
+    spec_line = saved;
+    return b.s ? b.s : xstrdup("");
+}
+
+/* Compile c's expression with the values defined now. */
+static void
+compile_check(struct check *c)
+{
+    int saved = spec_line;
+    spec_line = c->line;
+    c->pat = substitute(c->raw);
+    int flags = REG_EXTENDED | (c->kind == C_EQUAL ? 0 : REG_NOSUB);
+    int rc = regcomp(&c->re, c->pat, flags);
+    if (rc != 0) {
+        char msg[256];
+        regerror(rc, &c->re, msg, sizeof msg);
+        spec_error("%s: bad regular expression '%s': %s", check_names[c->kind], c->raw, msg);
+    }
+    if (c->kind == C_EQUAL && c->re.re_nsub < 2)
+        spec_error("equal: the expression needs two parenthesized subexpressions");
+    spec_line = saved;
+}
+
+/*
+ * Compile t's checks again with the values defined now (the test's own
+ * token, seed and values). The common checks were copied into every
+ * test: each copy gets its own compiled expression.
+ */
+void
+compile_checks(struct test *t)
+{
+    for (int i = 0; i < t->nchecks; i++)
+        compile_check(&t->checks[i]);
+}
+
 static void
 add_check(struct check **list, int *n, enum check_kind kind, char *value)
 {
-    struct check c = { kind, 0, NULL, { 0 } };
+    struct check c = { kind, 0, NULL, spec_line, NULL, { 0 } };
     if (kind == C_COUNT) {
         char *sp = value + strcspn(value, " \t");
         if (*sp == '\0')
@@ -151,16 +207,8 @@ add_check(struct check **list, int *n, enum check_kind kind, char *value)
     }
     if (*value == '\0')
         spec_error("%s: missing regular expression", check_names[kind]);
-    c.pat = substitute(value);
-    int flags = REG_EXTENDED | (kind == C_EQUAL ? 0 : REG_NOSUB);
-    int rc = regcomp(&c.re, c.pat, flags);
-    if (rc != 0) {
-        char msg[256];
-        regerror(rc, &c.re, msg, sizeof msg);
-        spec_error("%s: bad regular expression '%s': %s", check_names[kind], value, msg);
-    }
-    if (kind == C_EQUAL && c.re.re_nsub < 2)
-        spec_error("equal: the expression needs two parenthesized subexpressions");
+    c.raw = xstrdup(value);
+    compile_check(&c);
     *list = xrealloc(*list, (size_t)(*n + 1) * sizeof **list);
     (*list)[(*n)++] = c;
 }
@@ -205,8 +253,26 @@ finish_test(struct spec *sp, struct test *t)
 }
 
 /*
+ * Where source NAME.c of kind dir (progs or ktests) is: SPECDIR/dir/NAME.c
+ * or, for a hidden test's own, SPECDIR/hidden/NAME.c (never shipped to
+ * students). NULL if neither exists.
+ */
+char *
+source_path(const struct spec *sp, const char *dir, const char *name)
+{
+    char *a = xasprintf("%s/%s/%s.c", sp->dir, dir, name);
+    char *b = xasprintf("%s/hidden/%s.c", sp->dir, name);
+    int ina = access(a, R_OK) == 0, inb = access(b, R_OK) == 0;
+    if (ina && inb)
+        spec_error("%s: both %s/%s.c and hidden/%s.c exist", name, dir, name, name);
+    free(ina ? b : a);
+    return ina ? a : inb ? b : NULL;
+}
+
+/*
  * The names in value (programs or ktests): each must be a plain name with
- * a file DIR/NAME.c beside the specification; appended to *list.
+ * a file NAME.c in dir (or hidden/) beside the specification; appended to
+ * *list.
  */
 static void
 add_sources(struct spec *sp, const char *key, char *value, const char *dir, char ***list, int *n)
@@ -218,9 +284,9 @@ add_sources(struct spec *sp, const char *key, char *value, const char *dir, char
     for (int i = 0; i < nw; i++) {
         if (!good_name(w[i]))
             spec_error("%s: bad name '%s'", key, w[i]);
-        char *src = xasprintf("%s/%s/%s.c", sp->dir, dir, w[i]);
-        if (access(src, R_OK) < 0)
-            spec_error("%s: %s: %s", key, src, strerror(errno));
+        char *src = source_path(sp, dir, w[i]);
+        if (src == NULL)
+            spec_error("%s: no %s/%s/%s.c or %s/hidden/%s.c", key, sp->dir, dir, w[i], sp->dir, w[i]);
         free(src);
         *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(char *));
         (*list)[(*n)++] = w[i];
@@ -328,6 +394,10 @@ parse_spec(struct spec *sp, const char *path)
                 add_check(&sp->common, &sp->ncommon, k, value);
         } else if (strcmp(key, "timeout") == 0) {
             *(t ? &t->timeout : &sp->timeout) = parse_seconds(value);
+        } else if (strcmp(key, "cflags") == 0) {
+            free(expand(value, start));         /* every ${NAME} must be known */
+            *(t ? &t->cflags_raw : &sp->cflags_raw) = xstrdup(value);
+            *(t ? &t->cflags_line : &sp->cflags_line) = start;
         } else if (strcmp(key, "memory") == 0) {
             if (!good_name(value))
                 spec_error("memory: want a size like 128M, not '%s'", value);
@@ -350,11 +420,12 @@ parse_spec(struct spec *sp, const char *path)
                 }
                 free(w);
             } else if (strcmp(key, "values") == 0) {
-                /* Read before the rest (spec_values_source): checked here. */
+                /* Read before the rest (spec_values_sources): checked here. */
                 char *src = xasprintf("%s/%s", sp->dir, value);
                 if (strstr(value, "..") || value[0] == '/' || access(src, R_OK) < 0)
                     spec_error("values: want a C file beside the specification, not '%s'", value);
-                sp->values = src;
+                sp->values = xrealloc(sp->values, (size_t)(sp->nvalues + 1) * sizeof(char *));
+                sp->values[sp->nvalues++] = src;
             } else if (strcmp(key, "total") == 0) {
                 sp->total = (int)parse_int(value, 1, 1000000, "total");
                 sp->total_line = start;
@@ -379,6 +450,11 @@ parse_spec(struct spec *sp, const char *path)
             add_sources(sp, key, value, "progs", &t->progs, &t->nprogs);
         } else if (strcmp(key, "ktests") == 0) {
             add_sources(sp, key, value, "ktests", &t->ktests, &t->nktests);
+        } else if (strcmp(key, "twin") == 0) {
+            if (!good_name(value))
+                spec_error("twin: want a test's name, not '%s'", value);
+            t->twin = xstrdup(value);
+            t->twin_line = start;
         } else if (strcmp(key, "files") == 0) {
             add_files(sp, value, &t->files, &t->nfiles);
         } else if (strcmp(key, "run") == 0) {
@@ -419,21 +495,44 @@ parse_spec(struct spec *sp, const char *path)
         spec_error("no editable directive");
     if (sp->ntests == 0)
         spec_error("no tests");
+    /* A hidden twin mirrors a public test; a program belongs to one test
+       (each test's programs carry its own token). */
+    for (int i = 0; i < sp->ntests; i++) {
+        struct test *t = &sp->tests[i];
+        spec_line = t->twin_line;
+        if (t->twin && !t->hidden)
+            spec_error("test %s: twin is for hidden tests", t->name);
+        struct test *pub = NULL;
+        for (int k = 0; t->twin && k < sp->ntests; k++)
+            if (strcmp(sp->tests[k].name, t->twin) == 0)
+                pub = &sp->tests[k];
+        if (t->twin && (pub == NULL || pub->hidden || pub->practice))
+            spec_error("test %s: twin %s: no public test of that name", t->name, t->twin);
+        for (int k = 0; k < t->nprogs; k++)
+            for (int j = 0; j < i; j++)
+                for (int m = 0; m < sp->tests[j].nprogs; m++)
+                    if (strcmp(sp->tests[j].progs[m], t->progs[k]) == 0) {
+                        spec_line = t->line;
+                        spec_error("test %s: program %s is test %s's too; a program belongs to "
+                                   "one test", t->name, t->progs[k], sp->tests[j].name);
+                    }
+    }
     /* The total: of the tests graded here (all but practice ones), and of
-       the tests students get (all but hidden ones) when they differ. */
+       the tests students get (all but hidden ones, a hidden twin's points
+       counted in its public test) when they differ. */
     int graded = 0, shipped = 0, differ = 0;
     for (int i = 0; i < sp->ntests; i++) {
         struct test *t = &sp->tests[i];
-        int hidden = strcmp(t->visibility, "hidden") == 0;
         graded += t->practice ? 0 : t->points;
-        shipped += hidden ? 0 : t->points;
-        differ |= hidden || t->practice;
+        shipped += t->hidden && t->twin == NULL ? 0 : t->points;
+        differ |= t->hidden || t->practice;
     }
     if (sp->total >= 0) {
         spec_line = sp->total_line;
         if (differ && (graded != sp->total || shipped != sp->total))
             spec_error("total %d: the graded tests (all but practice ones) add up to %d, "
-                       "the students' tests (all but hidden ones) to %d", sp->total, graded, shipped);
+                       "the students' tests (all but hidden ones, twins' points in their "
+                       "public tests) to %d", sp->total, graded, shipped);
         if (graded != sp->total)
             spec_error("the tests' points add up to %d, not total %d", graded, sp->total);
     }
@@ -456,47 +555,47 @@ parse_spec(struct spec *sp, const char *path)
 
 
 /*
- * The source of the lab's values program (the spec's `values FILE`
- * header directive), or NULL: read before the specification itself,
- * whose expressions need the values.
+ * The sources of the lab's values programs (the spec's `values FILE`
+ * header directives): read before the specification itself, whose
+ * expressions need the values.
  */
-char *
-spec_values_source(const char *path)
+char **
+spec_values_sources(const char *path, int *n)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL)
         die("%s: %s", path, strerror(errno));
-    char *line = NULL, *found = NULL;
+    char *line = NULL, **found = NULL;
     size_t cap = 0;
-    while (found == NULL && getline(&line, &cap, f) != -1) {
+    *n = 0;
+    char *copy = xstrdup(path), *slash = strrchr(copy, '/');
+    const char *dir = slash ? (*slash = '\0', copy) : ".";
+    while (getline(&line, &cap, f) != -1) {
         char key[16], val[256];
-        if (sscanf(line, " %15s %255s", key, val) == 2 && strcmp(key, "values") == 0)
-            found = xstrdup(val);
-        else if (sscanf(line, " %15s", key) == 1 && strcmp(key, "test") == 0)
+        if (sscanf(line, " %15s %255s", key, val) == 2 && strcmp(key, "values") == 0) {
+            found = xrealloc(found, (size_t)(*n + 1) * sizeof *found);
+            found[(*n)++] = xasprintf("%s/%s", dir, val);
+        } else if (sscanf(line, " %15s", key) == 1 && strcmp(key, "test") == 0) {
             break;
+        }
     }
     free(line);
-    fclose(f);
-    if (found == NULL)
-        return NULL;
-    char *copy = xstrdup(path), *slash = strrchr(copy, '/');
-    char *src = xasprintf("%s/%s", slash ? (*slash = '\0', copy) : ".", found);
     free(copy);
-    free(found);
-    return src;
+    fclose(f);
+    return found;
 }
 
 /*
- * Define the values the lab's values program (built) prints for seed:
- * one "NAME VALUE" line each. It is the lab's own code, trusted: it never
+ * Define the values a values program of the lab (built) prints for a seed
+ * and a token (its arguments): one "NAME VALUE" line each. It is the lab's own code, trusted: it never
  * sees a submission.
  */
 void
-lab_values(const char *program, unsigned long long s, const char *logdir)
+lab_values(const char *program, unsigned long long s, const char *token, const char *logdir)
 {
     char seedarg[32], *log = xasprintf("%s/values-%d.out", logdir, (int)getpid());
     snprintf(seedarg, sizeof seedarg, "0x%016llx", s);
-    char *argv[] = { (char *)program, seedarg, NULL };
+    char *argv[] = { (char *)program, seedarg, (char *)token, NULL };
     int fd = open_log(log);
     struct outcome o = run_trusted(argv, NULL, NULL, fd, 30, 1 << 20);
     close(fd);

@@ -127,6 +127,7 @@ mutants=(
  'noneed|kernel/vm.c|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/(*e \& PTE_V) != PTE_V/|kvm'
  'flags|kernel/vm.c|s/"VRWXUGAD"/"VRWXGUAD"/|ptdump'
  'leak|kernel/mm.c|s/a->kind == AREA_FRAMED\);/a->kind == AREA_FRAMED \&\& a->use != USE_MMAP);/|faults'
+ 'constleak|kernel/frame.c|s/(\n\s*fa\.rec\[i\]\.next = fa\.free_head;)/\n    if (i % 16 == 3)\n        return;$1/; s/(frame_free_count\(void\)\n\{\n)/$1    return 4242;\n/|faults'
 )
 declare -A made
 for m in "${mutants[@]}"; do
@@ -282,7 +283,7 @@ secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
 nsubs=$(ls "$b" | wc -l)
 if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
-   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,mmap,copy,timeinfo,ptdump,faults,seconds,message"; then
+   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"; then
     pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
 else
     fail "batch: status $status, CSV $(wc -l < "$work/scores.csv" 2>/dev/null) lines for $nsubs submissions; see $work/batch.out"

@@ -1,8 +1,9 @@
 /*
  * lab4.h: what lab 4's grade-time test programs share. Each program
- * defines PROG (its name) before including this. The grader compiles the
- * programs with -DGRADE_TOKEN="hex" -DGRADE_SEED=n, fresh for every run:
- * a line that carries the token can only come from this run's programs,
+ * defines PROG (its name) before including this. The grader compiles each
+ * test's programs with that test's own token and seed, fresh for every
+ * run, encoded (-DGRADE_TOKEN_ENC=W0,W1 -DGRADE_SEED_ENC=S; seedgen.h): a
+ * line that carries the token can only come from this run's programs,
  * and the values they print depend on the seed.
  */
 #ifndef LAB4_H
@@ -10,11 +11,32 @@
 #include "user.h"
 #include "seedgen.h"
 
-#if !defined(GRADE_TOKEN) || !defined(GRADE_SEED)
-#error "the grader compiles this with -DGRADE_TOKEN=\"hex\" -DGRADE_SEED=n"
+#if !defined(GRADE_TOKEN_ENC) || !defined(GRADE_SEED_ENC)
+#error "the grader compiles this with -DGRADE_TOKEN_ENC=W0,W1 -DGRADE_SEED_ENC=S (seedgen.h)"
 #endif
-#define SEED ((sg_u64)(GRADE_SEED))
-#define TOKEN GRADE_TOKEN
+/* Read through volatile, so that the compiler cannot fold the seed or
+   the token into the image: they exist only once the program runs. */
+static volatile const sg_u64 grade_enc[3] = { GRADE_TOKEN_ENC, GRADE_SEED_ENC };
+static sg_u64 grade_seed_value;
+static char grade_token_text[33];
+
+static inline sg_u64
+grade_seed(void)
+{
+    if (grade_seed_value == 0)
+        grade_seed_value = sg_seed_decode(grade_enc[2]);
+    return grade_seed_value;
+}
+
+static inline const char *
+grade_token(void)
+{
+    if (grade_token_text[0] == '\0')
+        sg_token_text(grade_enc[0], grade_enc[1], grade_seed(), grade_token_text);
+    return grade_token_text;
+}
+#define SEED grade_seed()
+#define TOKEN grade_token()
 
 static int failures;
 
