@@ -91,6 +91,8 @@ for p in $progs; do cp "grading/$lab/progs/$p.c" "$t/grading/$lab/progs/"; done
 cp grading/$lab/progs/*.h "$t/grading/$lab/progs/"
 for k in $ktests; do cp "grading/$lab/ktests/$k.c" "$t/grading/$lab/ktests/"; done
 cp grading/host/sim.h grading/host/sim.c grading/host/test_frame.c "$t/grading/host/"
+mkdir -p "$t/grading/host/rpc"
+cp grading/host/rpc/*.[ch] "$t/grading/host/rpc/"
 
 # What the lab's make grade builds from: all of the above, as shipped.
 mkdir -p "$t/.pristine"

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 void
@@ -257,6 +258,9 @@ main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
 
+    /* What the grader makes is its own (the test programs, hidden ones
+       too, logs, reports): the sandbox gets only what it is given. */
+    umask(077);
     mkdir_p(opt.outroot);
     sandbox_init(opt.isolation, opt.sandbox_id);
     build_values();

@@ -79,6 +79,7 @@ write_json(const char *path, int score, int max, double secs)
         vscore += t->passed ? t->points : 0;
     }
     struct buf out = { 0 };
+    buf_printf(&out, "Isolation of the steps that ran your code: %s\n", sandbox_description());
     buf_printf(&out, "%s", buf_str(&notes));
     if (sub_error)
         buf_printf(&out, "%s\n", sub_error);

@@ -1,0 +1,57 @@
+/* harness.h: what the files of the frame harness (the trusted process) share. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "rpc.h"
+
+#define PG 4096UL
+#define NFRAMES (SIM_RAM_SIZE / PG)
+
+/* child.c: the child process, and the harness's output */
+int child_start(const char *server, int ramfd, char *why, size_t n);
+int child_call(const struct rpc_req *q, struct rpc_rep *r, char *why, size_t n);
+void child_stop(char *how, size_t n);
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void printable(char *s);
+
+/* sandbox.c */
+int sandbox_enter(void);
+
+/* harness.c: the frame allocator's calls, for the test cases */
+extern uint8_t *ram;            /* the simulated RAM, shared with the child */
+_Noreturn void fail_at(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void f_init(uint64_t start, uint64_t end);
+uint64_t f_alloc(void);
+void f_free(uint64_t ppn);
+void f_get(uint64_t ppn);
+uint32_t f_refs(uint64_t ppn);
+uint64_t f_free_count(void);
+void must_panic(int line, int op, uint64_t a, uint64_t b, const char *fragment);
+
+/* Checks, as cmocka's assert_true and assert_int_equal: a failure ends the test. */
+#define CHECK(c) do {                                                       \
+        if (!(c))                                                           \
+            fail_at(__LINE__, "check failed: %s", #c);                      \
+    } while (0)
+#define CHECK_EQ(x, y) do {                                                 \
+        uint64_t x_ = (x), y_ = (y);                                        \
+        if (x_ != y_)                                                       \
+            fail_at(__LINE__, "%s == %s: %lu != %lu", #x, #y,               \
+                    (unsigned long)x_, (unsigned long)y_);                  \
+    } while (0)
+#define MUST_PANIC(op, a, b, fragment) must_panic(__LINE__, (op), (a), (b), (fragment))
+
+/* cases.c: the tests */
+struct test_case {
+    const char *name;
+    void (*run)(void);
+    int setup_all;              /* first manage the whole RAM (cmocka's setup_all) */
+};
+extern const struct test_case test_cases[];
+extern const int ntest_cases;
+void setup_all(void);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * rpc.h: the wire protocol between the frame harness and its child.
+ *
+ * The harness (harness.c, cases.c, child.c, sandbox.c) holds the tests and
+ * never links a student's code. The child (server.c + the student's
+ * kernel/frame.c) runs one call per request and replies. Both map the
+ * simulated RAM, a memfd, MAP_SHARED at RPC_RAM_ADDR, so a physical address
+ * means the same byte to both: pointer = pa - SIM_RAM_BASE + RPC_RAM_ADDR.
+ *
+ * The child's descriptors: 0 requests (read), 1 and 2 its output (a pipe
+ * the harness relays, each line prefixed), 3 replies (write), 4 the RAM
+ * (server.c maps it, then closes it). Nothing else.
+ *
+ * Messages are fixed-size structs (less than PIPE_BUF: each write is
+ * atomic). Every request gets exactly one reply with the same seq; the
+ * first reply, seq 0, unasked, says the child is ready.
+ */
+#ifndef RPC_H
+#define RPC_H
+
+#include <stdint.h>
+#include "../sim.h"             /* SIM_RAM_BASE, SIM_RAM_SIZE */
+
+/* Where the RAM lives in both processes: below 2 GiB, where ASan's shadow
+ * is not (x86-64 and AArch64), far from PIE binaries, heap and libraries. */
+#define RPC_RAM_ADDR 0x40000000UL
+
+#define RPC_FD_REQ  0
+#define RPC_FD_REP  3
+#define RPC_FD_RAM  4
+
+#define RPC_MAGIC   0x31524d46u     /* "FMR1" */
+#define RPC_VERSION 1               /* the hello reply's value */
+
+enum rpc_op {
+    RPC_HELLO,                  /* (reply only) the child is ready */
+    RPC_INIT,                   /* frame_init(a, b) */
+    RPC_ALLOC,                  /* value = frame_alloc().n */
+    RPC_FREE,                   /* frame_free((ppn_t){ a }) */
+    RPC_GET,                    /* frame_get((ppn_t){ a }) */
+    RPC_REFS,                   /* value = frame_refs((ppn_t){ a }) */
+    RPC_FREE_COUNT,             /* value = frame_free_count() */
+    RPC_NOPS
+};
+
+enum rpc_status {
+    RPC_OK = 1,                 /* returned; value is its result */
+    RPC_PANIC,                  /* called panic(): file, line, msg */
+    RPC_BADOP                   /* the request made no sense */
+};
+
+struct rpc_req {
+    uint32_t magic;
+    uint32_t op;                /* enum rpc_op */
+    uint64_t seq;               /* 1, 2, ...: echoed by the reply */
+    uint64_t a, b;              /* arguments */
+};
+
+struct rpc_rep {
+    uint32_t magic;
+    uint32_t status;            /* enum rpc_status */
+    uint64_t seq;
+    uint64_t value;
+    uint32_t line;              /* of the panic */
+    uint32_t pad;
+    char file[64];              /* of the panic, NUL-terminated */
+    char msg[192];              /* the panic message, NUL-terminated */
+};
+
+_Static_assert(sizeof(struct rpc_req) == 32, "rpc_req is 32 bytes");
+_Static_assert(sizeof(struct rpc_rep) == 288, "rpc_rep is 288 bytes");
+
+#endif

@@ -1,0 +1,134 @@
+/* server.c: the frame harness's child: runs frame.c's calls on request (rpc.h). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "types.h"
+#include "defs.h"
+#include "vm.h"
+#include "rpc.h"
+
+/* Built with -include sim.h and -DPHYS_OFFSET=sim_phys_offset, as the
+ * cmocka tests are: the kernel's pa2kva lands in the shared RAM. */
+unsigned long sim_phys_offset = RPC_RAM_ADDR - SIM_RAM_BASE;
+
+static jmp_buf on_panic;
+static int in_call;             /* 1 while a request runs: panic may jump */
+static struct rpc_rep panic_rep;
+
+/* Write all of buf to fd, or exit: the harness is gone or confused. */
+static void
+put(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            _exit(2);
+        p += w;
+        n -= (size_t)w;
+    }
+}
+
+/*
+ * The kernel's panic(): outside a request, say so and exit; during one,
+ * keep the message for the reply and go back to the request loop.
+ */
+void
+panic_at(const char *file, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(panic_rep.msg, sizeof panic_rep.msg, fmt, ap);
+    va_end(ap);
+    snprintf(panic_rep.file, sizeof panic_rep.file, "%s", file);
+    panic_rep.line = (uint32_t)line;
+    if (!in_call) {
+        dprintf(2, "%s:%d: kernel panic outside a call: %s\n", file, line, panic_rep.msg);
+        _exit(3);
+    }
+    longjmp(on_panic, 1);
+}
+
+/* Run one request; its result, or the panic it raised, into *r. */
+static void
+serve(const struct rpc_req *q, struct rpc_rep *r)
+{
+    memset(r, 0, sizeof *r);
+    r->magic = RPC_MAGIC;
+    r->seq = q->seq;
+    r->status = RPC_OK;
+    memset(&panic_rep, 0, sizeof panic_rep);
+    in_call = 1;
+    if (setjmp(on_panic) != 0) {
+        in_call = 0;
+        r->status = RPC_PANIC;
+        r->line = panic_rep.line;
+        memcpy(r->file, panic_rep.file, sizeof r->file);
+        memcpy(r->msg, panic_rep.msg, sizeof r->msg);
+        return;
+    }
+    ppn_t p = { q->a };
+    switch (q->op) {
+    case RPC_INIT:       frame_init(q->a, q->b); break;
+    case RPC_ALLOC:      r->value = frame_alloc().n; break;
+    case RPC_FREE:       frame_free(p); break;
+    case RPC_GET:        frame_get(p); break;
+    case RPC_REFS:       r->value = frame_refs(p); break;
+    case RPC_FREE_COUNT: r->value = frame_free_count(); break;
+    default:             r->status = RPC_BADOP; break;
+    }
+    in_call = 0;
+}
+
+/* Map the shared RAM at RPC_RAM_ADDR, between two inaccessible guard pages. */
+static void
+map_ram(void)
+{
+    void *want = (void *)(RPC_RAM_ADDR - PAGE_SIZE);
+    void *g = mmap(want, SIM_RAM_SIZE + 2 * PAGE_SIZE, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    void *m = g == want ? mmap((void *)RPC_RAM_ADDR, SIM_RAM_SIZE, PROT_READ | PROT_WRITE,
+                               MAP_SHARED | MAP_FIXED, RPC_FD_RAM, 0) : MAP_FAILED;
+    if (m != (void *)RPC_RAM_ADDR) {
+        dprintf(2, "server: cannot map the RAM at %p: %s\n", (void *)RPC_RAM_ADDR, strerror(errno));
+        _exit(4);
+    }
+    close(RPC_FD_RAM);
+}
+
+int
+main(void)
+{
+    _Static_assert(SIM_RAM_BASE % PAGE_SIZE == 0 && SIM_RAM_SIZE % PAGE_SIZE == 0,
+                   "the simulated RAM is whole pages");
+    map_ram();
+    struct rpc_rep r = { .magic = RPC_MAGIC, .status = RPC_OK, .value = RPC_VERSION };
+    put(RPC_FD_REP, &r, sizeof r);
+    for (;;) {
+        struct rpc_req q;
+        size_t got = 0;
+        while (got < sizeof q) {
+            ssize_t n = read(RPC_FD_REQ, (char *)&q + got, sizeof q - got);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n == 0 && got == 0)
+                _exit(0);               /* the harness is done */
+            if (n <= 0)
+                _exit(2);
+            got += (size_t)n;
+        }
+        if (q.magic != RPC_MAGIC)
+            _exit(2);
+        serve(&q, &r);
+        put(RPC_FD_REP, &r, sizeof r);
+    }
+}
