@@ -80,19 +80,30 @@ floor_s=$(time_cmd "$runs" boot "$out/floor.elf")
 # scratch tree, every test), the number of tests, and the sum of the tests'
 # own times (what running them one after another would take at the least).
 make --no-print-directory build/tools/grade > /dev/null
-grade_runs=$(for _ in $(seq "$runs"); do
-    t0=$(now)
-    g=$(make --no-print-directory grade 2>&1) || { echo "bench: make grade failed: $g" >&2; exit 1; }
-    t1=$(now)
-    sed -n 's/^grade: \([0-9]*\) tests in [0-9.]*s: setup and build \([0-9.]*\)s, then the tests \([0-9.]*\)s (their own times add up to \([0-9.]*\)s)$/\1 \2 \3 \4/p' <<< "$g" |
-        awk -v a="$t1" -v b="$t0" '{printf "%.4f %s %s %s %s\n", a - b, $1, $2, $3, $4}'
-done)
+# $1: extra grader options; prints one line per run: wall, tests, build, phase, sum.
+grade_bench() {
+    for _ in $(seq "$runs"); do
+        t0=$(now)
+        g=$(make --no-print-directory grade GRADE_ARGS="$1" 2>&1) || { echo "bench: make grade failed: $g" >&2; exit 1; }
+        t1=$(now)
+        sed -n 's/^grade: \([0-9]*\) tests in [0-9.]*s: setup and build \([0-9.]*\)s, then the tests \([0-9.]*\)s (their own times add up to \([0-9.]*\)s)$/\1 \2 \3 \4/p' <<< "$g" |
+            awk -v a="$t1" -v b="$t0" '{printf "%.4f %s %s %s %s\n", a - b, $1, $2, $3, $4}'
+    done
+}
+grade_isolation=$(make --no-print-directory grade GRADE_ARGS='--test frames' 2>&1 |
+                  sed -n 's/^grade: isolation: \([a-z]*\).*/\1/p')
+grade_runs=$(grade_bench "")
 [ "$(wc -l <<< "$grade_runs")" -eq "$runs" ] || { echo "bench: cannot read make grade's summary" >&2; exit 1; }
 grade_s=$(awk '{print $1}' <<< "$grade_runs" | median)
 grade_tests=$(awk '{print $2}' <<< "$grade_runs" | sort -u | head -n 1)
 grade_build=$(awk '{print $3}' <<< "$grade_runs" | median)
 grade_phase=$(awk '{print $4}' <<< "$grade_runs" | median)
 grade_sum=$(awk '{print $5}' <<< "$grade_runs" | median)
+# The same grade with no sandbox (--isolation none, for measuring only).
+bare_runs=$(grade_bench "--isolation none")
+[ "$(wc -l <<< "$bare_runs")" -eq "$runs" ] || { echo "bench: cannot read make grade's summary (no sandbox)" >&2; exit 1; }
+grade_bare_s=$(awk '{print $1}' <<< "$bare_runs" | median)
+grade_cost=$(awk -v a="$grade_s" -v b="$grade_bare_s" 'BEGIN {printf "%.2f", a / b}')
 book_s=$(time_cmd 3 book_build)
 rm -rf "$out/clean" "$out/book"
 
@@ -105,6 +116,9 @@ printf '%-44s %10.3f\n' "  kernel's own share (boot - floor)" "$(awk -v a="$hell
 printf '%-44s %10.3f\n' "reset to first user instruction (time CSR)" "$(awk -v u="$first_us" 'BEGIN {print u / 1e6}')"
 printf '%-44s %10.3f\n' "book, HTML, clean (median of 3)" "$book_s"
 printf '%-44s %10.3f\n' "make grade, reference, $grade_tests tests (target < 10)" "$grade_s"
+printf '%-44s %10s\n' "  isolation of its steps" "$grade_isolation"
+printf '%-44s %10.3f\n' "  the same without the sandbox (--isolation none)" "$grade_bare_s"
+printf '%-44s %10.2f\n' "  sandbox's cost (ratio, target <= 1.20)" "$grade_cost"
 printf '%-44s %10.3f\n' "  copy + build of the scratch tree" "$grade_build"
 printf '%-44s %10.3f\n' "  the tests, $(nproc) at once" "$grade_phase"
 printf '%-44s %10.3f\n' "  sum of the tests' own times" "$grade_sum"
@@ -136,7 +150,10 @@ cat > build/bench.json <<JSON
   "grade_tests": $grade_tests,
   "grade_build_s": $grade_build,
   "grade_tests_phase_s": $grade_phase,
-  "grade_sum_of_test_times_s": $grade_sum
+  "grade_sum_of_test_times_s": $grade_sum,
+  "grade_isolation": "$grade_isolation",
+  "grade_no_sandbox_s": $grade_bare_s,
+  "grade_sandbox_cost_ratio": $grade_cost
 }
 JSON
 echo "(written to build/bench.json)"

@@ -4,8 +4,8 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-boot test-apps test-badelf test-figures \
-                test-grade test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-badelf test-figures \
+                test-grade test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
                    -fno-sanitize-recover=all -I$(SRC)/kernel
@@ -99,6 +99,14 @@ test-host: $(HOST_TESTS:%=$(TESTDIR)/host/test_%) $(HOST_DTBS)
 	    grep -q '^ok' $(TESTDIR)/host/$$t.tap || { echo "FAIL: host $$t: no test ran"; failed=1; }; \
 	done; exit $$failed
 
+# The lab grader's frame test in two processes (grading/host/rpc/): the
+# student's frame.c in a sandboxed child; the harness agrees with the cmocka
+# test on the reference, the lab 4 skeleton and plausible bugs, and no
+# hostile frame.c (forged TAP lines, killing its parent, garbage, escapes)
+# gets a forged pass.
+test-hostrpc: $(LAB4)/.stamp | $(BUILD)/.deps-ok
+	@HOSTCC=$(HOSTCC) grading/host/rpc/selftest.sh generated $(LAB4)
+
 # The real book as a PDF (pdflatex): it must build into a complete PDF file.
 test-book-pdf: | $(BUILD)/.deps-ok
 	@if $(MAKE) --no-print-directory book-pdf > $(TESTDIR)/book-pdf.log 2>&1 && \
@@ -116,3 +124,14 @@ test-apps: kernel
 # Malformed ELF files given to one boot: each refused with its reason, no panic.
 test-badelf: kernel
 	@grading/tests/badelf.sh $(SRC)
+
+# Hostile submissions against the grader (grading/tests/hostile.sh): every
+# attack once; then the cheap ones (1-4) again under the sandbox's fallback,
+# a dedicated unprivileged uid (--isolation user).
+test-hostile: $(GRADE) | $(BUILD)/.deps-ok
+	@status=0; \
+	grading/tests/hostile.sh $(GRADE) || status=1; \
+	ISOLATION=user HOSTILE_QUICK=1 grading/tests/hostile.sh $(GRADE) || status=1; \
+	exit $$status
+
+.PHONY: test-hostile

@@ -1,17 +1,22 @@
 /*
  * run.c: one grading run. Its directory (OUT/runs/NAME, or a batch
- * worker's OUT/NAME/run) is the grader's: logs and reports. Inside it:
+ * worker's OUT/NAME/run) is the grader's: logs and reports, and
  *
  *   progs/tree   the reference tree without its editable files, with the
  *                lab's test programs (hidden ones too), compiled by the
- *                grader with this run's token and seed: never seen by a
- *                submission's build
- *   box/tree     the reference tree without its editable files, with the
+ *                grader with each test's own token and seed: never seen
+ *                by a submission's build
+ *
+ * The steps' files are in the run's box: RUN/box, or, when the grader is
+ * root, a directory of /tmp that goes with the run (so that the steps'
+ * uids reach it wherever OUT is):
+ *
+ *   BOX/tree     the reference tree without its editable files, with the
  *                submission's: the kernel build, sandboxed, sees this alone
- *                and writes only box/tree/out
- *   box/t-TEST   one test's own files: the build's kernel objects, the
+ *                and writes only BOX/tree/out
+ *   BOX/t-TEST   one test's own files: the build's kernel objects, the
  *                test's programs, its in-kernel tests or host files; its
- *                link, its QEMU or its command see this and box/tree, and
+ *                link, its QEMU or its command see this and BOX/tree, and
  *                nothing of another test
  *
  * Every log is read by the grader only after the step's processes are
@@ -301,7 +306,7 @@ build_programs(void)
 /* ------------------------------------------------------------------------ */
 /* The submission's build                                                    */
 
-/* Build the tree's kernel (and its demo programs), sandboxed: writes box/tree/out. */
+/* Build the tree's kernel (and its demo programs), sandboxed: writes BOX/tree/out. */
 static void
 build_tree(void)
 {
@@ -405,7 +410,7 @@ copy_headers(char *from, const char *to)
     free(from);
 }
 
-/* Make box/t-NAME: what test t's steps see beside the tree. */
+/* Make BOX/t-NAME: what test t's steps see beside the tree. */
 static char *
 prepare_test(struct test *t)
 {
@@ -652,14 +657,14 @@ grade_run(void)
 
     /* The box: the reference without its editable files, then the
        submission's (or, grading the reference, the reference's own). */
-    box = xasprintf("%s/box", rundir);
-    sandbox_prepare_run(rundir, box);
+    box = sandbox_prepare_run(rundir);
     char *tree_rel = xasprintf("%s/tree", box);
     copy_tree(opt.ref, tree_rel, (const char *const *)spec.editable, spec.neditable);
     tree = absolute(tree_rel);
     box = absolute(box);
-    printf("grade: %s, %s; seed 0x%016llx; logs in %s\n", spec.lab,
-           opt.submission ? opt.submission : "the reference solution", seed, rundir);
+    char *what = printable(opt.submission ? opt.submission : "the reference solution", 300);
+    printf("grade: %s, %s; seed 0x%016llx; logs in %s\n", spec.lab, what, seed, rundir);
+    free(what);
     printf("grade: isolation: %s\n", sandbox_description());
     if (opt.submission) {
         overlay_submission(tree);
@@ -690,7 +695,9 @@ grade_run(void)
     double t_tests = now();
     const char *global = sub_error ? sub_error : build_error;
     if (global) {
-        printf("%s\n%s", global, buf_str(&build_tail));
+        char *g = printable(global, 1000);
+        printf("%s\n%s", g, buf_str(&build_tail));
+        free(g);
         fflush(stdout);
     }
 

@@ -321,28 +321,54 @@ sandbox_own(const char *path, int shared)
         give_tree(path, 0, shared);
 }
 
+static char *box_made;          /* a box made in /tmp (root) ... */
+static pid_t box_maker;         /* ... by this process */
+
 /*
- * A run starts: its group is taken, rundir (the grader's: logs, reports)
- * may be passed through but not listed or read, box (the steps' files)
- * belongs to the group, read-only.
+ * A run starts: the directory its steps' files go in (its box), returned.
+ * Not root: rundir/box. Root: the run's group is taken, and the box is a
+ * fresh directory in /tmp, the group's, read-only, so that the steps'
+ * uids reach it wherever rundir is (the grader's directories may be
+ * closed to others, as /root is); it goes when the run ends.
  */
-void
-sandbox_prepare_run(const char *rd, const char *box)
+char *
+sandbox_prepare_run(const char *rd)
 {
-    if (!am_root)
-        return;
+    if (!am_root) {
+        char *box = xasprintf("%s/box", rd);
+        mkdir_p(box);
+        return box;
+    }
     run_gid = base_id + take_slot("gid", &run_lock);
-    if (chown(rd, 0, 0) < 0 || chmod(rd, 0711) < 0)
-        die("%s: %s", rd, strerror(errno));
-    mkdir_p(box);
-    give_tree(box, 0, 1);
+    char tmpl[] = "/tmp/pagebook-grade-box-XXXXXX";
+    if (mkdtemp(tmpl) == NULL)
+        die("cannot make a directory in /tmp: %s", strerror(errno));
+    box_made = xstrdup(tmpl);
+    box_maker = getpid();
+    give_tree(box_made, 0, 1);
+    return xstrdup(box_made);
 }
 
 void
 sandbox_release_run(void)
 {
+    if (box_made) {
+        remove_tree(box_made);
+        free(box_made);
+        box_made = NULL;
+    }
     give_slot(&run_lock);
     run_gid = -1;
+}
+
+/* Remove the box, if this process made one (when it dies). */
+void
+sandbox_remove_box(void)
+{
+    char *b = box_made;
+    box_made = NULL;            /* remove_tree may die too */
+    if (b && box_maker == getpid())
+        remove_tree(b);
 }
 
 /* ------------------------------------------------------------------------ */

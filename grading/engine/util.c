@@ -41,6 +41,7 @@ die(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     kill_children();
+    sandbox_remove_box();
     exit(2);
 }
 
