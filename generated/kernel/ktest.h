@@ -24,5 +24,6 @@ extern const struct ktest __ktests_start[], __ktests_end[];    /* kernel.ld */
 
 void ktest_run_all(void);
 uint64 frame_audit(void);
+uint64 frame_counted(void);
 
 #endif

@@ -179,11 +179,11 @@ task_free(struct task *t)
 void
 run_applications(void)
 {
-    uint64 before = frame_audit();
+    uint64 before = frame_free_count();
     for (uint64 i = 0; i < app_count; i++)
         task_create(app_table[i].name, app_table[i].start,
                     app_table[i].end - app_table[i].start);
     scheduler();
     KLOG("free frames: %lu before the first application, %lu after the last\n",
-         before, frame_audit());
+         before, frame_counted());
 }

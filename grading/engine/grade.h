@@ -135,6 +135,8 @@ struct spec {
     char *lab;
     char **values;              /* the lab's values programs (sources) */
     int nvalues;
+    char **makeargs;            /* extra arguments of every build of the tree */
+    int nmakeargs;
     char *cflags_raw;           /* default flags of the tests' programs */
     int cflags_line;
     char **editable;

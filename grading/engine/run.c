@@ -314,7 +314,17 @@ build_tree(void)
     mkdir_p(out);
     char jobs[32];
     snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
-    char *argv[] = { "make", "-s", "--no-print-directory", jobs, "O=out", "all", NULL };
+    char **argv = xmalloc((size_t)(8 + spec.nmakeargs) * sizeof *argv);
+    int n = 0;
+    argv[n++] = "make";
+    argv[n++] = "-s";
+    argv[n++] = "--no-print-directory";
+    argv[n++] = jobs;
+    argv[n++] = "O=out";
+    for (int i = 0; i < spec.nmakeargs; i++)
+        argv[n++] = spec.makeargs[i];
+    argv[n++] = "all";
+    argv[n] = NULL;
     struct step s = { argv, NULL, NULL,
                       { { tree, "/grade/tree", 0 }, { out, "/grade/tree/out", 1 } }, 2,
                       opt.build_timeout, 16 << 20, opt.build_mem, 0 };
@@ -334,6 +344,7 @@ build_tree(void)
     }
     free(log);
     free(out);
+    free(argv);
 }
 
 /* Copy the regular files of directory from into to (mtimes kept); skip apps.*. */
@@ -509,7 +520,19 @@ run_test(struct test *t)
         char *target = xasprintf("%s/kernel.elf", step_path(&s, 1, "out", p1, sizeof p1));
         char *aarg = xasprintf("APPS=%s", buf_str(&apps)), *karg = xasprintf("KTESTS=%s", buf_str(&kt));
         char *farg = xasprintf("KTESTFLAGS=%s", t->cflags);
-        char *argv[] = { "make", "-s", "--no-print-directory", oarg, aarg, karg, farg, target, NULL };
+        char **argv = xmalloc((size_t)(10 + spec.nmakeargs) * sizeof *argv);
+        int n = 0;
+        argv[n++] = "make";
+        argv[n++] = "-s";
+        argv[n++] = "--no-print-directory";
+        argv[n++] = oarg;
+        argv[n++] = aarg;
+        argv[n++] = karg;
+        argv[n++] = farg;
+        for (int i = 0; i < spec.nmakeargs; i++)
+            argv[n++] = spec.makeargs[i];
+        argv[n++] = target;
+        argv[n] = NULL;
         s.argv = argv;
         s.cwd = step_path(&s, 0, NULL, p2, sizeof p2);
         char *blog = xasprintf("%s/%s.build.log", rundir, t->name);
@@ -540,6 +563,7 @@ run_test(struct test *t)
         free(farg);
         free(target);
         free(blog);
+        free(argv);
     } else {
         const char *hostcc = getenv("HOSTCC");
         struct step s = { NULL, NULL, NULL,
