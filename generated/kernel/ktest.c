@@ -6,6 +6,7 @@
 #include "ktest.h"
 
 extern struct fdt_info machine;         /* main.c */
+extern const uint64 frame_audit_wanted;  /* apps.S: linked with AUDIT=1 */
 
 #define AUDIT_FRAMES (1UL << 20)        /* frames the bitmap covers: 4 GiB */
 
@@ -50,21 +51,20 @@ frame_audit(void)
 }
 
 /*
- * The free frames, for a leak check: with AUDIT, frame_audit's count (and
- * a line if frame_free_count says otherwise); without, frame_free_count.
+ * The free frames, for a leak check: linked with AUDIT=1, frame_audit's
+ * count (and a line if frame_free_count says otherwise); else
+ * frame_free_count.
  */
 uint64
 frame_counted(void)
 {
-#ifdef AUDIT
+    if (!frame_audit_wanted)
+        return frame_free_count();
     uint64 n = frame_audit(), said = frame_free_count();
     if (n != said)
         printf("[kernel] frame audit: %lu frames can be taken, frame_free_count says %lu\n",
                n, said);
     return n;
-#else
-    return frame_free_count();
-#endif
 }
 
 /*

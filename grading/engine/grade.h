@@ -108,6 +108,8 @@ struct test {
     char *memory;
     char *cflags_raw;           /* its programs' and in-kernel tests' flags, as written */
     int cflags_line;
+    char **makeargs;            /* extra arguments of its kernel's link */
+    int nmakeargs;
     char *twin;                 /* a hidden test: the public test it mirrors */
     int twin_line;
     const char *visibility;     /* Gradescope's word */
@@ -137,6 +139,8 @@ struct spec {
     int nvalues;
     char **makeargs;            /* extra arguments of every build of the tree */
     int nmakeargs;
+    char **build;               /* the submission's build: make arguments (default all) */
+    int nbuild;
     char *cflags_raw;           /* default flags of the tests' programs */
     int cflags_line;
     char **editable;

@@ -306,7 +306,7 @@ build_programs(void)
 /* ------------------------------------------------------------------------ */
 /* The submission's build                                                    */
 
-/* Build the tree's kernel (and its demo programs), sandboxed: writes BOX/tree/out. */
+/* Build the tree (the spec's build arguments, else all), sandboxed: writes BOX/tree/out. */
 static void
 build_tree(void)
 {
@@ -314,7 +314,7 @@ build_tree(void)
     mkdir_p(out);
     char jobs[32];
     snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
-    char **argv = xmalloc((size_t)(8 + spec.nmakeargs) * sizeof *argv);
+    char **argv = xmalloc((size_t)(8 + spec.nmakeargs + spec.nbuild) * sizeof *argv);
     int n = 0;
     argv[n++] = "make";
     argv[n++] = "-s";
@@ -323,7 +323,10 @@ build_tree(void)
     argv[n++] = "O=out";
     for (int i = 0; i < spec.nmakeargs; i++)
         argv[n++] = spec.makeargs[i];
-    argv[n++] = "all";
+    for (int i = 0; i < spec.nbuild; i++)
+        argv[n++] = spec.build[i];
+    if (spec.nbuild == 0)
+        argv[n++] = "all";
     argv[n] = NULL;
     struct step s = { argv, NULL, NULL,
                       { { tree, "/grade/tree", 0 }, { out, "/grade/tree/out", 1 } }, 2,
@@ -520,7 +523,7 @@ run_test(struct test *t)
         char *target = xasprintf("%s/kernel.elf", step_path(&s, 1, "out", p1, sizeof p1));
         char *aarg = xasprintf("APPS=%s", buf_str(&apps)), *karg = xasprintf("KTESTS=%s", buf_str(&kt));
         char *farg = xasprintf("KTESTFLAGS=%s", t->cflags);
-        char **argv = xmalloc((size_t)(10 + spec.nmakeargs) * sizeof *argv);
+        char **argv = xmalloc((size_t)(10 + spec.nmakeargs + t->nmakeargs) * sizeof *argv);
         int n = 0;
         argv[n++] = "make";
         argv[n++] = "-s";
@@ -531,6 +534,8 @@ run_test(struct test *t)
         argv[n++] = farg;
         for (int i = 0; i < spec.nmakeargs; i++)
             argv[n++] = spec.makeargs[i];
+        for (int i = 0; i < t->nmakeargs; i++)
+            argv[n++] = t->makeargs[i];
         argv[n++] = target;
         argv[n] = NULL;
         s.argv = argv;

@@ -394,6 +394,18 @@ parse_spec(struct spec *sp, const char *path)
                 add_check(&sp->common, &sp->ncommon, k, value);
         } else if (strcmp(key, "timeout") == 0) {
             *(t ? &t->timeout : &sp->timeout) = parse_seconds(value);
+        } else if (strcmp(key, "makeargs") == 0) {
+            int nw;
+            char **w = split_words(value, &nw);
+            char ***list = t ? &t->makeargs : &sp->makeargs;
+            int *n = t ? &t->nmakeargs : &sp->nmakeargs;
+            for (int i = 0; i < nw; i++) {
+                if (strchr(w[i], '=') == NULL || w[i][0] == '=' || w[i][0] == '-')
+                    spec_error("makeargs: want VARIABLE=VALUE words, not '%s'", w[i]);
+                *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(char *));
+                (*list)[(*n)++] = w[i];
+            }
+            free(w);
         } else if (strcmp(key, "cflags") == 0) {
             free(expand(value, start));         /* every ${NAME} must be known */
             *(t ? &t->cflags_raw : &sp->cflags_raw) = xstrdup(value);
@@ -426,16 +438,10 @@ parse_spec(struct spec *sp, const char *path)
                     spec_error("values: want a C file beside the specification, not '%s'", value);
                 sp->values = xrealloc(sp->values, (size_t)(sp->nvalues + 1) * sizeof(char *));
                 sp->values[sp->nvalues++] = src;
-            } else if (strcmp(key, "makeargs") == 0) {
-                int nw;
-                char **w = split_words(value, &nw);
-                for (int i = 0; i < nw; i++) {
-                    if (strchr(w[i], '=') == NULL || w[i][0] == '=' || w[i][0] == '-')
-                        spec_error("makeargs: want VARIABLE=VALUE words, not '%s'", w[i]);
-                    sp->makeargs = xrealloc(sp->makeargs, (size_t)(sp->nmakeargs + 1) * sizeof(char *));
-                    sp->makeargs[sp->nmakeargs++] = w[i];
-                }
-                free(w);
+            } else if (strcmp(key, "build") == 0) {
+                sp->build = split_words(value, &sp->nbuild);
+                if (sp->nbuild == 0)
+                    spec_error("build: no make target or argument");
             } else if (strcmp(key, "total") == 0) {
                 sp->total = (int)parse_int(value, 1, 1000000, "total");
                 sp->total_line = start;

@@ -61,7 +61,8 @@ if unzip -q "$zip" -d "$root/source"; then
              "$root/source/grading/lab4/tests.spec")
     for f in setup.sh run_autograder grading/engine/main.c grading/engine/sandbox.c grading/gradescope/jsoncheck.c \
              grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h \
-             $(printf 'grading/lab4/progs/%s.c ' $hidden) grading/host/sim.h grading/host/sim.c \
+             $(for p in $hidden; do [ -e "grading/lab4/progs/$p.c" ] && echo "grading/lab4/progs/$p.c" || echo "grading/lab4/hidden/$p.c"; done) \
+             grading/lab4/hidden/values.c grading/host/sim.h grading/host/sim.c \
              grading/host/test_frame.c generated/Makefile generated/kernel/vm.c \
              generated/user/lib/crt0.c; do
         grep -qxF "$f" <<< "$names" || missing="$missing $f"
