@@ -77,7 +77,29 @@ run_grade() {
 passed() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^OK \(/{printf "%s ", t}'; }
 failed_tests() { printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{printf "%s ", t}'; }
 score() { printf '%s\n' "$out" | sed -n 's/^Score: \([0-9]*\/[0-9]*\)$/\1/p'; }
-all_tests="frames_unit frames walk unmap kvm elf mmap copy timeinfo ptdump faults "
+spec=grading/lab4/tests.spec
+# Every test of the spec the grader runs (not the practice ones), in order,
+# and the hidden twins: TWIN:PUBLIC pairs.
+all_tests=$(awk '/^test /{t=$2; n[++k]=t} /^visibility practice/{p[t]=1}
+                 END{for (i=1; i<=k; i++) if (!p[n[i]]) printf "%s ", n[i]}' "$spec")
+twins=$(awk '/^test /{t=$2} /^twin /{printf "%s:%s ", t, $2}' "$spec")
+twin_of() { local p; for p in $twins; do [ "${p#*:}" = "$1" ] && echo "${p%%:*}"; done; }
+# The spec without its hidden twins, each twin's points given back to its
+# public test (as students' copies count them): the checks below that
+# grade whole submissions many times use it, and keep their numbers.
+nspec=$work/lab4-notwins/tests.spec
+mkdir -p "$(dirname "$nspec")"
+for x in progs ktests hidden values.c; do ln -sfn "$PWD/grading/lab4/$x" "$(dirname "$nspec")/$x"; done
+ln -sfn "$PWD/grading/host" "$work/host"
+awk 'NR == FNR { if ($1 == "test") t = $2; else if ($1 == "points") pts[t] = $2
+                 else if ($1 == "twin") twin[t] = $2; next }
+     FNR == 1 { for (h in twin) extra[twin[h]] += pts[h] }
+     /^test / { name = $2; drop = (name in twin) }
+     drop { next }
+     $1 == "points" && extra[name] { $0 = "points " ($2 + extra[name]) }
+     { print }' "$spec" "$spec" > "$nspec"
+public_tests=$(awk '/^test /{t=$2; n[++k]=t} /^visibility practice/{p[t]=1}
+                    END{for (i=1; i<=k; i++) if (!p[n[i]]) printf "%s ", n[i]}' "$nspec")
 
 # Replace the body of C function $2 in file $1 (from its name at the start
 # of a line to the closing brace in column 0) by the lines of $3.
@@ -93,16 +115,18 @@ replace_body() {
 
 # ---- the reference ------------------------------------------------------------
 run_grade - reference --json "$work/reference.json"
-if [ $status -eq 0 ] && [ "$(score)" = 100/100 ] && [ "$(passed)" = "$all_tests" ]; then
-    pass "reference: 100/100 in ${secs}s, all $(echo $all_tests | wc -w) tests pass, exit 0"
+ntests=$(echo $all_tests | wc -w)
+if [ $status -eq 0 ] && [ "$(score)" = 100/100 ] && [ "$(passed)" = "$all_tests" ] &&
+   [ "$ntests" -ge 20 ] && ! grep -q suspicious "$work/reference.out"; then
+    pass "reference: 100/100 in ${secs}s, all $ntests tests pass (twins: $(echo $twins | wc -w)), exit 0, nothing suspicious"
 else
     fail "reference: status $status, score '$(score)', passed: $(passed); see $work/reference.out"
 fi
 j=$work/reference.json
 if [ -s "$j" ] && grep -q '"score": 100,' "$j" && grep -q '"max_score": 100,' "$j" &&
-   [ "$(grep -c '"status": "passed"' "$j")" -eq 11 ] && grep -q '"visibility": "hidden"' "$j" &&
+   [ "$(grep -c '"status": "passed"' "$j")" -eq "$ntests" ] && grep -q '"visibility": "hidden"' "$j" &&
    grep -q '"number": "1.2"' "$j" && grep -q '"execution_time": [0-9.]*,' "$j"; then
-    pass "reference: results.json has the score, 11 passed tests, numbers and visibilities"
+    pass "reference: results.json has the score, $ntests passed tests, numbers and visibilities"
 else
     fail "reference: results.json is not as expected: $j"
 fi
@@ -142,11 +166,13 @@ for m in "${mutants[@]}"; do
         fail "mutant $name: could not inject the fault into $file"
         continue
     fi
-    run_grade "$d" "mutant-$name-$test" --test "$test"
-    if [ "$(failed_tests)" = "$test " ] && [[ $(score) == 0/* ]] && [ $status -eq 1 ]; then
-        pass "mutant $name ($file): test $test fails: $(printf '%s\n' "$out" | sed -n 's/^FAIL (\(.*\))$/\1/p' | cut -c1-90)"
+    # The test, and its hidden twin if it has one: both must fail.
+    tw=$(twin_of "$test")
+    run_grade "$d" "mutant-$name-$test" --test "$test" ${tw:+--test "$tw"}
+    if [ "$(failed_tests)" = "$test ${tw:+$tw }" ] && [[ $(score) == 0/* ]] && [ $status -eq 1 ]; then
+        pass "mutant $name ($file): test $test${tw:+ and its twin $tw} fail: $(printf '%s\n' "$out" | sed -n 's/^FAIL (\(.*\))$/\1/p' | head -n 1 | cut -c1-90)"
     else
-        fail "mutant $name ($file): test $test does not fail; see $work/mutant-$name-$test.out"
+        fail "mutant $name ($file): test $test${tw:+ or its twin $tw} does not fail; see $work/mutant-$name-$test.out"
     fi
 done
 
@@ -155,7 +181,7 @@ done
 # the real programs, in-kernel tests and host tests.
 sdir=$work/students/lab4
 mkdir -p "$sdir"
-for x in progs ktests; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
+for x in progs ktests hidden; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
 ln -s "$PWD/grading/host" "$work/students/host"
 ln -s "$PWD/grading/lab4/values.c" "$sdir/values.c"
 grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec > "$sdir/tests.spec"
@@ -170,6 +196,35 @@ if [ "$(failed_tests)" = "walk_practice " ] && [ "$(score)" = 0/10 ] && [ $statu
     pass "mutant alias (kernel/vm.c): walk_practice fails too: $(printf '%s\n' "$out" | sed -n 's/^FAIL (\(.*\))$/\1/p' | cut -c1-90)"
 else
     fail "mutant alias: walk_practice does not fail; see $work/practice-alias.out"
+fi
+
+# ---- suspicious: a public test passes, its hidden twin fails --------------------
+# A copy of the spec whose twin frames_h wants a line no kernel prints: the
+# reference passes frames and fails frames_h, which the report, and the CSV
+# of a batch, call suspicious.
+susdir=$work/suspicious/lab4
+mkdir -p "$susdir" "$work/suspicious/batch"
+for x in progs ktests hidden values.c; do ln -sfn "$PWD/grading/lab4/$x" "$susdir/$x"; done
+ln -sfn "$PWD/grading/host" "$work/suspicious/host"
+awk '/^test /{t=$2} t == "frames_h" && /^expect \^h_frames:/{print "expect ^h_frames: no kernel prints this$"; next} {print}' \
+    "$spec" > "$susdir/tests.spec"
+run_grade - suspicious --spec "$susdir/tests.spec" --test frames --test frames_h
+if [ $status -eq 1 ] && [ "$(passed)" = "frames " ] && [ "$(failed_tests)" = "frames_h " ] &&
+   grep -q '^grade: suspicious: frames passes, but its hidden twin frames_h fails' "$work/suspicious.out" &&
+   grep -q '^Score: 3/5 (suspicious: see above)$' "$work/suspicious.out"; then
+    pass "suspicious: frames passes and its twin frames_h fails: '$(grep '^grade: suspicious' "$work/suspicious.out" | cut -c1-100)'"
+else
+    fail "suspicious: not reported; see $work/suspicious.out"
+fi
+cp -r "$ref" "$work/suspicious/batch/alice"
+rm -rf "$work/suspicious/batch/alice/out"*
+"$grade" --spec "$susdir/tests.spec" --ref "$ref" --batch "$work/suspicious/batch" --csv "$work/suspicious.csv" \
+    --out build/grade/st-suspicious --test frames --test frames_h > "$work/suspicious-batch.out" 2>&1
+if head -n 1 "$work/suspicious.csv" | grep -q ',suspicious,seconds,' &&
+   grep -q '^alice,3,5,graded,.*,frames,[0-9.]*,' "$work/suspicious.csv"; then
+    pass "suspicious: the batch's CSV names frames in its suspicious column"
+else
+    fail "suspicious: not in the CSV; see $work/suspicious.csv"
 fi
 
 # ---- the fault-injected submissions, graded in one batch ----------------------
@@ -277,7 +332,7 @@ grading/tests/mktar.pl d:lab4 cut:lab4/kernel/vm.c:5000 | gzip > "$b/cut.tar.gz"
 echo 'notes' > "$b/notes.txt"
 
 t0=$SECONDS
-out=$("$grade" --ref "$ref" --batch "$b" --csv "$work/scores.csv" --out "$bout" --parallel 3 -j 2 --cap 65536 2>&1)
+out=$("$grade" --spec "$nspec" --ref "$ref" --batch "$b" --csv "$work/scores.csv" --out "$bout" --parallel 3 -j 2 --cap 65536 2>&1)
 status=$?
 secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
@@ -298,7 +353,7 @@ report() {
 csv_is() { [[ $row == "$1,$2,100,$3,"* ]]; }
 
 report reference
-if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$all_tests" ] && csv_is reference 100 graded &&
+if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$public_tests" ] && csv_is reference 100 graded &&
    [[ $row == reference,100,100,graded,5,5,10,5,10,10,10,15,10,10,10,* ]]; then
     pass "batch reference: 100/100, every test's points in its row"
 else
@@ -489,5 +544,5 @@ for c in "5 5 10:10:15" "5 10 5:15:10"; do
     fi
 done
 # The runs take ~10 MB each: keep them only to look at a failure.
-[ $failed -ne 0 ] || rm -rf build/grade/runs/st-* build/grade/st-batch
+[ $failed -ne 0 ] || rm -rf build/grade/runs/st-* build/grade/st-batch build/grade/st-suspicious
 exit $failed

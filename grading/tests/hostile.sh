@@ -65,7 +65,7 @@
 #                 status 1, and the report says "memory limit".
 #   5 batch names  reference copies named alice, alice.txt, alice.json,
 #                 batch, b<U+202E>ob, ctl<0x01>x, x (dirs) and x.tar.gz,
-#                 in one --batch: a CSV row each, all full score; a report
+#                 in one --batch (on the attacks' tests): a CSV row each, all full score; a report
 #                 and a results.json each (OUT/NAME.txt and OUT/NAME.json,
 #                 or OUT/NAME/report.txt and OUT/NAME/results.json); no
 #                 U+202E and no control character but tab and newline (CR
@@ -702,7 +702,10 @@ five "$skel" "$work/bomb"
 { echo '#include "/dev/zero"'; cat "$skel/kernel/mm.c"; } > "$work/bomb/kernel/mm.c"
 
 # ---- the skeleton, honestly ----------------------------------------------------------
-run_grade skel "$skel"
+# The tests the attacks are graded on (the Gradescope ones are among them).
+sel_a=(frames_unit frames frames_h walk)
+tests_a=(); for t in "${sel_a[@]}"; do tests_a+=(--test "$t"); done
+run_grade skel "$skel" "${tests_a[@]}"
 json tests "$work/skel.json" > "$work/skel.tests" 2>/dev/null
 skel_score=$(score_of "$out")
 if [ $status -eq 1 ] && [ -s "$work/skel.tests" ] && [[ $skel_score == */* ]] &&
@@ -713,8 +716,6 @@ else
 fi
 
 # ---- attacks 1-3: one batch ------------------------------------------------------------
-sel_a=(frames_unit frames walk)
-tests_a=(); for t in "${sel_a[@]}"; do tests_a+=(--test "$t"); done
 outa=$work_abs/out-a
 t0=$SECONDS
 "$grade" "${isoargs[@]}" --ref "$ref" --batch "$A" --csv "$work/a.csv" --out "$outa" \
@@ -870,10 +871,12 @@ nsubs=$(( ${#names[@]} + 1 ))
 outb=$work_abs/out-names
 t0=$SECONDS
 "$grade" "${isoargs[@]}" --ref "$ref" --batch "$B" --csv "$work/names.csv" --out "$outb" \
-    --parallel 2 -j 1 > "$work/names.out" 2>&1; status=$?
+    --parallel 2 -j 1 "${tests_a[@]}" > "$work/names.out" 2>&1; status=$?
 secs=$((SECONDS - t0))
 json csv "$work/names.csv" > "$work/names.rows" 2>/dev/null
-total=$(sed -n 's/^total \([0-9]*\)$/\1/p' grading/lab4/tests.spec)
+# Full marks on the tests graded: the sum of their points.
+total=$(awk -v sel=" ${sel_a[*]} " '/^test /{t=$2} $1 == "points" && index(sel, " " t " ") {n += $2}
+                                  END{print n}' grading/lab4/tests.spec)
 nrows=$(wc -l < "$work/names.rows")
 full=$(awk -F'\t' -v t="$total" '$2 == t && $3 == t && $4 == "graded"' "$work/names.rows" | wc -l)
 ndist=$(cut -f1 "$work/names.rows" | sort -u | wc -l)

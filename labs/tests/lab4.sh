@@ -147,11 +147,18 @@ leaked=""
 for t in $hidden; do
     grep -q "^test $t\$" "$sspec" && leaked="$leaked $t"
     for p in $(progs_of "$t" "$spec"); do
-        [ -e "$s/grading/lab4/progs/$p.c" ] && leaked="$leaked $p.c"
+        [ -n "$(find "$s" -name "$p.c" -o -name "$p.elf" | head -n 1)" ] && leaked="$leaked $p"
     done
 done
+# Nothing of grading/lab4/hidden/ (the twins' programs, generator, values).
+for f in grading/lab4/hidden/*; do
+    while IFS= read -r g; do
+        cmp -s "$f" "$g" && leaked="$leaked $f (as $g)"
+    done < <(find "$s" -name "$(basename "$f")")
+done
+grep -q 'hidden/' "$sspec" && leaked="$leaked (the spec names hidden/)"
 if [ -n "$hidden" ] && [ -z "$leaked" ]; then
-    pass "hidden tests not shipped: $(echo $hidden) (spec and programs)"
+    pass "hidden tests not shipped: $(echo $hidden) (spec, programs, grading/lab4/hidden/)"
 else
     fail "hidden tests: '$hidden', shipped: '$leaked'"
 fi
