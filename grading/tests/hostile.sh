@@ -74,6 +74,11 @@
 #   6 a single submission named batch (grading/grade --submission D/batch,
 #                 default output): build/grade/batch/ (the default batch
 #                 output, here with a marker) is not removed.
+#   9 forger     no mmap, and a syscall.c that prints the public mmap
+#                 test's line from the token and seed it reads out of the
+#                 program's image (grading/tests/forge_mmap.c): its hidden
+#                 twin mmap_h fails, the report says suspicious, and no
+#                 student-visible part of results.json says so.
 #   7 Gradescope  attacks 1 and 2 through run_autograder (AUTOGRADER_ROOT
 #                 in build/test/hostile/, as grading/tests/gradescope.sh
 #                 does): a valid results.json with the honest score, no
@@ -971,6 +976,39 @@ else
         pass "hidden test: in $n8 results.json files (but the incbin attack's, whose source names it), the top-level output never names walk"
     else
         fail "hidden test: the top-level output names walk in:$bad_name"
+    fi
+fi
+
+# ---- 9. a kernel that forges a public test's lines ---------------------------------------
+# The reference but for mmap, which refuses every call; instead syscall.c
+# (grading/tests/forge_mmap.c, with the shipped seedgen.h) reads g_mmap's
+# encoded token and seed from its ELF image, prints the line the public
+# mmap test expects and hides the program's own. Public lines can be
+# computed from what students have: mmap passes. Its hidden twin mmap_h
+# must fail, the report call it suspicious, and nothing of that (or of
+# the twin) reach what a student sees of results.json.
+if [ -z "$quick" ]; then
+    mkdir -p "$work/forge/kernel"
+    cp "$ref"/kernel/{frame,vm,mm,elf}.c "$work/forge/kernel/"
+    perl -0pe '
+      BEGIN { local $/; open my $f, "<", "grading/lab4/progs/seedgen.h" or die; $sg = <$f>;
+              open my $g, "<", "grading/tests/forge_mmap.c" or die; $fg = <$g>; }
+      s/(extern struct fdt_info machine;[^\n]*\n)/$1\n$sg\n$fg\n/ or die "no includes";
+      s/(\nsys_mmap\(uint64 start, uint64 len, uint64 prot\)\n\{\n).*?\n\}\n/$1    (void)start; (void)len; (void)prot;\n    return -1;\n}\n/s or die "no sys_mmap";
+      s/(\nsys_write\(uint64 fd, uint64 buf, uint64 len\)\n\{\n)/$1    if (fg_victim())\n        return len;\n/ or die "no sys_write";
+      s/(\nsys_exit\(int code\)\n\{\n)/$1    fg_exit(&code);\n/ or die "no sys_exit";
+    ' "$ref/kernel/syscall.c" > "$work/forge/kernel/syscall.c" 2> "$work/forge.perl" ||
+        fail "forger: could not make its syscall.c ($(cat "$work/forge.perl"))"
+    run_grade forge "$work/forge" --test mmap --test mmap_h
+    json_files+=("$work_abs/forge.json")
+    vis=$(json visible "$work_abs/forge.json" 2>/dev/null)
+    if printf '%s\n' "$out" | grep -q '^== Test mmap ==' &&
+       printf '%s\n' "$out" | grep -A1 '^== Test mmap_h ==' | grep -q '^FAIL' &&
+       printf '%s\n' "$out" | grep -q '^grade: suspicious: mmap passes, but its hidden twin mmap_h fails' &&
+       ! grep -q -i -e suspicious -e mmap_h <<< "$vis"; then
+        pass "forger: a kernel without mmap that prints the public mmap line from the image's token and seed: $(printf '%s\n' "$out" | grep -A1 '^== Test mmap ==' | tail -n 1 | cut -c1-20) on mmap, its hidden twin mmap_h fails, reported suspicious; nothing of it in what a student sees"
+    else
+        fail "forger: twin or suspicious report missing, or shown to the student; see $work/forge.out, $work_abs/forge.json"
     fi
 fi
 
