@@ -117,7 +117,7 @@ printf '%-44s %10.3f\n' "reset to first user instruction (time CSR)" "$(awk -v u
 printf '%-44s %10.3f\n' "book, HTML, clean (median of 3)" "$book_s"
 printf '%-44s %10.3f\n' "make grade, reference, $grade_tests tests (target < 10)" "$grade_s"
 printf '%-44s %10s\n' "  isolation of its steps" "$grade_isolation"
-printf '%-44s %10.3f\n' "  the same without the sandbox (--isolation none)" "$grade_bare_s"
+printf '%-44s %10.3f\n' "  without the sandbox (--isolation none)" "$grade_bare_s"
 printf '%-44s %10.2f\n' "  sandbox's cost (ratio, target <= 1.20)" "$grade_cost"
 printf '%-44s %10.3f\n' "  copy + build of the scratch tree" "$grade_build"
 printf '%-44s %10.3f\n' "  the tests, $(nproc) at once" "$grade_phase"

@@ -128,7 +128,7 @@ test-badelf: kernel
 # Hostile submissions against the grader (grading/tests/hostile.sh): every
 # attack once; then the cheap ones (1-4) again under the sandbox's fallback,
 # a dedicated unprivileged uid (--isolation user).
-test-hostile: $(GRADE) | $(BUILD)/.deps-ok
+test-hostile: $(GRADE) $(LAB4)/.stamp | $(BUILD)/.deps-ok
 	@status=0; \
 	grading/tests/hostile.sh $(GRADE) || status=1; \
 	ISOLATION=user HOSTILE_QUICK=1 grading/tests/hostile.sh $(GRADE) || status=1; \
