@@ -10,6 +10,7 @@
  *   archive.c     tar files, gzipped or not, unpacked without trusting them
  *   submission.c  where a submission's files are, and taking only those
  *   sandbox.c     running a step: bubblewrap or a dedicated user, limits
+ *   procs.c       a step's processes and leftovers: found, measured, killed
  *   run.c         one grading run: the trees, the builds, the tests
  *   check.c       judging a test's log
  *   report.c      the text report, results.json, a batch worker's result
@@ -224,6 +225,14 @@ const char *step_path(const struct step *s, int bind, const char *rel, char *buf
 struct outcome run_step(const struct step *s, int logfd);
 struct outcome run_trusted(char *const argv[], const char *cwd, char *const env[], int logfd,
                            double timeout, size_t cap);
+
+/* ---- procs.c ---- */
+
+void kill_uid(int uid, int gid);
+int uid_alive(int uid);
+long long step_rss(pid_t pid, int uid);
+long long my_processes(void);
+void remove_files_of(int uid);
 
 /* ---- run.c ---- */
 

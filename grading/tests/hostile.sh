@@ -1010,6 +1010,33 @@ if [ -z "$quick" ]; then
     else
         fail "forger: twin or suspicious report missing, or shown to the student; see $work/forge.out, $work_abs/forge.json"
     fi
+    # The same in a batch: the CSV's suspicious column names mmap.
+    rm -rf "$work/forge-batch" && mkdir -p "$work/forge-batch" && cp -r "$work/forge" "$work/forge-batch/eve"
+    "$grade" "${isoargs[@]}" --ref "$ref" --batch "$work/forge-batch" --csv "$work/forge.csv" \
+        --out "$work_abs/out-forge" --test mmap --test mmap_h > "$work/forge-batch.out" 2>&1
+    row=$(grep '^eve,' "$work/forge.csv" 2>/dev/null | tr -d '\r')
+    if head -n 1 "$work/forge.csv" 2>/dev/null | grep -q ',suspicious,seconds,' && [[ $row == eve,*,graded,*,mmap,* ]]; then
+        pass "forger (batch): its CSV row names mmap as suspicious: ${row%%,graded,*}"
+    else
+        fail "forger (batch): no suspicious mmap in the CSV: '$row'; see $work/forge-batch.out"
+    fi
+    # And through Gradescope: the report (the instructor's stdout) says so, results.json's visible parts do not.
+    if [ -d "$agsrc" ]; then
+        r=$work_abs/ag-forge
+        rm -rf "$r" && mkdir -p "$r/submission" "$r/results" && ln -sfn "$agsrc" "$r/source"
+        cp "$work/forge"/kernel/*.c "$r/submission/"
+        env AUTOGRADER_ROOT="$r" GRADE_EXTRA_ARGS="--test mmap --test mmap_h${isoargs[*]:+ ${isoargs[*]}}" \
+            "$agsrc/run_autograder" > "$work/gs-forge.out" 2>&1 < /dev/null
+        gj=$r/results/results.json
+        json_files+=("$gj")
+        vis=$(json visible "$gj" 2>/dev/null)
+        if json valid "$gj" 2>/dev/null && grep -q '^grade: suspicious: mmap passes' "$work/gs-forge.out" &&
+           grep -q '"stdout_visibility": "hidden"' "$gj" && ! grep -q -i -e suspicious -e mmap_h <<< "$vis"; then
+            pass "forger (gradescope): suspicious in the report (stdout, hidden from students), not in what a student sees of results.json"
+        else
+            fail "forger (gradescope): see $work/gs-forge.out, $gj"
+        fi
+    fi
 fi
 
 # ---- at the end: markers, overwritten results, daemons -------------------------------------
