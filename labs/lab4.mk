@@ -12,8 +12,7 @@ STRIP     := $(BUILD)/tools/strip
 LAB4      := $(BUILD)/lab4
 LAB4_DEPS := labs/lab4/exercises labs/lab4/handout.md labs/lab4/GNUmakefile labs/mklab.sh book/tangle.sh \
              grading/grade $(wildcard grading/engine/*) $(wildcard grading/lab4/* grading/lab4/progs/* \
-             grading/lab4/ktests/*) grading/host/sim.h grading/host/sim.c \
-             grading/host/test_frame.c $(wildcard grading/host/rpc/*.[ch])
+             grading/lab4/ktests/*) grading/host/sim.h $(wildcard grading/host/rpc/*.[ch])
 
 $(STRIP): labs/strip.c
 	@mkdir -p $(@D)

@@ -90,7 +90,8 @@ ktests=$(awk '$1 == "ktests" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec")
 for p in $progs; do cp "grading/$lab/progs/$p.c" "$t/grading/$lab/progs/"; done
 cp grading/$lab/progs/*.h "$t/grading/$lab/progs/"
 for k in $ktests; do cp "grading/$lab/ktests/$k.c" "$t/grading/$lab/ktests/"; done
-cp grading/host/sim.h grading/host/sim.c grading/host/test_frame.c "$t/grading/host/"
+# The host test's files (the spec's files line): sim.h and the harness.
+cp grading/host/sim.h "$t/grading/host/"
 mkdir -p "$t/grading/host/rpc"
 cp grading/host/rpc/*.[ch] "$t/grading/host/rpc/"
 

@@ -172,13 +172,8 @@ run_batch(void)
             struct entry *e = &es[i];
             if (e->status)
                 continue;
-            fflush(stdout);
-            pid_t pid = fork();
-            if (pid < 0)
-                die("fork: %s", strerror(errno));
+            pid_t pid = fork_worker();
             if (pid == 0) {
-                for (int k = 0; k < MAX_TESTS; k++)
-                    worker_pids[k] = 0;
                 char *dir = xasprintf("%s/%s", outroot, e->name);
                 remove_tree(dir);
                 mkdir_p(dir);

@@ -75,6 +75,8 @@ int same_file(const char *a, const char *b);
 char *absolute(const char *path);
 void random_bytes(unsigned char *p, size_t n);
 int open_log(const char *path);
+pid_t fork_worker(void);
+void copy_dir_files(const char *from, const char *to, const char *suffixes, int no_clash);
 
 /* ---- spec.c ---- */
 
@@ -261,7 +263,6 @@ struct options {
 extern struct options opt;
 extern struct spec spec;
 extern char *rundir;            /* OUT/runs/<name> or a batch's OUT/<name>/run */
-extern char *token;
 extern unsigned long long seed;
 extern char *sub_error;         /* the submission is unusable: why */
 extern char *build_error;       /* the build failed: why */

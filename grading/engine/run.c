@@ -35,7 +35,6 @@
 struct options opt;
 struct spec spec;
 char *rundir;
-char *token;
 unsigned long long seed;
 char *sub_error;
 char *build_error;
@@ -236,28 +235,13 @@ build_programs(void)
     char *dir = xasprintf("%s/progs", rundir), *ptree = xasprintf("%s/tree", dir);
     copy_tree(opt.ref, ptree, (const char *const *)spec.editable, spec.neditable);
     static const char *const from[] = { "progs", "hidden" };
+    char *user = xasprintf("%s/user", ptree);
     for (int k = 0; k < 2; k++) {
         char *progs = xasprintf("%s/%s", spec.dir, from[k]);
-        DIR *d = opendir(progs);
-        struct dirent *e;
-        while (d && (e = readdir(d)) != NULL) {
-            size_t n = strlen(e->d_name);
-            if (n < 3 || e->d_name[0] == '.'
-                || (strcmp(e->d_name + n - 2, ".c") != 0 && strcmp(e->d_name + n - 2, ".h") != 0))
-                continue;
-            char *src = xasprintf("%s/%s", progs, e->d_name);
-            char *dst = xasprintf("%s/user/%s", ptree, e->d_name);
-            if (access(dst, F_OK) == 0)
-                die("%s: the tree already has user/%s", src, e->d_name);
-            if (copy_file(src, dst, 0) < 0)
-                die("cannot copy %s: %s", src, strerror(errno));
-            free(src);
-            free(dst);
-        }
-        if (d)
-            closedir(d);
+        copy_dir_files(progs, user, ".c .h", 1);
         free(progs);
     }
+    free(user);
     /* Each test's programs get the test's flags (its own token and seed). */
     char *mk = xasprintf("%s/progs.mk", dir);
     FILE *f = fopen(mk, "w");
@@ -392,8 +376,7 @@ copy_host_files(struct test *t, const char *dir)
         char *dst = xasprintf("%s/files/spec/%s", dir, t->files[k]);
         char *parent = xstrdup(dst);
         *strrchr(parent, '/') = '\0';
-        mkdir_p(xasprintf("%s/files/spec", dir));
-        mkdir_p(parent);
+        mkdir_p(parent);                        /* files/spec on the way */
         if (copy_file(src, dst, 0) < 0)
             die("cannot copy %s: %s", src, strerror(errno));
         free(src);
@@ -402,30 +385,8 @@ copy_host_files(struct test *t, const char *dir)
     }
 }
 
-/* Copy the .h files of directory from (freed) into to. */
-static void
-copy_headers(char *from, const char *to)
-{
-    mkdir_p(to);
-    DIR *d = opendir(from);
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n < 3 || e->d_name[0] == '.' || strcmp(e->d_name + n - 2, ".h") != 0)
-            continue;
-        char *src = xasprintf("%s/%s", from, e->d_name), *dst = xasprintf("%s/%s", to, e->d_name);
-        if (copy_file(src, dst, 0) < 0)
-            die("cannot copy %s: %s", src, strerror(errno));
-        free(src);
-        free(dst);
-    }
-    if (d)
-        closedir(d);
-    free(from);
-}
-
 /* Make BOX/t-NAME: what test t's steps see beside the tree. */
-static char *
+static void
 prepare_test(struct test *t)
 {
     char *dir = xasprintf("%s/t-%s", box, t->name);
@@ -449,15 +410,20 @@ prepare_test(struct test *t)
         /* The in-kernel tests' headers: the lab's shared ones (progs, .h). */
         if (t->nktests) {
             char *h = xasprintf("%s/progs", dir);
-            copy_headers(xasprintf("%s/progs", spec.dir), h);
+            char *from = xasprintf("%s/progs", spec.dir);
+            copy_dir_files(from, h, ".h", 0);
+            free(from);
             free(h);
         }
         for (int k = 0; k < t->nktests; k++) {
             char *src = source_path(&spec, "ktests", t->ktests[k]);
             char *dst = xasprintf("%s/%s.c", kt, t->ktests[k]);
             char *hsrc = xasprintf("%s/hidden/%s.c", spec.dir, t->ktests[k]);
-            if (strcmp(src, hsrc) == 0)         /* a hidden one: its headers beside it */
-                copy_headers(xasprintf("%s/hidden", spec.dir), kt);
+            if (strcmp(src, hsrc) == 0) {       /* a hidden one: its headers beside it */
+                char *from = xasprintf("%s/hidden", spec.dir);
+                copy_dir_files(from, kt, ".h", 0);
+                free(from);
+            }
             free(hsrc);
             if (copy_file(src, dst, 0) < 0)
                 die("cannot copy %s: %s", src, strerror(errno));
@@ -473,7 +439,7 @@ prepare_test(struct test *t)
         free(out);
     }
     sandbox_own(dir, 0);
-    return dir;
+    free(dir);
 }
 
 /* What a worker sends back. */
@@ -617,15 +583,9 @@ check_private(void)
 static pid_t
 start_worker(int (*fn)(void))
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork: %s", strerror(errno));
-    if (pid == 0) {
-        for (int k = 0; k < MAX_TESTS; k++)
-            worker_pids[k] = 0;
+    pid_t pid = fork_worker();
+    if (pid == 0)
         _exit(fn() == 0 ? 0 : 1);
-    }
     return pid;
 }
 
@@ -635,14 +595,11 @@ grade_run(void)
 {
     double t0 = now();
 
-    /* Token and seed: fresh for every run. */
-    unsigned char rnd[24];
-    random_bytes(rnd, sizeof rnd);
-    char hex[33];
-    for (int i = 0; i < 16; i++)
-        snprintf(hex + 2 * i, 3, "%02x", rnd[i]);
-    token = xstrdup(hex);
-    memcpy(&seed, rnd + 16, sizeof seed);
+    /* The run's seed (each test's is drawn from it), fresh for every run;
+       the spec is read with a token of its own. */
+    char tok[33];
+    new_token(tok);
+    random_bytes((unsigned char *)&seed, sizeof seed);
     if (opt.have_seed)
         seed = opt.seed;
 
@@ -655,7 +612,7 @@ grade_run(void)
     char *rel = rundir;
     rundir = absolute(rel);
     free(rel);
-    define_values(seed, token, rundir);
+    define_values(seed, tok, rundir);
     parse_spec(&spec, opt.spec_file);
     int nsel = 0;
     for (int i = 0; i < spec.ntests; i++) {
@@ -736,7 +693,7 @@ grade_run(void)
         struct test *t = &spec.tests[i];
         t->log = xasprintf("%s/%s.log", rundir, t->name);
         if (t->selected && global == NULL) {
-            free(prepare_test(t));
+            prepare_test(t);
             order[nrun++] = i;
         }
     }
@@ -748,13 +705,8 @@ grade_run(void)
             int i = order[next++], p[2];
             if (pipe(p) < 0)
                 die("pipe: %s", strerror(errno));
-            fflush(stdout);
-            pid_t pid = fork();
-            if (pid < 0)
-                die("fork: %s", strerror(errno));
+            pid_t pid = fork_worker();
             if (pid == 0) {
-                for (int k = 0; k < MAX_TESTS; k++)
-                    worker_pids[k] = 0;
                 close(p[0]);
                 struct wresult w = run_test(&spec.tests[i]);
                 if (write_all(p[1], (const char *)&w, sizeof w) < 0)

@@ -111,35 +111,12 @@ good_name(const char *s)
     return 1;
 }
 
-/* Replace the ${NAME}s of an RE by their values, matched literally. */
+/*
+ * Replace the ${NAME}s of raw (a directive of line) by their values: as
+ * they are, or (for an RE, escaped set) escaped to match literally.
+ */
 static char *
-substitute(const char *re)
-{
-    struct buf b = { 0 };
-    for (const char *p = re; *p; ) {
-        if (p[0] == '$' && p[1] == '{') {
-            const char *end = strchr(p + 2, '}');
-            if (end == NULL)
-                spec_error("unterminated ${ in '%s'", re);
-            const char *v = value_of(p + 2, (size_t)(end - p - 2));
-            if (v == NULL)
-                spec_error("unknown value ${%.*s}", (int)(end - p - 2), p + 2);
-            for (; *v; v++) {
-                if (strchr(".[]()*+?{}|^$\\", *v))
-                    buf_add(&b, "\\", 1);
-                buf_add(&b, v, 1);
-            }
-            p = end + 1;
-        } else {
-            buf_add(&b, p++, 1);
-        }
-    }
-    return b.s ? b.s : xstrdup("");
-}
-
-/* Replace the ${NAME}s of raw (a directive of line) by their values, as they are. */
-char *
-expand(const char *raw, int line)
+replace_values(const char *raw, int line, int escaped)
 {
     int saved = spec_line;
     spec_line = line;
@@ -152,7 +129,11 @@ expand(const char *raw, int line)
             const char *v = value_of(p + 2, (size_t)(end - p - 2));
             if (v == NULL)
                 spec_error("unknown value ${%.*s}", (int)(end - p - 2), p + 2);
-            buf_add(&b, v, strlen(v));
+            for (; *v; v++) {
+                if (escaped && strchr(".[]()*+?{}|^$\\", *v))
+                    buf_add(&b, "\\", 1);
+                buf_add(&b, v, 1);
+            }
             p = end + 1;
         } else {
             buf_add(&b, p++, 1);
@@ -162,13 +143,20 @@ expand(const char *raw, int line)
     return b.s ? b.s : xstrdup("");
 }
 
+/* Replace the ${NAME}s of raw (a directive of line) by their values, as they are. */
+char *
+expand(const char *raw, int line)
+{
+    return replace_values(raw, line, 0);
+}
+
 /* Compile c's expression with the values defined now. */
 static void
 compile_check(struct check *c)
 {
     int saved = spec_line;
     spec_line = c->line;
-    c->pat = substitute(c->raw);
+    c->pat = replace_values(c->raw, c->line, 1);
     int flags = REG_EXTENDED | (c->kind == C_EQUAL ? 0 : REG_NOSUB);
     int rc = regcomp(&c->re, c->pat, flags);
     if (rc != 0) {

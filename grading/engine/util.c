@@ -490,3 +490,68 @@ open_log(const char *path)
         die("cannot create %s: %s", path, strerror(errno));
     return fd;
 }
+
+/*
+ * Fork a worker of this process: stdout flushed first, so that nothing is
+ * printed twice; in the child, the parent's workers are not its own.
+ * Returns 0 in the child, the child's pid in the parent.
+ */
+pid_t
+fork_worker(void)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork: %s", strerror(errno));
+    if (pid == 0)
+        for (int k = 0; k < MAX_TESTS; k++)
+            worker_pids[k] = 0;
+    return pid;
+}
+
+/* Does name end in one of the suffixes (blank-separated, e.g. ".c .h")? */
+static int
+has_suffix(const char *name, const char *suffixes)
+{
+    size_t n = strlen(name);
+    for (const char *s = suffixes; *s; ) {
+        size_t k = strcspn(s, " ");
+        if (k > 0 && n > k && strncmp(name + n - k, s, k) == 0)
+            return 1;
+        s += k + (s[k] == ' ');
+    }
+    return 0;
+}
+
+/*
+ * Copy the regular files of directory from whose names end in one of
+ * suffixes (hidden ones skipped) into to, made if need be. A missing from
+ * copies nothing. With no_clash, a file already in to is an error.
+ */
+void
+copy_dir_files(const char *from, const char *to, const char *suffixes, int no_clash)
+{
+    DIR *d = opendir(from);
+    if (d == NULL)
+        return;
+    mkdir_p(to);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.' || !has_suffix(e->d_name, suffixes))
+            continue;
+        char *src = xasprintf("%s/%s", from, e->d_name), *dst = xasprintf("%s/%s", to, e->d_name);
+        struct stat st;
+        if (lstat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
+            free(src);
+            free(dst);
+            continue;
+        }
+        if (no_clash && access(dst, F_OK) == 0)
+            die("%s: %s is there already", src, dst);
+        if (copy_file(src, dst, 1) < 0)
+            die("cannot copy %s: %s", src, strerror(errno));
+        free(src);
+        free(dst);
+    }
+    closedir(d);
+}

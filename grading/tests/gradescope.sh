@@ -62,8 +62,8 @@ if unzip -q "$zip" -d "$root/source"; then
     for f in setup.sh run_autograder grading/engine/main.c grading/engine/sandbox.c grading/gradescope/jsoncheck.c \
              grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h \
              $(for p in $hidden; do [ -e "grading/lab4/progs/$p.c" ] && echo "grading/lab4/progs/$p.c" || echo "grading/lab4/hidden/$p.c"; done) \
-             grading/lab4/hidden/values.c grading/host/sim.h grading/host/sim.c \
-             grading/host/test_frame.c generated/Makefile generated/kernel/vm.c \
+             grading/lab4/hidden/values.c grading/host/sim.h grading/host/rpc/harness.c \
+             grading/host/rpc/server.c generated/Makefile generated/kernel/vm.c \
              generated/user/lib/crt0.c; do
         grep -qxF "$f" <<< "$names" || missing="$missing $f"
     done
