@@ -128,6 +128,7 @@ struct test {
     /* results */
     int passed;
     int suspicious;             /* a public test that passes, its hidden twin not */
+    int gated;                  /* suspicious, and not counted (twins gate) */
     double secs;
     char *reason;               /* why it failed, one line */
     struct buf detail;          /* what was wrong, and the log's tail */
@@ -158,6 +159,7 @@ struct spec {
     int ntests;
     char **practice;            /* the practice tests' names (not in tests[]) */
     int npractice;
+    int twins_flag;             /* twins flag: a suspicious public test still counts */
 };
 
 void defval(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

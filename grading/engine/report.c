@@ -54,8 +54,10 @@ json_string(FILE *f, const char *s)
 /*
  * results.json, Gradescope's schema. What a student may see (the top-level
  * output and the tests that are not hidden) never tells how a hidden test
- * went: the top-level output counts the visible tests alone; the report
- * the grader prints (stdout) is the instructor's.
+ * went: the top-level output counts the visible tests alone, and a public
+ * test shows its own result even when its hidden twin's failure keeps its
+ * points out of the score (twins gate: the hidden twin's entry says so);
+ * the report the grader prints (stdout) is the instructor's.
  */
 void
 write_json(const char *path, int score, int max, double secs)
@@ -138,7 +140,7 @@ write_result(const char *path, int score, int max, double secs, const char *glob
     for (int i = 0; i < spec.ntests; i++) {
         struct test *t = &spec.tests[i];
         if (t->selected)
-            fprintf(f, "test %s %d\n", t->name, t->passed ? t->points : 0);
+            fprintf(f, "test %s %d\n", t->name, t->passed && !t->gated ? t->points : 0);
         if (t->selected && t->suspicious && !t->hidden)
             fprintf(f, "suspicious %s\n", t->name);
     }

@@ -774,8 +774,6 @@ grade_run(void)
             free(blog);
         }
         t->passed = t->reason == NULL;
-        if (t->passed)
-            score += t->points;
         printf("== Test %s ==\n", t->name);
         if (t->passed)
             printf("OK (%.2fs)\n", t->secs);
@@ -794,12 +792,20 @@ grade_run(void)
             if (strcmp(p->name, h->twin) != 0 || !p->selected || !p->passed)
                 continue;
             p->suspicious = h->suspicious = 1;
+            p->gated = !spec.twins_flag;
             nsusp++;
-            printf("grade: suspicious: %s passes, but its hidden twin %s fails (%s)\n",
-                   p->name, h->name, h->reason);
-            problem(h, "suspicious: its public twin %s passes", p->name);
+            printf("grade: suspicious: %s passes, but its hidden twin %s fails (%s)%s\n",
+                   p->name, h->name, h->reason,
+                   p->gated ? "; so neither counts (twins gate)" : "");
+            problem(h, "suspicious: its public twin %s passes%s", p->name,
+                    p->gated ? "; its points are not counted either" : "");
         }
     }
+    /* What counts: the tests that passed, but a public test whose twin
+       failed (the kernel may have forged its lines) only under twins flag. */
+    for (int i = 0; i < spec.ntests; i++)
+        if (spec.tests[i].selected && spec.tests[i].passed && !spec.tests[i].gated)
+            score += spec.tests[i].points;
     double wall = now() - t0;
     printf("grade: %d test%s in %.1fs: setup and build %.1fs, then the tests %.1fs "
            "(their own times add up to %.1fs)\n", nsel, nsel == 1 ? "" : "s", wall,

@@ -430,6 +430,10 @@ parse_spec(struct spec *sp, const char *path)
                 sp->build = split_words(value, &sp->nbuild);
                 if (sp->nbuild == 0)
                     spec_error("build: no make target or argument");
+            } else if (strcmp(key, "twins") == 0) {
+                if (strcmp(value, "gate") != 0 && strcmp(value, "flag") != 0)
+                    spec_error("twins: want gate or flag, not '%s'", value);
+                sp->twins_flag = strcmp(value, "flag") == 0;
             } else if (strcmp(key, "total") == 0) {
                 sp->total = (int)parse_int(value, 1, 1000000, "total");
                 sp->total_line = start;
@@ -520,6 +524,24 @@ parse_spec(struct spec *sp, const char *path)
                         spec_error("test %s: program %s is test %s's too; a program belongs to "
                                    "one test", t->name, t->progs[k], sp->tests[j].name);
                     }
+    }
+    /* twins gate, in a spec with hidden tests (the instructor's): a public
+       test whose lines the kernel under test could print without the work
+       (qemu and kernel tests) needs a hidden twin to count. */
+    int nhidden = 0;
+    for (int i = 0; i < sp->ntests; i++)
+        nhidden += sp->tests[i].hidden;
+    for (int i = 0; nhidden && !sp->twins_flag && i < sp->ntests; i++) {
+        struct test *t = &sp->tests[i];
+        int twinned = 0;
+        for (int k = 0; k < sp->ntests; k++)
+            twinned |= sp->tests[k].twin && strcmp(sp->tests[k].twin, t->name) == 0;
+        spec_line = t->line;
+        if (!t->hidden && !t->practice && t->kind != K_HOST && !twinned)
+            spec_error("test %s: a public %s test with no hidden twin: the kernel under "
+                       "test can read its programs and print its lines without the work; "
+                       "give it one (twin %s in a hidden test), or say twins flag",
+                       t->name, t->kind == K_QEMU ? "qemu" : "kernel", t->name);
     }
     /* The total: of the tests graded here (all but practice ones), and of
        the tests students get (all but hidden ones, a hidden twin's points

@@ -86,7 +86,8 @@ all_tests=$(awk '/^test /{t=$2; n[++k]=t} /^visibility practice/{p[t]=1}
 twins=$(awk '/^test /{t=$2} /^twin /{printf "%s:%s ", t, $2}' "$spec")
 twin_of() { local p; for p in $twins; do [ "${p#*:}" = "$1" ] && echo "${p%%:*}"; done; }
 # The spec without its hidden twins, each twin's points given back to its
-# public test (as students' copies count them): the checks below that
+# public test (as students' copies count them), and twins flag (its public
+# tests have no twins; it keeps the hidden walk): the checks below that
 # grade whole submissions many times use it, and keep their numbers.
 nspec=$work/lab4-notwins/tests.spec
 mkdir -p "$(dirname "$nspec")"
@@ -98,6 +99,7 @@ awk 'NR == FNR { if ($1 == "test") t = $2; else if ($1 == "points") pts[t] = $2
      /^test / { name = $2; drop = (name in twin) }
      drop { next }
      $1 == "points" && extra[name] { $0 = "points " ($2 + extra[name]) }
+     $1 == "twins" { $0 = "twins flag" }
      { print }' "$spec" "$spec" > "$nspec"
 public_tests=$(awk '/^test /{t=$2; n[++k]=t} /^visibility practice/{p[t]=1}
                     END{for (i=1; i<=k; i++) if (!p[n[i]]) printf "%s ", n[i]}' "$nspec")
@@ -178,14 +180,16 @@ for m in "${mutants[@]}"; do
 done
 
 # ---- the practice test, as students run it -------------------------------------
-# A copy of the spec with the practice tests made public and no total, beside
+# A copy of the spec with the practice tests made public, no total and twins
+# flag (walk_practice has no twin; the hidden tests stay), beside
 # the real programs, in-kernel tests and host tests.
 sdir=$work/students/lab4
 mkdir -p "$sdir"
 for x in progs ktests hidden; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
 ln -s "$PWD/grading/host" "$work/students/host"
 ln -s "$PWD/grading/lab4/values.c" "$sdir/values.c"
-grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec > "$sdir/tests.spec"
+grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec |
+    sed 's/^twins gate$/twins flag/' > "$sdir/tests.spec"
 run_grade - practice-reference --spec "$sdir/tests.spec" --test walk_practice
 if [ $status -eq 0 ] && [ "$(passed)" = "walk_practice " ] && [ "$(score)" = 10/10 ]; then
     pass "walk_practice (made public, as students get it): the reference passes it (${secs}s)"
@@ -202,7 +206,8 @@ fi
 # ---- suspicious: a public test passes, its hidden twin fails --------------------
 # A copy of the spec whose twin frames_h wants a line no kernel prints: the
 # reference passes frames and fails frames_h, which the report, and the CSV
-# of a batch, call suspicious.
+# of a batch, call suspicious. Under twins gate (lab 4's) neither counts:
+# 0/5; under twins flag frames still counts: 3/5.
 susdir=$work/suspicious/lab4
 mkdir -p "$susdir" "$work/suspicious/batch"
 for x in progs ktests hidden values.c; do ln -sfn "$PWD/grading/lab4/$x" "$susdir/$x"; done
@@ -211,19 +216,28 @@ awk '/^test /{t=$2} t == "frames_h" && /^expect \^h_frames:/{print "expect ^h_fr
     "$spec" > "$susdir/tests.spec"
 run_grade - suspicious --spec "$susdir/tests.spec" --test frames --test frames_h
 if [ $status -eq 1 ] && [ "$(passed)" = "frames " ] && [ "$(failed_tests)" = "frames_h " ] &&
-   grep -q '^grade: suspicious: frames passes, but its hidden twin frames_h fails' "$work/suspicious.out" &&
-   grep -q '^Score: 3/5 (suspicious: see above)$' "$work/suspicious.out"; then
-    pass "suspicious: frames passes and its twin frames_h fails: '$(grep '^grade: suspicious' "$work/suspicious.out" | cut -c1-100)'"
+   grep -q '^grade: suspicious: frames passes, but its hidden twin frames_h fails .*; so neither counts (twins gate)$' "$work/suspicious.out" &&
+   grep -q '^Score: 0/5 (suspicious: see above)$' "$work/suspicious.out"; then
+    pass "suspicious: frames passes and its twin frames_h fails, neither counts (0/5): '$(grep '^grade: suspicious' "$work/suspicious.out" | cut -c1-100)'"
 else
-    fail "suspicious: not reported; see $work/suspicious.out"
+    fail "suspicious: not reported, or frames counted under twins gate; see $work/suspicious.out"
+fi
+sed 's/^twins gate$/twins flag/' "$susdir/tests.spec" > "$susdir/flag.spec"
+run_grade - suspicious-flag --spec "$susdir/flag.spec" --test frames --test frames_h
+if [ $status -eq 1 ] && grep -q '^twins flag$' "$susdir/flag.spec" &&
+   grep -q '^grade: suspicious: frames passes, but its hidden twin frames_h fails ([^;]*)$' "$work/suspicious-flag.out" &&
+   grep -q '^Score: 3/5 (suspicious: see above)$' "$work/suspicious-flag.out"; then
+    pass "suspicious under twins flag: frames still counts (3/5), reported suspicious"
+else
+    fail "suspicious under twins flag: see $work/suspicious-flag.out"
 fi
 cp -r "$ref" "$work/suspicious/batch/alice"
 rm -rf "$work/suspicious/batch/alice/out"*
 "$grade" --spec "$susdir/tests.spec" --ref "$ref" --batch "$work/suspicious/batch" --csv "$work/suspicious.csv" \
     --out build/grade/st-suspicious --test frames --test frames_h > "$work/suspicious-batch.out" 2>&1
 if head -n 1 "$work/suspicious.csv" | grep -q ',suspicious,seconds,' &&
-   grep -q '^alice,3,5,graded,.*,frames,[0-9.]*,' "$work/suspicious.csv"; then
-    pass "suspicious: the batch's CSV names frames in its suspicious column"
+   grep -q '^alice,0,5,graded,,0,0,[,]*,frames,[0-9.]*,' "$work/suspicious.csv"; then
+    pass "suspicious: the batch's CSV names frames in its suspicious column, and counts it 0"
 else
     fail "suspicious: not in the CSV; see $work/suspicious.csv"
 fi
@@ -514,6 +528,18 @@ if [ $status -eq 2 ] && printf '%s\n' "$out" | grep -q "^grade: $spec:8: program
     pass "a bad specification: '$(printf '%s\n' "$out" | head -n 1)', status 2"
 else
     fail "bad specification: status $status, said: $out"
+fi
+# twins gate: in a spec with hidden tests, a public qemu test needs a twin.
+printf 'lab x\neditable kernel/vm.c\n\ntest a\nexercise 1\npoints 5\nkind qemu\nprograms g_copy\ntest h\nexercise 1\npoints 5\nkind host\nvisibility hidden\nrun true\n' > "$spec"
+cp grading/lab4/progs/g_copy.c "$work/progs/"
+out=$("$grade" --spec "$spec" 2>&1); status=$?
+printf 'twins flag\n' | cat - "$spec" > "$spec.flag"
+out2=$("$grade" --spec "$spec.flag" --ref "$work/no-such-tree" 2>&1); status2=$?
+if [ $status -eq 2 ] && [ "$out" = "grade: $spec:4: test a: a public qemu test with no hidden twin: the kernel under test can read its programs and print its lines without the work; give it one (twin a in a hidden test), or say twins flag" ] &&
+   [ $status2 -eq 2 ] && [ "$out2" = "grade: $work/no-such-tree: not a lab tree (no Makefile)" ]; then
+    pass "twins gate: a public qemu test without a twin refused: '$(printf '%s\n' "$out" | cut -c1-90)...'; accepted under twins flag"
+else
+    fail "twins gate: a public test without a twin: status $status, said: $out; under twins flag: status $status2, said: $out2"
 fi
 # The total: of the tests graded (all but practice ones), and of those
 # students get (all but hidden ones). tspec P_A P_B P_C: a spec of total 10

@@ -74,10 +74,11 @@
 #   6 a single submission named batch (grading/grade --submission D/batch,
 #                 default output): build/grade/batch/ (the default batch
 #                 output, here with a marker) is not removed.
-#   9 forger     no mmap, and a syscall.c that prints the public mmap
-#                 test's line from the token and seed it reads out of the
-#                 program's image (grading/tests/forge_mmap.c): its hidden
-#                 twin mmap_h fails, the report says suspicious, and no
+#   9 forger     no mmap, and a syscall.c that prints four public tests'
+#                 lines from the tokens and seeds it reads out of the
+#                 programs' images (grading/tests/forge.c): their hidden
+#                 twins fail, the report says suspicious, the score is the
+#                 same kernel's without forging (twins gate), and no
 #                 student-visible part of results.json says so.
 #   7 Gradescope  attacks 1 and 2 through run_autograder (AUTOGRADER_ROOT
 #                 in build/test/hostile/, as grading/tests/gradescope.sh
@@ -979,59 +980,80 @@ else
     fi
 fi
 
-# ---- 9. a kernel that forges a public test's lines ---------------------------------------
-# The reference but for mmap, which refuses every call; instead syscall.c
-# (grading/tests/forge_mmap.c, with the shipped seedgen.h) reads g_mmap's
-# encoded token and seed from its ELF image, prints the line the public
-# mmap test expects and hides the program's own. Public lines can be
-# computed from what students have: mmap passes. Its hidden twin mmap_h
-# must fail, the report call it suspicious, and nothing of that (or of
-# the twin) reach what a student sees of results.json.
+# ---- 9. a kernel that forges public tests' lines ---------------------------------------
+# The reference but for mmap, which refuses every call, so that nearly every
+# program fails: that kernel ("nomap") gets its honest score on four public
+# tests (frames, mmap, copy, timeinfo: exercises 1, 5, 6, 7) and their
+# hidden twins. The forger is the same kernel whose syscall.c
+# (grading/tests/forge.c, with the shipped seedgen.h) reads each of those
+# four programs' encoded token and seed from its ELF image at its first
+# system call, prints the lines the public test expects and ends it with
+# exit code 0. Public lines can be computed from what students have: the
+# four public tests pass. Their hidden twins must fail, the report call
+# each suspicious, the score (twins gate) be nomap's exactly, and nothing
+# of that (or of the twins) reach what a student sees of results.json.
 if [ -z "$quick" ]; then
-    mkdir -p "$work/forge/kernel"
+    forge_pub="frames mmap copy timeinfo"
+    forge_tests=(); for t in $forge_pub; do forge_tests+=(--test "$t" --test "${t}_h"); done
+    mkdir -p "$work/forge/kernel" "$work/nomap/kernel"
     cp "$ref"/kernel/{frame,vm,mm,elf}.c "$work/forge/kernel/"
-    perl -0pe '
-      BEGIN { local $/; open my $f, "<", "grading/lab4/progs/seedgen.h" or die; $sg = <$f>;
-              open my $g, "<", "grading/tests/forge_mmap.c" or die; $fg = <$g>; }
-      s/(extern struct fdt_info machine;[^\n]*\n)/$1\n$sg\n$fg\n/ or die "no includes";
-      s/(\nsys_mmap\(uint64 start, uint64 len, uint64 prot\)\n\{\n).*?\n\}\n/$1    (void)start; (void)len; (void)prot;\n    return -1;\n}\n/s or die "no sys_mmap";
-      s/(\nsys_write\(uint64 fd, uint64 buf, uint64 len\)\n\{\n)/$1    if (fg_victim())\n        return len;\n/ or die "no sys_write";
-      s/(\nsys_exit\(int code\)\n\{\n)/$1    fg_exit(&code);\n/ or die "no sys_exit";
-    ' "$ref/kernel/syscall.c" > "$work/forge/kernel/syscall.c" 2> "$work/forge.perl" ||
-        fail "forger: could not make its syscall.c ($(cat "$work/forge.perl"))"
-    run_grade forge "$work/forge" --test mmap --test mmap_h
+    cp "$ref"/kernel/{frame,vm,mm,elf}.c "$work/nomap/kernel/"
+    for k in nomap forge; do
+        FORGE=$([ $k = forge ] && echo 1) perl -0pe '
+          BEGIN { local $/; open my $f, "<", "grading/lab4/progs/seedgen.h" or die; $sg = <$f>;
+                  open my $g, "<", "grading/tests/forge.c" or die; $fg = <$g>; }
+          s/(\nsys_mmap\(uint64 start, uint64 len, uint64 prot\)\n\{\n).*?\n\}\n/$1    (void)start; (void)len; (void)prot;\n    return -1;\n}\n/s or die "no sys_mmap";
+          if ($ENV{FORGE}) {
+              s/(extern struct fdt_info machine;[^\n]*\n)/$1\n$sg\n$fg\n/ or die "no includes";
+              s/(\nsyscall\(uint64 num, uint64 \*a\)\n\{\n)/$1    if (fg_forge())\n        sys_exit(0);\n/ or die "no syscall";
+          }
+        ' "$ref/kernel/syscall.c" > "$work/$k/kernel/syscall.c" 2> "$work/$k.perl" ||
+            fail "forger: could not make the $k kernel's syscall.c ($(cat "$work/$k.perl"))"
+    done
+    fscore() { printf '%s\n' "$out" | sed -n 's/^Score: \([0-9]*\/[0-9]*\).*$/\1/p' | tail -n 1; }
+    run_grade nomap "$work/nomap" "${forge_tests[@]}"
+    honest_forge=$(fscore)
+    run_grade forge "$work/forge" "${forge_tests[@]}"
     json_files+=("$work_abs/forge.json")
     vis=$(json visible "$work_abs/forge.json" 2>/dev/null)
-    if printf '%s\n' "$out" | grep -q '^== Test mmap ==' &&
-       printf '%s\n' "$out" | grep -A1 '^== Test mmap_h ==' | grep -q '^FAIL' &&
-       printf '%s\n' "$out" | grep -q '^grade: suspicious: mmap passes, but its hidden twin mmap_h fails' &&
-       ! grep -q -i -e suspicious -e mmap_h <<< "$vis"; then
-        pass "forger: a kernel without mmap that prints the public mmap line from the image's token and seed: $(printf '%s\n' "$out" | grep -A1 '^== Test mmap ==' | tail -n 1 | cut -c1-20) on mmap, its hidden twin mmap_h fails, reported suspicious; nothing of it in what a student sees"
+    bad=
+    for t in $forge_pub; do
+        printf '%s\n' "$out" | grep -A1 "^== Test $t ==\$" | grep -q '^OK' || bad+=" $t:not-forged"
+        printf '%s\n' "$out" | grep -A1 "^== Test ${t}_h ==\$" | grep -q '^FAIL' || bad+=" ${t}_h:passes"
+        printf '%s\n' "$out" | grep -q "^grade: suspicious: $t passes, but its hidden twin ${t}_h fails .*; so neither counts (twins gate)\$" ||
+            bad+=" $t:not-suspicious"
+    done
+    if [ -z "$bad" ] && [ -n "$honest_forge" ] && [ "$(fscore)" = "$honest_forge" ] &&
+       [ "$(printf '%s\n' "$out" | grep -c '^grade: suspicious: ')" = 4 ] &&
+       ! grep -q -i -e suspicious -e _h <<< "$vis"; then
+        pass "forger: a kernel without mmap that prints the lines of frames, mmap, copy and timeinfo from their images' tokens and seeds: the four public tests pass, their hidden twins fail, each reported suspicious, score $(fscore) = the same kernel's without forging; nothing of it in what a student sees"
     else
-        fail "forger: twin or suspicious report missing, or shown to the student; see $work/forge.out, $work_abs/forge.json"
+        fail "forger: score $(fscore) (without forging: $honest_forge), wrong:${bad:- none}; see $work/forge.out, $work/nomap.out, $work_abs/forge.json"
     fi
-    # The same in a batch: the CSV's suspicious column names mmap.
+    # The same in a batch: the CSV's suspicious column names the four, its score nomap's.
     rm -rf "$work/forge-batch" && mkdir -p "$work/forge-batch" && cp -r "$work/forge" "$work/forge-batch/eve"
     "$grade" "${isoargs[@]}" --ref "$ref" --batch "$work/forge-batch" --csv "$work/forge.csv" \
-        --out "$work_abs/out-forge" --test mmap --test mmap_h > "$work/forge-batch.out" 2>&1
+        --out "$work_abs/out-forge" "${forge_tests[@]}" > "$work/forge-batch.out" 2>&1
     row=$(grep '^eve,' "$work/forge.csv" 2>/dev/null | tr -d '\r')
-    if head -n 1 "$work/forge.csv" 2>/dev/null | grep -q ',suspicious,seconds,' && [[ $row == eve,*,graded,*,mmap,* ]]; then
-        pass "forger (batch): its CSV row names mmap as suspicious: ${row%%,graded,*}"
+    if head -n 1 "$work/forge.csv" 2>/dev/null | grep -q ',suspicious,seconds,' &&
+       [[ $row == "eve,${honest_forge%/*},${honest_forge#*/},graded,"*",$forge_pub,"* ]]; then
+        pass "forger (batch): its CSV row names $forge_pub as suspicious, score ${honest_forge%/*}: ${row%%,graded,*}"
     else
-        fail "forger (batch): no suspicious mmap in the CSV: '$row'; see $work/forge-batch.out"
+        fail "forger (batch): not the CSV row wanted (score ${honest_forge%/*}, suspicious $forge_pub): '$row'; see $work/forge-batch.out"
     fi
     # And through Gradescope: the report (the instructor's stdout) says so, results.json's visible parts do not.
     if [ -d "$agsrc" ]; then
         r=$work_abs/ag-forge
         rm -rf "$r" && mkdir -p "$r/submission" "$r/results" && ln -sfn "$agsrc" "$r/source"
         cp "$work/forge"/kernel/*.c "$r/submission/"
-        env AUTOGRADER_ROOT="$r" GRADE_EXTRA_ARGS="--test mmap --test mmap_h${isoargs[*]:+ ${isoargs[*]}}" \
+        env AUTOGRADER_ROOT="$r" GRADE_EXTRA_ARGS="${forge_tests[*]}${isoargs[*]:+ ${isoargs[*]}}" \
             "$agsrc/run_autograder" > "$work/gs-forge.out" 2>&1 < /dev/null
         gj=$r/results/results.json
         json_files+=("$gj")
         vis=$(json visible "$gj" 2>/dev/null)
         if json valid "$gj" 2>/dev/null && grep -q '^grade: suspicious: mmap passes' "$work/gs-forge.out" &&
-           grep -q '"stdout_visibility": "hidden"' "$gj" && ! grep -q -i -e suspicious -e mmap_h <<< "$vis"; then
+           grep -q "\"score\": ${honest_forge%/*}," "$gj" &&
+           grep -q '"stdout_visibility": "hidden"' "$gj" && ! grep -q -i -e suspicious -e _h <<< "$vis"; then
             pass "forger (gradescope): suspicious in the report (stdout, hidden from students), not in what a student sees of results.json"
         else
             fail "forger (gradescope): see $work/gs-forge.out, $gj"
