@@ -5,6 +5,8 @@
 
 extern char strampoline[];
 
+struct kcache area_cache = KCACHE_INIT("map areas", struct map_area);
+
 /* A new address space holding only the trampoline; NULL if out of memory. */
 struct mm *
 mm_new(void)
@@ -18,7 +20,8 @@ mm_new(void)
         return NULL;
     }
     mm->pt = pa2kva(ppn2pa(root));
-    mm->areas = NULL;
+    mm->areas = mm->heap = NULL;
+    mm->nareas = 0;
     mm->heap_start = mm->brk = 0;
     if (map_pages(mm->pt, TRAMPOLINE, kva2pa(strampoline), 1, PTE_R | PTE_X) < 0) {
         pagetable_free(mm->pt);
@@ -33,6 +36,126 @@ uint64
 mm_satp(struct mm *mm)
 {
     return make_satp(mm->pt);
+}
+static int area_height(struct map_area *a) { return a ? a->height : 0; }
+
+static void
+area_fix_height(struct map_area *a)
+{
+    int l = area_height(a->left), r = area_height(a->right);
+    a->height = 1 + (l > r ? l : r);
+}
+
+static struct map_area *
+area_rotate_right(struct map_area *a)
+{
+    struct map_area *l = a->left;
+    a->left = l->right;
+    l->right = a;
+    area_fix_height(a);
+    area_fix_height(l);
+    return l;
+}
+
+static struct map_area *
+area_rotate_left(struct map_area *a)
+{
+    struct map_area *r = a->right;
+    a->right = r->left;
+    r->left = a;
+    area_fix_height(a);
+    area_fix_height(r);
+    return r;
+}
+
+/* a's subtree with heights fixed and, if needed, rotated into balance. */
+static struct map_area *
+area_balance(struct map_area *a)
+{
+    area_fix_height(a);
+    int tilt = area_height(a->left) - area_height(a->right);
+    if (tilt > 1) {
+        if (area_height(a->left->left) < area_height(a->left->right))
+            a->left = area_rotate_left(a->left);
+        return area_rotate_right(a);
+    }
+    if (tilt < -1) {
+        if (area_height(a->right->right) < area_height(a->right->left))
+            a->right = area_rotate_right(a->right);
+        return area_rotate_left(a);
+    }
+    return a;
+}
+
+/* Does a come before b in address order? */
+static int
+area_before(const struct map_area *a, const struct map_area *b)
+{
+    return a->start.n < b->start.n || (a->start.n == b->start.n && a->end.n < b->end.n);
+}
+
+static struct map_area *
+tree_insert(struct map_area *t, struct map_area *a)
+{
+    if (t == NULL) {
+        a->left = a->right = NULL;
+        a->height = 1;
+        return a;
+    }
+    if (area_before(a, t))
+        t->left = tree_insert(t->left, a);
+    else
+        t->right = tree_insert(t->right, a);
+    return area_balance(t);
+}
+
+/* t's subtree without its first node, which goes to *first. */
+static struct map_area *
+tree_remove_first(struct map_area *t, struct map_area **first)
+{
+    if (t->left == NULL) {
+        *first = t;
+        return t->right;
+    }
+    t->left = tree_remove_first(t->left, first);
+    return area_balance(t);
+}
+
+static struct map_area *
+tree_remove(struct map_area *t, struct map_area *a)
+{
+    if (t == NULL)
+        panic("mm: area [%p, %p) not in this address space",
+              (void *)vpn2va(a->start), (void *)vpn2va(a->end));
+    if (t == a) {
+        if (a->right == NULL)
+            return a->left;
+        struct map_area *next, *rest = tree_remove_first(a->right, &next);
+        next->left = a->left;
+        next->right = rest;
+        return area_balance(next);
+    }
+    if (area_before(a, t))
+        t->left = tree_remove(t->left, a);
+    else
+        t->right = tree_remove(t->right, a);
+    return area_balance(t);
+}
+
+/* Put area a (its range set, not overlapping any other) into mm's tree. */
+static void
+area_insert(struct mm *mm, struct map_area *a)
+{
+    mm->areas = tree_insert(mm->areas, a);
+    mm->nareas++;
+}
+
+/* Take area a out of mm's tree (its pages stay as they are). */
+static void
+area_remove(struct mm *mm, struct map_area *a)
+{
+    mm->areas = tree_remove(mm->areas, a);
+    mm->nareas--;
 }
 /* Map pages [from, to) of area a; 0, or -1 with none of them mapped. */
 static int
@@ -59,44 +182,67 @@ area_unmap(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 {
     unmap_pages(mm->pt, vpn2va(from), to.n - from.n, a->kind == AREA_FRAMED);
 }
+/* Is a an area that an mmap range with these attributes may join? */
+static int
+area_joins(struct map_area *a, uint64 perm, enum area_kind kind, enum area_use use)
+{
+    return a && use == USE_MMAP && a->use == USE_MMAP && a->perm == perm && a->kind == kind;
+}
+
 /*
- * Add an area [start, end) (page-aligned virtual addresses) to mm, with
- * permissions perm, and map it. The range must not overlap another area.
- * Returns the area, or NULL (with nothing changed) if memory runs out.
+ * Add the pages [start, end) (page-aligned virtual addresses) to mm, with
+ * permissions perm, and map them. The range must not overlap an area.
+ * Returns the area that holds them (an mmap range may join its
+ * neighbours' area), or NULL (with nothing changed) if memory runs out.
  */
 struct map_area *
 mm_map(struct mm *mm, uint64 start, uint64 end, uint64 perm,
        enum area_kind kind, enum area_use use)
 {
-    struct map_area *a = kmalloc(sizeof *a);
+    vpn_t s = va2vpn(start), e = { s.n + (end - start) / PAGE_SIZE };
+    struct map_area *below = s.n > 0 ? mm_area_from(mm, s.n - 1) : NULL;
+    struct map_area *above = mm_area_from(mm, e.n);
+    if (!area_joins(below, perm, kind, use) || below->end.n != s.n)
+        below = NULL;
+    if (!area_joins(above, perm, kind, use) || above->start.n != e.n)
+        above = NULL;
+    if (below || above) {
+        struct map_area *a = below ? below : above;
+        if (area_map(mm, a, s, e) < 0)
+            return NULL;
+        if (below && above) {                   /* the gap between two closes */
+            below->end = above->end;
+            area_remove(mm, above);
+            kcache_free(&area_cache, above);
+        } else if (below) {
+            below->end = e;
+        } else {
+            above->start = s;
+        }
+        return a;
+    }
+    struct map_area *a = kcache_alloc(&area_cache);
     if (a == NULL)
         return NULL;
-    a->start = va2vpn(start);
-    a->end = (vpn_t){ a->start.n + (end - start) / PAGE_SIZE };
+    a->start = s;
+    a->end = e;
     a->perm = perm;
     a->kind = kind;
     a->use = use;
     if (area_map(mm, a, a->start, a->end) < 0) {
-        kfree(a);
+        kcache_free(&area_cache, a);
         return NULL;
     }
-    a->next = mm->areas;
-    mm->areas = a;
+    area_insert(mm, a);
     return a;
 }
 /* Unmap area a, return its frames, and remove it from mm. */
 void
 mm_unmap_area(struct mm *mm, struct map_area *a)
 {
-    struct map_area **pp = &mm->areas;
-    while (*pp != a) {
-        if (*pp == NULL)
-            panic("mm_unmap_area: area not in this address space");
-        pp = &(*pp)->next;
-    }
-    *pp = a->next;
+    area_remove(mm, a);
     area_unmap(mm, a, a->start, a->end);
-    kfree(a);
+    kcache_free(&area_cache, a);
 }
 
 /* Free an address space and everything it owns. */
@@ -114,15 +260,29 @@ mm_free(struct mm *mm)
     kfree(mm);
     /* END SOLUTION */
 }
+/* The first area (in address order) that ends above page v, or NULL. */
+struct map_area *
+mm_area_from(struct mm *mm, uint64 v)
+{
+    struct map_area *best = NULL;
+    for (struct map_area *t = mm->areas; t; ) {
+        if (t->end.n > v) {
+            best = t;
+            t = t->left;
+        } else {
+            t = t->right;
+        }
+    }
+    return best;
+}
+
 /* The area holding the page of va, or NULL. */
 struct map_area *
 mm_find(struct mm *mm, uint64 va)
 {
     uint64 v = va2vpn(va).n;
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        if (a->start.n <= v && v < a->end.n)
-            return a;
-    return NULL;
+    struct map_area *a = mm_area_from(mm, v);
+    return a && a->start.n <= v ? a : NULL;
 }
 
 /* Does no area overlap [start, end) (page-aligned, start < end)? */
@@ -130,10 +290,8 @@ int
 mm_range_free(struct mm *mm, uint64 start, uint64 end)
 {
     uint64 s = va2vpn(start).n, e = s + (end - start) / PAGE_SIZE;
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        if (a->start.n < e && s < a->end.n)
-            return 0;
-    return 1;
+    struct map_area *a = mm_area_from(mm, s);
+    return a == NULL || a->start.n >= e;
 }
 /* Move a's end to new_end (page-aligned, >= its start); 0, or -1 if out of memory. */
 int
@@ -151,32 +309,26 @@ mm_resize(struct mm *mm, struct map_area *a, uint64 new_end)
 }
 /*
  * Unmap [start, end) (page-aligned, start < end), every page of which must
- * be in an area of the given use; -1 (nothing changed) if one is not or if
- * memory runs out.
+ * be in an area of the given use; -1 (nothing changed) if one is not.
  */
 int
 mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
 {
-    for (uint64 va = start; va != end; va += PAGE_SIZE) {
-        struct map_area *a = mm_find(mm, va);
-        if (a == NULL || a->use != use)
-            return -1;
-    }
-    struct map_area *spare = kmalloc(sizeof *spare);
-    if (spare == NULL)
-        return -1;
     vpn_t s = va2vpn(start), e = { s.n + (end - start) / PAGE_SIZE };
-    struct map_area *a = mm->areas, *next;
-    for (; a; a = next) {
-        next = a->next;
+    for (uint64 v = s.n; v < e.n; ) {
+        struct map_area *a = mm_area_from(mm, v);
+        if (a == NULL || a->start.n > v || a->use != use)
+            return -1;
+        v = a->end.n;
+    }
+    for (uint64 v = s.n; v < e.n; ) {
+        struct map_area *a = mm_area_from(mm, v);
+        v = a->end.n;
         /* BEGIN SOLUTION lab4 ex5
-           stub: (void)s; (void)e;
+           stub: (void)a; (void)s; (void)e;
            stub: printf("[kernel] lab4 ex5: mm_unmap_range not implemented\n");
-           stub: kfree(spare);
            stub: return -1;
          */
-        if (a->use != use || a->end.n <= s.n || e.n <= a->start.n)
-            continue;                               /* no overlap */
         if (s.n <= a->start.n && a->end.n <= e.n) {
             mm_unmap_area(mm, a);                   /* all of it */
         } else if (s.n <= a->start.n) {
@@ -187,14 +339,15 @@ mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
             a->end = s;
         } else {
             area_unmap(mm, a, s, e);                /* its middle: split */
-            *spare = *a;
-            spare->start = e;
+            struct map_area *rest = kcache_alloc(&area_cache);
+            if (rest == NULL)
+                panic("mm_unmap_range: no area after freeing %lu frames", e.n - s.n);
+            *rest = *a;
+            rest->start = e;
             a->end = s;
-            a->next = spare;
-            spare = NULL;
+            area_insert(mm, rest);
         }
         /* END SOLUTION */
     }
-    kfree(spare);
     return 0;
 }

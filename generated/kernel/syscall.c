@@ -138,9 +138,7 @@ sys_sbrk(int64 incr)
     if ((incr < 0 && (uint64)-incr > old - mm->heap_start)
         || (incr > 0 && (uint64)incr > USER_TOP - old))
         return -1;
-    struct map_area *heap = mm->areas;
-    while (heap->use != USE_HEAP)
-        heap = heap->next;
+    struct map_area *heap = mm->heap;
     uint64 old_end = vpn2va(heap->end), new_end = page_up(new);
     if (new_end > old_end && !mm_range_free(mm, old_end, new_end))
         return -1;

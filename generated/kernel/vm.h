@@ -80,6 +80,17 @@ void heap_init(void *base, uint64 size);
 void *kmalloc(uint64 n);
 void kfree(void *p);
 uint64 heap_in_use(void);
+/* slab.c */
+struct kcache {
+    const char *name;
+    uint64 size;                /* bytes per object, a multiple of 8, at least 8 */
+    struct slab *partial;       /* slabs with a free object */
+    uint64 slabs, objects;      /* frames held, objects handed out */
+};
+#define KCACHE_INIT(name, type) { name, (sizeof(type) + 7) & ~7UL, NULL, 0, 0 }
+static inline uint64 kcache_per_slab(const struct kcache *c) { return (PAGE_SIZE - 32) / c->size; }
+void *kcache_alloc(struct kcache *c);
+void kcache_free(struct kcache *c, void *p);
 /* vm.c */
 pte_t *walk(pagetable_t pt, uint64 va, int alloc);
 int map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm);
@@ -92,17 +103,20 @@ enum area_kind { AREA_IDENTITY, AREA_FRAMED };
 enum area_use  { USE_KERNEL, USE_ELF, USE_STACK, USE_HEAP, USE_MMAP, USE_TRAP_CONTEXT };
 
 struct map_area {
-    struct map_area *next;
-    vpn_t start, end;           /* pages [start, end) */
-    uint64 perm;                /* PTE_R | PTE_W | PTE_X | PTE_U */
+    struct map_area *left, *right;  /* lower and higher areas, in mm's tree */
+    int height;                     /* of the subtree rooted here: 1 for a leaf */
+    vpn_t start, end;               /* pages [start, end) */
+    uint64 perm;                    /* PTE_R | PTE_W | PTE_X | PTE_U */
     enum area_kind kind;
-    enum area_use use;          /* which code created it; munmap checks it */
+    enum area_use use;              /* which code created it; munmap checks it */
 };
 
 struct mm {
     pagetable_t pt;             /* root table */
-    struct map_area *areas;     /* unordered list */
-    uint64 heap_start, brk;     /* the program break (sbrk) */
+    struct map_area *areas;     /* the root of an AVL tree, ordered by address */
+    uint64 nareas;              /* how many */
+    struct map_area *heap;      /* the program break's area (sbrk) */
+    uint64 heap_start, brk;     /* the program break */
 };
 struct mm *mm_new(void);
 uint64 mm_satp(struct mm *mm);
@@ -110,6 +124,8 @@ struct map_area *mm_map(struct mm *mm, uint64 start, uint64 end, uint64 perm,
                         enum area_kind kind, enum area_use use);
 void mm_unmap_area(struct mm *mm, struct map_area *a);
 void mm_free(struct mm *mm);
+extern struct kcache area_cache;
+struct map_area *mm_area_from(struct mm *mm, uint64 v);
 struct map_area *mm_find(struct mm *mm, uint64 va);
 int mm_range_free(struct mm *mm, uint64 start, uint64 end);
 int mm_resize(struct mm *mm, struct map_area *a, uint64 new_end);
