@@ -61,12 +61,14 @@ elf_check(const uint8 *elf, uint64 size, const char **err)
     const Elf64_Phdr *ph = (const Elf64_Phdr *)(elf + eh->e_phoff);
     int loads = 0, entry_ok = 0;
     for (int i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type != PT_LOAD || ph[i].p_memsz == 0)
+        if (ph[i].p_type != PT_LOAD)
+            continue;
+        if (ph[i].p_filesz > ph[i].p_memsz)
+            return *err = "segment with p_filesz > p_memsz", -1;
+        if (ph[i].p_memsz == 0)
             continue;
         loads++;
         const Elf64_Phdr *p = &ph[i];
-        if (p->p_filesz > p->p_memsz)
-            return *err = "segment with p_filesz > p_memsz", -1;
         if (p->p_offset > size || p->p_filesz > size - p->p_offset)
             return *err = "segment bytes lie outside the file", -1;
         if (p->p_vaddr < PAGE_SIZE || p->p_vaddr >= USER_TOP

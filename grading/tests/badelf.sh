@@ -51,6 +51,7 @@ cases=(
   "dyn|not a static executable (ET_EXEC)|poke \$f 16 03"
   "phoff|program headers lie outside the file|poke \$f 32 00 ff ff ff 00 00 00 00"
   "fileszbig|segment with p_filesz > p_memsz|poke \$f $((l0 + 32)) ff ff ff 00"
+  "memszero|segment with p_filesz > p_memsz|poke \$f $((l0 + 40)) 00 00 00 00 00 00 00 00"
   "offwrap|segment bytes lie outside the file|poke \$f $((l0 + 8)) 00 ff ff ff ff ff ff ff"
   "lowvaddr|segment outside the user half [0x1000, 0x4000000000)|poke \$f $((l0 + 16)) 00 00 00 00 00 00 00 00"
   "highvaddr|segment outside the user half [0x1000, 0x4000000000)|poke \$f $((l0 + 16)) 00 00 00 00 40 00 00 00"
