@@ -9,6 +9,7 @@
 static struct {
     char buf[LINE_MAX];
     int len;
+    int open;           /* a program's output left the console mid-line (chapter 2) */
 } line;
 
 /* Send the buffered characters to the console and empty the buffer. */
@@ -24,6 +25,10 @@ static void
 console_putc(void *unused, char c)
 {
     (void)unused;
+    if (line.len == 0 && line.open) {   /* a kernel line starts a line */
+        sbi_console_putchar('\n');
+        line.open = 0;
+    }
     line.buf[line.len++] = c;
     if (c == '\n' || line.len == LINE_MAX)
         console_flush();
@@ -61,4 +66,6 @@ console_write(const char *buf, uint64 n)
     console_flush();
     for (uint64 i = 0; i < n; i++)
         sbi_console_putchar(buf[i]);
+    if (n > 0)
+        line.open = buf[n - 1] != '\n';
 }

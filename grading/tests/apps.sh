@@ -36,8 +36,8 @@ normal=(hello compute yield_a yield_b yield_c sleep taskinfo
 declare -A kind=(
     [bad_illegal]=IllegalInstruction [bad_priv]=IllegalInstruction
     [bad_null]=PageFault [bad_kread]=PageFault [bad_textwrite]=PageFault
-    [bad_nx]=PageFault [bad_stack]=PageFault)
-bad=(bad_illegal bad_priv bad_null bad_kread bad_textwrite bad_nx bad_stack)
+    [bad_nx]=PageFault [bad_stack]=PageFault [bad_partial]=PageFault)
+bad=(bad_illegal bad_priv bad_null bad_kread bad_textwrite bad_nx bad_stack bad_partial)
 
 # Escape a fixed string for grep -E.
 ere() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
@@ -123,7 +123,7 @@ check_normal() {
 # The expected bad addr of a killed program, where it can be known ('' if not).
 bad_addr() {
     case $1 in
-        bad_null) echo 0x0 ;;
+        bad_null|bad_partial) echo 0x0 ;;
         bad_kread) echo 0x80200000 ;;
         bad_textwrite) sym "$userdir/bad_textwrite.elf" main ;;
         bad_nx) sym "$userdir/bad_nx.elf" code ;;
@@ -147,6 +147,12 @@ check_bad() {
             fail "$what: $p: want one line matching '$re' and no exit line; got '${line:-nothing}'"
         fi
     done
+    # bad_partial's unfinished line ends where the kernel's own line begins.
+    if [ "$(count_line "$log" "bad_partial: a line without its end")" -eq 1 ]; then
+        pass "$what: bad_partial's unfinished line is a line of its own, the kernel's starts the next"
+    else
+        fail "$what: bad_partial's unfinished line shares a line: $(grep -a 'bad_partial: a line' "$log" | head -n 1)"
+    fi
     if grep -a -q 'SHOULD NOT GET HERE' "$log"; then
         fail "$what: a killed program went on: $(grep -a 'SHOULD NOT GET HERE' "$log" | head -n 3 | tr '\n' '|')"
     else
