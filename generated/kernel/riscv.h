@@ -49,6 +49,10 @@ wfi(void)
 #define EXC_INST_PAGE_FAULT       12
 #define EXC_LOAD_PAGE_FAULT       13
 #define EXC_STORE_PAGE_FAULT      15
+/* sstatus.FS: the state of the floating-point registers */
+#define SSTATUS_FS        (3UL << 13)   /* the field */
+#define SSTATUS_FS_CLEAN  (2UL << 13)   /* as last loaded or saved */
+#define SSTATUS_FS_DIRTY  (3UL << 13)   /* changed since */
 /* Flush every cached address translation of this hart. */
 static inline void
 sfence_vma(void)

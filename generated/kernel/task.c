@@ -26,6 +26,22 @@ current_task(void)
         panic("current_task: no task is running");
     return current;
 }
+struct task *fp_owner;      /* whose values the f registers hold, or NULL */
+int fp_changed;             /* has the owner changed them since they were loaded? */
+
+/* Make t the owner of the f registers: save the old owner's, load t's. */
+void
+fp_take(struct task *t)
+{
+    if (fp_owner == t)
+        return;
+    csr_set(sstatus, SSTATUS_FS_DIRTY);     /* not Off: the kernel may touch them */
+    if (fp_owner && fp_changed)
+        fp_save(&fp_owner->fp);
+    fp_load(&t->fp);
+    fp_owner = t;
+    fp_changed = 0;
+}
 /* Timer interrupts may reach S-mode (while the hart is in U-mode). */
 void
 timer_init(void)
@@ -171,6 +187,8 @@ task_exit(struct task *t, int code, int log)
 static void
 task_free(struct task *t)
 {
+    if (fp_owner == t)
+        fp_owner = NULL;
     mm_free(t->mm);
     kvm_unmap_kstack(t - tasks);
     memset(t, 0, sizeof *t);

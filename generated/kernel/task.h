@@ -25,6 +25,12 @@ struct context {
 };
 _Static_assert(__builtin_offsetof(struct context, s) == 16, "context.s");
 _Static_assert(sizeof(struct context) == 112, "context size");
+/* A task's floating-point registers, saved and loaded by fp_save and fp_load. */
+struct fp_regs {
+    uint64 f[32];       /*   0: f0..f31 */
+    uint64 fcsr;        /* 256 */
+};
+_Static_assert(__builtin_offsetof(struct fp_regs, fcsr) == 256, "fp_regs.fcsr");
 
 struct task {
     enum task_state state;
@@ -37,8 +43,14 @@ struct task {
     int started;                     /* has it been dispatched yet? */
     uint64 first_run;                /* time CSR at the first dispatch */
     uint32 syscall_times[MAX_SYSCALL_NUM];
+    struct fp_regs fp;               /* its f registers while another task has them */
 };
 
+extern struct task *fp_owner;
+extern int fp_changed;
+void fp_take(struct task *t);
+void fp_save(struct fp_regs *r);
+void fp_load(const struct fp_regs *r);
 struct task *current_task(void);
 int task_create(const char *name, const uint8 *elf, uint64 size);
 void scheduler(void);

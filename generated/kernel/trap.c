@@ -55,6 +55,8 @@ usertrap(void)
     struct task *t = current_task();
     struct trap_context *tc = t->trap_cx;
     uint64 scause = csr_read(scause);
+    if ((csr_read(sstatus) & SSTATUS_FS) == SSTATUS_FS_DIRTY)
+        fp_changed = 1;
 
     if (scause == EXC_ECALL_U) {
         tc->sepc += 4;              /* resume after the ecall */
@@ -80,6 +82,8 @@ usertrapret(void)
     tc->kernel_sp = t->kstack_top;
     tc->trap_handler = (uint64)usertrap;
     tc->sstatus = (csr_read(sstatus) & ~SSTATUS_SPP) | SSTATUS_SPIE;
+    fp_take(t);
+    tc->sstatus = (tc->sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
     csr_write(stvec, TRAMPOLINE + (uservec - trampoline));
 
     uint64 fn = TRAMPOLINE + (userret - trampoline);

@@ -30,7 +30,7 @@ pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=1; }
 
 # Programs that check themselves and end with "<name>: OK" (hello: its greeting).
-normal=(hello compute yield_a yield_b yield_c sleep taskinfo
+normal=(hello compute yield_a yield_b yield_c sleep taskinfo fp_a fp_b fp_c
         mmap_rw sbrk_heap cross_page hostile ptdump)
 # Programs the kernel must kill, with the trap kind it must name.
 declare -A kind=(
