@@ -74,8 +74,8 @@ endef
 $(eval $(call hostsim_test,frame,frame,frame,-DKDEBUG))
 $(eval $(call hostsim_test,frame_nokdebug,frame,frame,))
 $(eval $(call hostsim_test,heap,heap,heap,-DKDEBUG))
-$(eval $(call hostsim_test,vm,vm,frame heap vm mm,-DKDEBUG))
-$(eval $(call hostsim_test,elf,elf,frame heap vm mm elf,-DKDEBUG))
+$(eval $(call hostsim_test,vm,vm,frame heap slab vm mm,-DKDEBUG))
+$(eval $(call hostsim_test,elf,elf,frame heap slab vm mm elf,-DKDEBUG))
 
 # test_fdt reads the QEMU blobs; test_elf loads the real user programs,
 # which the kernel build makes (-k: even if a kernel file does not compile,

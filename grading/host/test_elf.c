@@ -35,6 +35,7 @@ setup(void **state)
     memset(sim_ram, 0xA5, SIM_RAM_SIZE);
     frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
     heap_init(kernel_heap, sizeof kernel_heap);
+    area_cache_reset();
     return 0;
 }
 
@@ -60,21 +61,40 @@ byte_at(struct mm *mm, uint64 va)
     return *(uint8 *)ptr_of(pa);
 }
 
+/*
+ * mm's areas in address order, from its tree (an in-order walk: the empty
+ * heap is an area too, though mm_area_from may pass over it); how many.
+ */
+static int
+areas_of(struct map_area *t, struct map_area **out, int n, int max)
+{
+    if (t == NULL)
+        return n;
+    n = areas_of(t->left, out, n, max);
+    assert_true(n < max);
+    out[n++] = t;
+    return areas_of(t->right, out, n, max);
+}
+
 static int
 count_use(struct mm *mm, enum area_use use)
 {
-    int n = 0;
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        n += a->use == use;
-    return n;
+    struct map_area *all[64];
+    int n = areas_of(mm->areas, all, 0, 64), k = 0;
+    assert_int_equal(n, mm->nareas);
+    for (int i = 0; i < n; i++)
+        k += all[i]->use == use;
+    return k;
 }
 
 static struct map_area *
 area_of_use(struct mm *mm, enum area_use use)
 {
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        if (a->use == use)
-            return a;
+    struct map_area *all[64];
+    int n = areas_of(mm->areas, all, 0, 64);
+    for (int i = 0; i < n; i++)
+        if (all[i]->use == use)
+            return all[i];
     return NULL;
 }
 
@@ -227,10 +247,11 @@ test_load_basic(void **state)
                      (uint64)((uint8 *)strampoline - sim_ram) + SIM_RAM_BASE);
     assert_int_equal(count_use(mm, USE_STACK), 1);
     /* Nothing else is an area. */
-    int areas = 0;
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        areas++;
-    assert_int_equal(areas, 5);
+    struct map_area *all[64];
+    assert_int_equal(areas_of(mm->areas, all, 0, 64), 5);
+    assert_int_equal(mm->nareas, 5);
+    for (int i = 1; i < 5; i++)
+        assert_true(all[i - 1]->end.n <= all[i]->start.n);
     mm_free(mm);
     no_leak(s);
     free(im.data);
@@ -384,11 +405,12 @@ test_out_of_memory(void **state)
             frame_free(hoard[--n]);
         failures++;
     }
-    /* Frames needed: mm_new 3 (root, 2 tables for the trampoline); text 2 +
-     * 2 tables; data 4; stack 4 (same level-0 table); trap context 1 (next
-     * to the trampoline): 16. With any fewer, it must fail cleanly. */
-    assert_int_equal(failures, 16);
-    /* The heap: fill it, then free one block at a time. */
+    /* Frames needed: mm_new 3 (root, 2 tables for the trampoline); the
+     * area cache's slab 1; text 2 + 2 tables; data 4; stack 4 (same level-0
+     * table); trap context 1 (next to the trampoline): 17. With any fewer,
+     * it must fail cleanly. */
+    assert_int_equal(failures, 17);
+    /* The heap (struct mm comes from it): fill it, then free one block at a time. */
     static void *blocks[8192];
     int nb = 0;
     void *p;

@@ -48,6 +48,7 @@ setup(void **state)
     memset(sim_ram, 0xA5, SIM_RAM_SIZE);
     frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
     heap_init(kernel_heap, sizeof kernel_heap);
+    area_cache_reset();
     baseline = frame_free_count();
     assert_int_equal(baseline, SIM_RAM_SIZE / PG - 4);
     return 0;
@@ -614,23 +615,66 @@ test_pagetable_dump_empty(void **state)
 
 /* ---- mm: address spaces ---------------------------------------------------- */
 
+/* The nodes of the subtree t, checked to be a binary search tree by address. */
+static uint64
+tree_size(struct map_area *t)
+{
+    if (t == NULL)
+        return 0;
+    if (t->left)
+        assert_true(t->left->end.n <= t->start.n);
+    if (t->right)
+        assert_true(t->end.n <= t->right->start.n);
+    return 1 + tree_size(t->left) + tree_size(t->right);
+}
+
+/*
+ * The areas in address order, walked through mm_area_from (which passes
+ * over an empty area that starts where the area before it ends: it ends
+ * at no page above that); mm->nareas must be the tree's node count.
+ */
 static int
 count_areas(struct mm *mm)
 {
     int n = 0;
-    for (struct map_area *a = mm->areas; a; a = a->next)
+    uint64 last = 0;
+    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+        assert_true(a->start.n >= last && a->start.n <= a->end.n);
+        last = a->end.n;
         n++;
+    }
+    assert_int_equal(tree_size(mm->areas), mm->nareas);
     return n;
 }
 
-/* The area starting at va, or NULL. */
+/* The area starting at va (and holding a page), or NULL. */
 static struct map_area *
 area_at(struct mm *mm, uint64 va)
 {
-    for (struct map_area *a = mm->areas; a; a = a->next)
-        if (a->start.n == va / PG)
-            return a;
-    return NULL;
+    struct map_area *a = mm_area_from(mm, va / PG);
+    return a && a->start.n == va / PG ? a : NULL;
+}
+
+/* Take area objects until every slab of the cache is full; unfill_areas() frees them. */
+static void *area_hoard[1024];
+static int nareas_hoarded;
+
+static void
+fill_areas(void)
+{
+    do {
+        void *p = kcache_alloc(&area_cache);
+        assert_non_null(p);
+        assert_true(nareas_hoarded < (int)ARRAY_SIZE(area_hoard));
+        area_hoard[nareas_hoarded++] = p;
+    } while (area_cache.partial != NULL);
+}
+
+static void
+unfill_areas(void)
+{
+    while (nareas_hoarded > 0)
+        kcache_free(&area_cache, area_hoard[--nareas_hoarded]);
 }
 
 static void
@@ -656,6 +700,7 @@ test_mm_new_free(void **state)
     assert_int_equal(frame_free_count(), s.frames - 3);     /* root + 2 tables */
     assert_int_equal(heap_in_use(), s.heap + block_size(sizeof(struct mm)));
     assert_null(mm->areas);
+    assert_int_equal(mm->nareas, 0);
     assert_int_equal(mm->brk, 0);
     uint64 tpa = (uint64)((uint8 *)strampoline - sim_ram) + SIM_RAM_BASE;
     assert_int_equal(tpa % PG, 0);
@@ -712,8 +757,12 @@ test_mm_map_and_free(void **state)
     assert_int_equal(a->start.n, AREA / PG);
     assert_int_equal(a->end.n, AREA / PG + 5);
     assert_int_equal(a->kind, AREA_FRAMED);
-    assert_int_equal(frame_free_count(), s1.frames - 5 - 2);        /* 5 frames, 2 tables */
-    assert_int_equal(heap_in_use(), s1.heap + block_size(sizeof(struct map_area)));
+    /* 5 frames, 2 tables, and the area cache's first slab; no heap. */
+    assert_int_equal(frame_free_count(), s1.frames - 5 - 2 - 1);
+    assert_int_equal(area_cache.slabs, s1.slabs + 1);
+    assert_int_equal(area_cache.objects, s1.areas + 1);
+    assert_int_equal(heap_in_use(), s1.heap);
+    assert_int_equal(mm->nareas, 1);
     uint64 pas[5];
     for (int i = 0; i < 5; i++) {
         uint64 va = AREA + i * PG;
@@ -739,6 +788,9 @@ test_mm_map_and_free(void **state)
     assert_non_null(mm_map(mm, TRAP_CONTEXT, TRAP_CONTEXT + PG, R | W, AREA_FRAMED,
                            USE_TRAP_CONTEXT));
     assert_int_equal(count_areas(mm), 5);
+    assert_int_equal(mm->nareas, 5);
+    assert_int_equal(area_cache.objects, s1.areas + 5);
+    assert_int_equal(area_cache.slabs, s1.slabs + 1);       /* all in the one slab */
     mm_free(mm);
     no_leak(s);
     assert_int_equal(frame_refs(pa2ppn(id)), idframe_refs);
@@ -748,8 +800,9 @@ test_mm_map_and_free(void **state)
 
 /*
  * mm_map when memory runs out: NULL, nothing mapped, every data frame and
- * the area record given back. Table pages made on the way stay in the tree
- * (they go with pagetable_free at mm_free).
+ * the area object given back (and a slab's frame, if its slab was new).
+ * Table pages made on the way stay in the tree (they go with
+ * pagetable_free at mm_free). Areas no longer come from the heap.
  */
 static void
 test_mm_map_out_of_memory(void **state)
@@ -760,12 +813,15 @@ test_mm_map_out_of_memory(void **state)
     assert_non_null(mm_map(mm, 0x10000, 0x11000, R | U, AREA_FRAMED, USE_ELF));
     struct map_area *first = mm->areas;
     /* A data frame is missing (the 5th): 4 frames and a level-0 table were
-     * taken (the level-1 table of the low GiB exists already). */
+     * taken (the level-1 table of the low GiB exists already); the area
+     * object came from the first area's slab, and goes back to it. */
     leave_free(5);
-    uint64 heap = heap_in_use();
+    struct snap s1 = snap();
     assert_null(mm_map(mm, AREA, AREA + 10 * PG, R | W | U, AREA_FRAMED, USE_MMAP));
     assert_int_equal(frame_free_count(), 5 - 1);
-    assert_int_equal(heap_in_use(), heap);
+    assert_int_equal(heap_in_use(), s1.heap);
+    assert_int_equal(area_cache.objects, s1.areas);
+    assert_int_equal(area_cache.slabs, s1.slabs);
     assert_ptr_equal(mm->areas, first);
     assert_int_equal(count_areas(mm), 1);
     for (int i = 0; i < 10; i++)
@@ -774,18 +830,55 @@ test_mm_map_out_of_memory(void **state)
     /* A table is missing: the third page needs a new level-0 table. */
     uint64 va = 0x3FE000UL;                   /* pages 0,1 below 4 MiB, 2,3 above */
     leave_free(4);                            /* frame 0, its table, frames 1, 2; no table */
+    s1 = snap();
     assert_null(mm_map(mm, va, va + 4 * PG, R | W | U, AREA_FRAMED, USE_MMAP));
     assert_int_equal(frame_free_count(), 4 - 1);    /* the first level-0 table stays */
+    assert_int_equal(area_cache.objects, s1.areas);
     assert_int_equal(count_areas(mm), 1);
     for (int i = 0; i < 4; i++)
         assert_int_equal(translate(mm->pt, va + i * PG, 0), 0);
     release();
-    /* No heap for the area record. */
-    fill_heap();
-    uint64 n = frame_free_count();
+    /* Every slab of the area cache full and no frame for a new one:
+     * nothing taken, nothing mapped (AREA's level-0 table exists). */
+    fill_areas();
+    leave_free(0);
+    s1 = snap();
     assert_null(mm_map(mm, AREA, AREA + PG, R, AREA_FRAMED, USE_MMAP));
-    assert_int_equal(frame_free_count(), n);
-    unfill_heap();
+    no_leak(s1);
+    assert_int_equal(count_areas(mm), 1);
+    assert_int_equal(translate(mm->pt, AREA, 0), 0);
+    release();
+    /* A frame for the new slab but none for the data: the slab's frame goes back. */
+    leave_free(1);
+    s1 = snap();
+    assert_null(mm_map(mm, AREA, AREA + PG, R, AREA_FRAMED, USE_MMAP));
+    no_leak(s1);
+    assert_int_equal(count_areas(mm), 1);
+    release();
+    unfill_areas();
+    /* Joining a neighbour needs no new area: one frame, the data's, is enough. */
+    struct map_area *x = mm_map(mm, AREA + 20 * PG, AREA + 21 * PG, R | U, AREA_FRAMED,
+                                USE_MMAP);
+    assert_non_null(x);
+    fill_areas();
+    leave_free(1);
+    s1 = snap();
+    assert_ptr_equal(mm_map(mm, AREA + 21 * PG, AREA + 22 * PG, R | U, AREA_FRAMED,
+                            USE_MMAP), x);
+    assert_int_equal(x->end.n, AREA / PG + 22);
+    assert_int_equal(frame_free_count(), 0);
+    assert_int_equal(area_cache.objects, s1.areas);
+    assert_int_equal(area_cache.slabs, s1.slabs);
+    /* And with no frame at all, joining fails with the area as it was. */
+    s1 = snap();
+    assert_null(mm_map(mm, AREA + 19 * PG, AREA + 20 * PG, R | U, AREA_FRAMED, USE_MMAP));
+    no_leak(s1);
+    assert_int_equal(x->start.n, AREA / PG + 20);
+    assert_int_equal(x->end.n, AREA / PG + 22);
+    assert_int_equal(translate(mm->pt, AREA + 19 * PG, 0), 0);
+    release();
+    unfill_areas();
+    assert_int_equal(mm_unmap_range(mm, AREA + 20 * PG, AREA + 22 * PG, USE_MMAP), 0);
     /* With memory back, the same ranges map. */
     assert_non_null(mm_map(mm, AREA, AREA + 10 * PG, R | W | U, AREA_FRAMED, USE_MMAP));
     assert_non_null(mm_map(mm, va, va + 4 * PG, R | W | U, AREA_FRAMED, USE_MMAP));
@@ -831,8 +924,11 @@ test_mm_unmap_range_middle(void **state)
     struct mm *mm = mm_with_area(8);
     struct snap s1 = snap();
     assert_int_equal(mm_unmap_range(mm, AREA + 3 * PG, AREA + 5 * PG, USE_MMAP), 0);
+    /* Two frames back; the new area's object from the slab that has room. */
     assert_int_equal(frame_free_count(), s1.frames + 2);
-    assert_int_equal(heap_in_use(), s1.heap + block_size(sizeof(struct map_area)));
+    assert_int_equal(area_cache.objects, s1.areas + 1);
+    assert_int_equal(area_cache.slabs, s1.slabs);
+    assert_int_equal(heap_in_use(), s1.heap);
     assert_int_equal(count_areas(mm), 2);
     assert_area(mm, AREA, AREA + 3 * PG, R | W | U, USE_MMAP);
     assert_area(mm, AREA + 5 * PG, AREA + 8 * PG, R | W | U, USE_MMAP);
@@ -864,7 +960,7 @@ test_mm_unmap_range_whole_prefix_suffix(void **state)
     assert_area(mm, AREA + 2 * PG, AREA + 8 * PG, R | W | U, USE_MMAP);
     assert_int_equal(translate(mm->pt, AREA + PG, 0), 0);
     assert_int_equal(frame_free_count(), s1.frames + 2);
-    assert_int_equal(heap_in_use(), s1.heap);
+    assert_int_equal(area_cache.objects, s1.areas);
     /* Suffix. */
     assert_int_equal(mm_unmap_range(mm, AREA + 6 * PG, AREA + 8 * PG, USE_MMAP), 0);
     assert_area(mm, AREA + 2 * PG, AREA + 6 * PG, R | W | U, USE_MMAP);
@@ -874,8 +970,11 @@ test_mm_unmap_range_whole_prefix_suffix(void **state)
     /* The whole (what is left). */
     assert_int_equal(mm_unmap_range(mm, AREA + 2 * PG, AREA + 6 * PG, USE_MMAP), 0);
     assert_null(mm->areas);
-    assert_int_equal(frame_free_count(), s1.frames + 8);
-    assert_int_equal(heap_in_use(), s1.heap - block_size(sizeof(struct map_area)));
+    assert_int_equal(mm->nareas, 0);
+    /* The last area in its slab: the slab's frame goes back with the data. */
+    assert_int_equal(area_cache.objects, s1.areas - 1);
+    assert_int_equal(area_cache.slabs, s1.slabs - 1);
+    assert_int_equal(frame_free_count(), s1.frames + 8 + 1);
     for (int i = 0; i < 8; i++)
         assert_int_equal(translate(mm->pt, AREA + i * PG, 0), 0);
     mm_free(mm);
@@ -901,14 +1000,17 @@ test_mm_unmap_range_across_areas(void **state)
     assert_area(mm, AREA + 6 * PG, AREA + 8 * PG, R | W | U, USE_MMAP);
     check_marks(mm, AREA, AREA + 2 * PG);
     check_marks(mm, AREA + 6 * PG, AREA + 8 * PG);
-    /* Two whole adjacent areas at once; the third area is left alone. */
+    /* Two whole adjacent areas at once (of different permissions: equal
+     * ones would have joined); the third area is left alone. */
     assert_non_null(mm_map(mm, AREA + 20 * PG, AREA + 22 * PG, R | U, AREA_FRAMED, USE_MMAP));
-    assert_non_null(mm_map(mm, AREA + 22 * PG, AREA + 23 * PG, R | U, AREA_FRAMED, USE_MMAP));
-    n = frame_free_count();
-    uint64 heap = heap_in_use();
+    assert_non_null(mm_map(mm, AREA + 22 * PG, AREA + 23 * PG, R | W | U, AREA_FRAMED,
+                           USE_MMAP));
+    assert_int_equal(count_areas(mm), 5);
+    struct snap s1 = snap();
     assert_int_equal(mm_unmap_range(mm, AREA + 20 * PG, AREA + 23 * PG, USE_MMAP), 0);
-    assert_int_equal(frame_free_count(), n + 3);
-    assert_int_equal(heap_in_use(), heap - 2 * block_size(sizeof(struct map_area)));
+    assert_int_equal(frame_free_count(), s1.frames + 3);
+    assert_int_equal(area_cache.objects, s1.areas - 2);
+    assert_int_equal(area_cache.slabs, s1.slabs);
     assert_int_equal(count_areas(mm), 3);
     assert_null(mm_find(mm, AREA + 20 * PG));
     assert_null(mm_find(mm, AREA + 22 * PG));
@@ -946,12 +1048,110 @@ test_mm_unmap_range_refused(void **state)
     check_refused(mm, AREA + 10 * PG, AREA + 11 * PG, USE_MMAP);    /* ELF, not mmap */
     check_refused(mm, AREA + 2 * PG, AREA + 3 * PG, USE_ELF);       /* mmap, not ELF */
     check_refused(mm, 0x1000, 0x2000, USE_MMAP);                    /* nothing there */
-    /* No memory for a possible split: refused before anything changes. */
-    fill_heap();
-    check_refused(mm, AREA + 3 * PG, AREA + 4 * PG, USE_MMAP);
+    /* Refusals do not depend on memory: the same with none at all. */
+    fill_areas();
+    leave_free(0);
+    check_refused(mm, AREA + 6 * PG, AREA + 10 * PG, USE_MMAP);
+    check_refused(mm, AREA + 2 * PG, AREA + 3 * PG, USE_ELF);
+    /* munmap is never refused for lack of memory: with no free frame and
+     * every slab of the area cache full, a split takes a new slab's frame
+     * among the frames it has just returned. */
+    struct snap s1 = snap();
+    assert_int_equal(mm_unmap_range(mm, AREA + 3 * PG, AREA + 4 * PG, USE_MMAP), 0);
+    assert_int_equal(frame_free_count(), 0);
+    assert_int_equal(area_cache.objects, s1.areas + 1);
+    assert_int_equal(area_cache.slabs, s1.slabs + 1);
+    assert_int_equal(count_areas(mm), 3);
+    assert_area(mm, AREA, AREA + 3 * PG, R | W | U, USE_MMAP);
+    assert_area(mm, AREA + 4 * PG, AREA + 8 * PG, R | W | U, USE_MMAP);
+    assert_int_equal(translate(mm->pt, AREA + 3 * PG, 0), 0);
+    check_marks(mm, AREA, AREA + 3 * PG);
+    check_marks(mm, AREA + 4 * PG, AREA + 8 * PG);
+    /* Another split, the new slab has room: the frame stays free. */
+    assert_int_equal(mm_unmap_range(mm, AREA + 5 * PG, AREA + 6 * PG, USE_MMAP), 0);
+    assert_int_equal(frame_free_count(), 1);
+    assert_int_equal(area_cache.slabs, s1.slabs + 1);
+    assert_int_equal(count_areas(mm), 4);
+    /* A range over all of them, holes and all, is refused, still with no memory... */
+    leave_free(0);
     check_refused(mm, AREA, AREA + 8 * PG, USE_MMAP);
-    unfill_heap();
-    check_marks(mm, AREA, AREA + 8 * PG);
+    /* ...and each piece goes, whole: 6 data frames, and the new slab's
+     * frame once both areas split off are gone. */
+    assert_int_equal(mm_unmap_range(mm, AREA, AREA + 3 * PG, USE_MMAP), 0);
+    assert_int_equal(mm_unmap_range(mm, AREA + 4 * PG, AREA + 5 * PG, USE_MMAP), 0);
+    assert_int_equal(mm_unmap_range(mm, AREA + 6 * PG, AREA + 8 * PG, USE_MMAP), 0);
+    assert_int_equal(count_areas(mm), 1);
+    assert_int_equal(area_cache.objects, s1.areas - 1);
+    assert_int_equal(area_cache.slabs, s1.slabs);
+    assert_int_equal(frame_free_count(), 3 + 1 + 2 + 1);
+    release();
+    unfill_areas();
+    mm_free(mm);
+    no_leak(s);
+}
+
+/*
+ * An mmap range joins an mmap neighbour of the same permissions and kind:
+ * below, above, or both (the gap closes, one area object goes back).
+ * Other uses, other permissions, or a gap keep areas apart.
+ */
+static void
+test_mm_map_merges(void **state)
+{
+    (void)state;
+    struct snap s = snap();
+    struct mm *mm = mm_new();
+    struct map_area *a = mm_map(mm, AREA + 4 * PG, AREA + 6 * PG, R | U, AREA_FRAMED, USE_MMAP);
+    assert_non_null(a);
+    mark_pages(mm, AREA + 4 * PG, AREA + 6 * PG);
+    uint64 objects = area_cache.objects;
+    /* Above a: a grows at its end. */
+    assert_ptr_equal(mm_map(mm, AREA + 6 * PG, AREA + 7 * PG, R | U, AREA_FRAMED, USE_MMAP), a);
+    assert_int_equal(a->end.n, AREA / PG + 7);
+    /* Below a: a grows at its start. */
+    assert_ptr_equal(mm_map(mm, AREA + 2 * PG, AREA + 4 * PG, R | U, AREA_FRAMED, USE_MMAP), a);
+    assert_int_equal(a->start.n, AREA / PG + 2);
+    assert_int_equal(area_cache.objects, objects);
+    assert_int_equal(count_areas(mm), 1);
+    assert_area(mm, AREA + 2 * PG, AREA + 7 * PG, R | U, USE_MMAP);
+    check_marks(mm, AREA + 4 * PG, AREA + 6 * PG);
+    /* Other permissions, another use, a gap: new areas. */
+    struct map_area *b = mm_map(mm, AREA + 7 * PG, AREA + 8 * PG, R | W | U, AREA_FRAMED,
+                                USE_MMAP);
+    struct map_area *e = mm_map(mm, AREA + PG, AREA + 2 * PG, R | U, AREA_FRAMED, USE_ELF);
+    struct map_area *c = mm_map(mm, AREA + 10 * PG, AREA + 12 * PG, R | U, AREA_FRAMED,
+                                USE_MMAP);
+    assert_true(b && e && c && b != a && e != a && c != a);
+    assert_int_equal(count_areas(mm), 4);
+    assert_int_equal(area_cache.objects, objects + 3);
+    /* An mmap range next to the ELF area does not join it either. */
+    assert_ptr_not_equal(mm_map(mm, AREA, AREA + PG, R | U, AREA_FRAMED, USE_MMAP), e);
+    assert_int_equal(count_areas(mm), 5);
+    /* [8, 9) joins b from above; then, once c is gone, [9, 13) closes the
+     * gap between b and d = [13, 14). */
+    assert_ptr_equal(mm_map(mm, AREA + 8 * PG, AREA + 9 * PG, R | W | U, AREA_FRAMED,
+                            USE_MMAP), b);
+    struct map_area *d = mm_map(mm, AREA + 13 * PG, AREA + 14 * PG, R | W | U, AREA_FRAMED,
+                                USE_MMAP);
+    assert_non_null(d);
+    assert_int_equal(count_areas(mm), 6);
+    mark_pages(mm, AREA + 7 * PG, AREA + 9 * PG);
+    mark_pages(mm, AREA + 13 * PG, AREA + 14 * PG);
+    assert_int_equal(mm_unmap_range(mm, AREA + 10 * PG, AREA + 12 * PG, USE_MMAP), 0);
+    assert_int_equal(count_areas(mm), 5);
+    objects = area_cache.objects;
+    uint64 n = frame_free_count();
+    assert_ptr_equal(mm_map(mm, AREA + 9 * PG, AREA + 13 * PG, R | W | U, AREA_FRAMED,
+                            USE_MMAP), b);
+    assert_int_equal(frame_free_count(), n - 4);
+    assert_int_equal(area_cache.objects, objects - 1);      /* d went back */
+    assert_int_equal(count_areas(mm), 4);
+    assert_area(mm, AREA + 7 * PG, AREA + 14 * PG, R | W | U, USE_MMAP);
+    assert_int_equal(mm->nareas, 4);
+    check_marks(mm, AREA + 7 * PG, AREA + 9 * PG);
+    check_marks(mm, AREA + 13 * PG, AREA + 14 * PG);
+    for (uint64 va = AREA + 9 * PG; va < AREA + 13 * PG; va += PG)
+        assert_ptr_equal(mm_find(mm, va), b);
     mm_free(mm);
     no_leak(s);
 }
@@ -1256,6 +1456,7 @@ main(void)
         cmocka_unit_test_setup(test_mm_unmap_range_whole_prefix_suffix, setup),
         cmocka_unit_test_setup(test_mm_unmap_range_across_areas, setup),
         cmocka_unit_test_setup(test_mm_unmap_range_refused, setup),
+        cmocka_unit_test_setup(test_mm_map_merges, setup),
         cmocka_unit_test_setup(test_mm_resize, setup),
         cmocka_unit_test_setup(test_mm_find_and_range_free, setup),
         cmocka_unit_test_setup(test_mm_unmap_area_foreign_panics, setup),
