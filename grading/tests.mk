@@ -77,12 +77,13 @@ $(eval $(call hostsim_test,heap,heap,heap,-DKDEBUG))
 $(eval $(call hostsim_test,slab,slab,frame slab,-DKDEBUG))
 $(eval $(call hostsim_test,slab_nokdebug,slab,frame slab,))
 $(eval $(call hostsim_test,vm,vm,frame heap slab vm mm,-DKDEBUG))
+$(eval $(call hostsim_test,areas,areas,frame heap slab vm mm,-DKDEBUG))
 $(eval $(call hostsim_test,elf,elf,frame heap slab vm mm elf,-DKDEBUG))
 
 # test_fdt reads the QEMU blobs; test_elf loads the real user programs,
 # which the kernel build makes (-k: even if a kernel file does not compile,
 # which test-kernel reports).
-HOST_TESTS := format fdt frame frame_nokdebug heap slab slab_nokdebug vm elf
+HOST_TESTS := format fdt frame frame_nokdebug heap slab slab_nokdebug vm areas elf
 
 test-host: $(HOST_TESTS:%=$(TESTDIR)/host/test_%) $(HOST_DTBS)
 	@set +e; failed=0; \
