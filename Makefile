@@ -50,6 +50,7 @@ help:
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
 ## make bench      build, boot, book and per-page timings (build/bench.json)
+## make fuzz       a million fuzzed system calls, each result predicted
 ## make clean      remove build/
 
 # ---- packages ---------------------------------------------------------------

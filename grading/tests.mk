@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-badelf test-figures \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-badelf test-stress test-figures \
                 test-grade test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
@@ -127,6 +127,17 @@ test-apps: kernel
 # Malformed ELF files given to one boot: each refused with its reason, no panic.
 test-badelf: kernel
 	@grading/tests/badelf.sh $(SRC)
+
+# The kernel under pressure (chapter 4): memory exhausted page by page at 32M
+# and 1G, two hogs and a worker, 100,000 fuzzed system calls.
+test-stress: kernel
+	@grading/tests/stress.sh $(KERNEL)
+
+# make fuzz: a million fuzzed system calls (fuzz_long), each result predicted.
+fuzz: kernel
+	@grading/tests/stress.sh $(KERNEL) fuzz
+
+.PHONY: test-stress fuzz
 
 # Hostile submissions against the grader (grading/tests/hostile.sh): every
 # attack once; then the cheap ones (1-4) again under the sandbox's fallback,

@@ -303,6 +303,7 @@ mm_resize(struct mm *mm, struct map_area *a, uint64 new_end)
             return -1;
     } else if (to.n < a->end.n) {
         area_unmap(mm, a, to, a->end);
+        pagetable_prune(mm->pt, vpn2va(to), vpn2va(a->end));
     }
     a->end = to;
     return 0;
@@ -349,5 +350,6 @@ mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
         }
         /* END SOLUTION */
     }
+    pagetable_prune(mm->pt, start, end);
     return 0;
 }

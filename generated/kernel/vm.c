@@ -125,6 +125,43 @@ pagetable_free(pagetable_t pt)
 {
     free_level(pt, 2);
 }
+/* Does table page t hold no valid entry? */
+static int
+table_empty(pagetable_t t)
+{
+    for (int i = 0; i < PTES_PER_PAGE; i++)
+        if (t[i] & PTE_V)
+            return 0;
+    return 1;
+}
+
+/* Free the entry e's table page if it maps nothing; 1 if it did. */
+static int
+prune_entry(pte_t *e)
+{
+    if (!(*e & PTE_V) || pte_leaf(*e) || !table_empty(pa2kva(pte_pa(*e))))
+        return 0;
+    frame_free(pte_ppn(*e));
+    *e = 0;
+    return 1;
+}
+
+/* Free the table pages under [start, end) (user addresses, start < end) that map nothing. */
+void
+pagetable_prune(pagetable_t root, uint64 start, uint64 end)
+{
+    for (uint64 g = start >> 30; g <= (end - 1) >> 30; g++) {
+        pte_t *e2 = &root[g & 511];
+        if (!(*e2 & PTE_V) || pte_leaf(*e2))
+            continue;
+        pagetable_t l1 = pa2kva(pte_pa(*e2));
+        uint64 lo = start > (g << 30) ? start : g << 30;
+        uint64 hi = end < ((g + 1) << 30) ? end : (g + 1) << 30;
+        for (uint64 m = lo >> 21; m <= (hi - 1) >> 21; m++)
+            prune_entry(&l1[m & 511]);
+        prune_entry(e2);
+    }
+}
 /* BEGIN SOLUTION lab4 ex8
  */
 static int

@@ -97,6 +97,7 @@ int map_pages(pagetable_t pt, uint64 va, uint64 pa, uint64 npages, uint64 perm);
 void unmap_pages(pagetable_t pt, uint64 va, uint64 npages, int free_frames);
 uint64 translate(pagetable_t pt, uint64 va, uint64 need);
 void pagetable_free(pagetable_t pt);
+void pagetable_prune(pagetable_t root, uint64 start, uint64 end);
 void pagetable_dump(pagetable_t pt, const char *name);
 /* mm.c */
 enum area_kind { AREA_IDENTITY, AREA_FRAMED };

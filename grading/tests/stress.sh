@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# stress.sh: the kernel under pressure (chapter 4, "The kernel under pressure").
+#
+# usage: grading/tests/stress.sh KERNEL.elf [fuzz]
+# Boots the kernel with the stress programs of user/ beside KERNEL.elf
+# (`make qemu APPS=...`), one set at a time:
+#   mmap_exhaust at 32M and 1G: maps page by page until memory runs out,
+#       unmaps everything in one call, again, then 20,000 separate areas;
+#       each round the same count (the program checks; its count is shown)
+#   hog_a, hog_b and hog_worker at 32M: two tasks take every frame, the
+#       third still unmaps (splitting its area), shrinks its heap and exits
+#   fuzz at 128M: 100,000 system calls with hostile arguments, each result
+#       predicted by a model (with the argument fuzz: fuzz_long, a million)
+# and checks each run: QEMU exits 0 by itself, no panic, every program's
+# "<name>: OK" line and exit code 0, no FAIL line, the free-frame count the
+# same before and after. Logs: build/test/stress-*.log. PASS:/FAIL: lines;
+# exit status 1 if any check failed.
+set -uo pipefail
+
+kernel=${1:?usage: stress.sh KERNEL.elf [fuzz]}
+userdir=$(cd "$(dirname "$kernel")" && pwd)/user
+logdir=build/test; mkdir -p "$logdir"
+failed=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failed=1; }
+
+# run NAME MEM TIMEOUT PROGRAM...: boot with those programs, check the run.
+run() {
+    local name=$1 mem=$2 limit=$3; shift 3
+    local log=$logdir/stress-$name.log apps= p bad=
+    for p in "$@"; do apps+=" $userdir/$p.elf"; done
+    local t0=$SECONDS
+    timeout "$limit" make --no-print-directory -s qemu APPS="${apps# }" MEM="$mem" < /dev/null 2>&1 |
+        tr -d '\r' | tr '\000' '?' > "$log"
+    local status=${PIPESTATUS[0]} secs=$((SECONDS - t0))
+    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
+    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    for p in "$@"; do
+        grep -a -q -x "$p: OK" "$log" || bad+=" no '$p: OK';"
+        grep -a -q -E "^\[kernel\] application $p \(pid [0-9]+\) exited with code 0$" "$log" ||
+            bad+=" $p did not exit with 0;"
+    done
+    grep -a -q -E '^[a-z_0-9]+: FAIL' "$log" && bad+=" $(grep -a -m1 -E '^[a-z_0-9]+: FAIL' "$log");"
+    local frames
+    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    if [ -z "$bad" ]; then
+        pass "stress $name ($mem, ${secs}s): $(summary "$name" "$log")"
+    else
+        fail "stress $name ($mem):$bad see $log"
+    fi
+}
+
+# What a passing run says, in a few words.
+summary() {
+    case $1 in
+        exhaust-*)
+            sed -n -e 's/^mmap_exhaust: \([0-9]*\) pages (\([0-9]*\) KiB) mapped one by one.*/\1 pages mapped one by one, twice;/p' \
+                   -e 's/^mmap_exhaust: \([0-9]*\) areas of one page.*/\1 separate areas;/p' \
+                   -e 's/^mmap_exhaust: the slowest munmap took \([0-9]*\) us/slowest munmap \1 us; no frame lost/p' "$2" | tr '\n' ' ' ;;
+        hogs) echo "two hogs took every frame; the worker unmapped (two splits), shrank its heap and exited; no frame lost" ;;
+        fuzz*) sed -n 's/^fuzz[a-z_]*: \([0-9]*\) calls with seed \([0-9a-f]*\) in \([0-9]*\) ms (\([0-9]*\) calls\/s)$/\1 calls (seed \2), every result as predicted, \4 calls\/s; no frame lost/p' "$2" ;;
+    esac
+}
+
+if [ "${2:-}" = fuzz ]; then
+    run fuzz-long 128M 600 fuzz_long
+    exit $failed
+fi
+run exhaust-32M 32M 60 mmap_exhaust
+run exhaust-1G 1G 180 mmap_exhaust
+run hogs 32M 60 hog_a hog_b hog_worker
+run fuzz 128M 120 fuzz
+exit $failed
