@@ -43,10 +43,12 @@ kvariant() {   # kvariant NAME APP...: build src/out-bench-NAME/kernel.elf with 
 }
 hello_k=$(kvariant hello "$PWD/$src/out/user/hello.elf")
 mmap_k=$(kvariant mmap "$PWD/$src/out/user/bench_mmap.elf")
+exhaust_k=$(kvariant exhaust "$PWD/$src/out/user/mmap_exhaust.elf")
+fuzz_k=$(kvariant fuzz "$PWD/$src/out/user/fuzz.elf")
 # qemu_log KERNEL MEM [QEMU options...]: the console output, without \r
 qemu_log() {
     local k=$1 m=$2; shift 2
-    timeout 60 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 \
+    timeout 300 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 \
         -m "$m" -no-reboot "$@" -kernel "$k" < /dev/null | tr -d '\r'
 }
 $cc -march=rv64imac_zicsr -mabi=lp64 -nostdlib -Wl,-n -Wl,-Ttext=0x80200000 \
@@ -75,6 +77,18 @@ for m in 32M 128M 1G; do
     pt_pages[$m]=$(qemu_log "$hello_k" $m | sed -n 's/.*kernel address space: \([0-9]*\) page-table pages.*/\1/p')
     [ -n "${pt_pages[$m]}" ] || { echo "bench: no page-table line at $m" >&2; exit 1; }
 done
+# Under pressure (chapter 4): the pages one program maps, one mmap call
+# each, until memory runs out; the slowest munmap of mmap_exhaust (which
+# includes unmapping all of them in one call); the fuzzer's speed.
+declare -A exhaust_pages exhaust_worst
+for m in 32M 128M 1G; do
+    e=$(qemu_log "$exhaust_k" $m)
+    grep -q '^mmap_exhaust: OK$' <<< "$e" || { echo "bench: mmap_exhaust failed at $m: $e" >&2; exit 1; }
+    exhaust_pages[$m]=$(sed -n 's/^mmap_exhaust: \([0-9]*\) pages (.*mapped one by one.*/\1/p' <<< "$e")
+    exhaust_worst[$m]=$(sed -n 's/^mmap_exhaust: the slowest munmap took \([0-9]*\) us$/\1/p' <<< "$e")
+done
+fuzz_rate=$(qemu_log "$fuzz_k" 128M | sed -n 's/^fuzz: .* (\([0-9]*\) calls\/s)$/\1/p')
+[ -n "$fuzz_rate" ] || { echo "bench: the fuzzer printed no rate" >&2; exit 1; }
 floor_s=$(time_cmd "$runs" boot "$out/floor.elf")
 # make grade on the reference: wall time of the whole command (build of the
 # scratch tree, every test), the number of tests, and the sum of the tests'
@@ -132,6 +146,13 @@ printf '%-44s %10s\n' "instructions per sched_yield (via scheduler)" "$yield_i"
 for m in 32M 128M 1G; do
     printf '%-44s %10s\n' "kernel page-table pages, $m of RAM" "${pt_pages[$m]}"
 done
+echo
+printf '%-44s %10s\n' "under pressure (wall clock under QEMU)" ""
+for m in 32M 128M 1G; do
+    printf '%-44s %10s\n' "pages one program maps one by one, $m" "${exhaust_pages[$m]}"
+    printf '%-44s %10s\n' "  slowest munmap (us; all of them at once)" "${exhaust_worst[$m]}"
+done
+printf '%-44s %10s\n' "fuzzer, system calls per second, 128M" "$fuzz_rate
 cat > build/bench.json <<JSON
 {
   "runs": $runs,
@@ -144,6 +165,9 @@ cat > build/bench.json <<JSON
   "getpid_instructions": $getpid_i,
   "sched_yield_instructions": $yield_i,
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
+  "mmap_pages_one_by_one": {"32M": ${exhaust_pages[32M]}, "128M": ${exhaust_pages[128M]}, "1G": ${exhaust_pages[1G]}},
+  "slowest_munmap_us": {"32M": ${exhaust_worst[32M]}, "128M": ${exhaust_worst[128M]}, "1G": ${exhaust_worst[1G]}},
+  "fuzz_calls_per_s": $fuzz_rate,
   "boot_floor_s": $floor_s,
   "book_html_s": $book_s,
   "grade_s": $grade_s,

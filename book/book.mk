@@ -23,6 +23,8 @@ BOOK_TOOLS    := $(BUILD)/tools
 NW2MD         := $(BOOK_TOOLS)/nw2md
 LINKCHECK     := $(BOOK_TOOLS)/linkcheck
 PANDOC        ?= pandoc
+# Figures the build makes (build/figures/...) are read from $(BUILD), whatever it is.
+export BOOK_BUILD := $(BUILD)
 BOOK_TOP_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
 BOOK_PAGES    := $(basename $(notdir $(BOOK_CHAPTERS))) index indexes

@@ -2,7 +2,9 @@
 --
 --   ```{.dot #fig-id caption="Text *with* Markdown"}     the block holds Graphviz source
 --   ```{.dot file="figures/memmap.dot" caption="..."}    source read from a file (path
---   ```                                                  relative to where pandoc runs)
+--   ```                                                  relative to where pandoc runs;
+--                                                        build/... means the build
+--                                                        directory, $BOOK_BUILD if set)
 -- A Graphviz error stops the build with dot's own message.
 
 local is_html = FORMAT:match('html') ~= nil
@@ -49,6 +51,10 @@ function CodeBlock(cb)
   local file = cb.attributes.file
   local src = cb.text
   if file and file ~= '' then
+    local build = os.getenv('BOOK_BUILD')
+    if build and build ~= '' and file:match('^build/') then
+      file = build .. file:sub(6)          -- a figure made during this build
+    end
     src = read_file(file)
   end
   local where = file or ('figure ' .. count .. ' (' .. (cb.identifier ~= '' and cb.identifier or 'no id') .. ')')
