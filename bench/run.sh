@@ -152,7 +152,7 @@ for m in 32M 128M 1G; do
     printf '%-44s %10s\n' "pages one program maps one by one, $m" "${exhaust_pages[$m]}"
     printf '%-44s %10s\n' "  slowest munmap (us; all of them at once)" "${exhaust_worst[$m]}"
 done
-printf '%-44s %10s\n' "fuzzer, system calls per second, 128M" "$fuzz_rate
+printf '%-44s %10s\n' "fuzzer, system calls per second, 128M" "$fuzz_rate"
 cat > build/bench.json <<JSON
 {
   "runs": $runs,
