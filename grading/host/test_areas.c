@@ -86,22 +86,6 @@ model_free(long s, long e)
 
 /* ---- the machine ------------------------------------------------------------------ */
 
-static uint64 start_free;               /* free frames before mm_new */
-
-static int
-setup(void **state)
-{
-    (void)state;
-    sim_panic_quiet = 0;
-    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
-    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
-    heap_init(kernel_heap, sizeof kernel_heap);
-    area_cache_reset();
-    memset(model, 0, sizeof model);
-    next_id = next_stamp = 1;
-    return 0;
-}
-
 static uint64 *ptr_of(uint64 pa) { return (uint64 *)(sim_ram + (pa - SIM_RAM_BASE)); }
 
 /* Take frames until only `left` are free (or give some back); release() returns all. */
@@ -151,6 +135,23 @@ unfill_slabs(void)
 {
     while (ndummies > 0)
         kcache_free(&area_cache, dummies[--ndummies]);
+}
+
+static uint64 start_free;               /* free frames before mm_new */
+
+static int
+setup(void **state)
+{
+    (void)state;
+    sim_panic_quiet = 0;
+    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
+    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
+    heap_init(kernel_heap, sizeof kernel_heap);
+    area_cache_reset();
+    nhoard = ndummies = 0;              /* what a failed test held is gone */
+    memset(model, 0, sizeof model);
+    next_id = next_stamp = 1;
+    return 0;
 }
 
 /* The table pages of the tree under pt at level, pt's own included. */
@@ -380,6 +381,9 @@ do_unmap(struct mm *mm, long s, long e, enum area_use use)
     } else {                            /* (a hole keeps an ELF area's two parts apart) */
         for (long i = s; i < e; i++)
             model[i] = (struct mpage){ 0 };
+        /* Tables that map nothing any more are freed: the window's two
+         * (its level-0 table, the low GiB's level-1 table) go with its last page. */
+        assert_int_equal(table_pages(mm->pt, 2), model_free(0, NP) ? 3 : 5);
     }
     free(before);
     check_all(mm);

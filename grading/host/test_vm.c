@@ -38,22 +38,6 @@ static uint64 leaf(uint64 pa, uint64 perm) { return (pa >> 12) << 10 | perm | V 
 static uint64 idx(uint64 va, int level) { return (va >> (12 + 9 * level)) & 511; }
 
 
-static uint64 baseline;             /* free frames right after setup */
-
-static int
-setup(void **state)
-{
-    (void)state;
-    sim_panic_quiet = 0;
-    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
-    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
-    heap_init(kernel_heap, sizeof kernel_heap);
-    area_cache_reset();
-    baseline = frame_free_count();
-    assert_int_equal(baseline, SIM_RAM_SIZE / PG - 4);
-    return 0;
-}
-
 static pagetable_t
 new_root(void)
 {
@@ -117,6 +101,45 @@ block_size(uint64 n)
     while (r < n)
         r *= 2;
     return r;
+}
+
+/* Take area objects until every slab of the cache is full; unfill_areas() frees them. */
+static void *area_hoard[1024];
+static int nareas_hoarded;
+
+static void
+fill_areas(void)
+{
+    do {
+        void *p = kcache_alloc(&area_cache);
+        assert_non_null(p);
+        assert_true(nareas_hoarded < (int)ARRAY_SIZE(area_hoard));
+        area_hoard[nareas_hoarded++] = p;
+    } while (area_cache.partial != NULL);
+}
+
+static void
+unfill_areas(void)
+{
+    while (nareas_hoarded > 0)
+        kcache_free(&area_cache, area_hoard[--nareas_hoarded]);
+}
+
+static uint64 baseline;             /* free frames right after setup */
+
+static int
+setup(void **state)
+{
+    (void)state;
+    sim_panic_quiet = 0;
+    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
+    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
+    heap_init(kernel_heap, sizeof kernel_heap);
+    area_cache_reset();
+    nhoard = nheap = nareas_hoarded = 0;    /* what a failed test held is gone */
+    baseline = frame_free_count();
+    assert_int_equal(baseline, SIM_RAM_SIZE / PG - 4);
+    return 0;
 }
 
 /* The raw entry at `level` on the way to va (NULL if a table is missing). */
@@ -639,6 +662,8 @@ count_areas(struct mm *mm)
     int n = 0;
     uint64 last = 0;
     for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+        if (n > (int)mm->nareas)
+            fail_msg("mm_area_from walks more than the %d areas", (int)mm->nareas);
         assert_true(a->start.n >= last && a->start.n <= a->end.n);
         last = a->end.n;
         n++;
@@ -653,28 +678,6 @@ area_at(struct mm *mm, uint64 va)
 {
     struct map_area *a = mm_area_from(mm, va / PG);
     return a && a->start.n == va / PG ? a : NULL;
-}
-
-/* Take area objects until every slab of the cache is full; unfill_areas() frees them. */
-static void *area_hoard[1024];
-static int nareas_hoarded;
-
-static void
-fill_areas(void)
-{
-    do {
-        void *p = kcache_alloc(&area_cache);
-        assert_non_null(p);
-        assert_true(nareas_hoarded < (int)ARRAY_SIZE(area_hoard));
-        area_hoard[nareas_hoarded++] = p;
-    } while (area_cache.partial != NULL);
-}
-
-static void
-unfill_areas(void)
-{
-    while (nareas_hoarded > 0)
-        kcache_free(&area_cache, area_hoard[--nareas_hoarded]);
 }
 
 static void
@@ -971,10 +974,12 @@ test_mm_unmap_range_whole_prefix_suffix(void **state)
     assert_int_equal(mm_unmap_range(mm, AREA + 2 * PG, AREA + 6 * PG, USE_MMAP), 0);
     assert_null(mm->areas);
     assert_int_equal(mm->nareas, 0);
-    /* The last area in its slab: the slab's frame goes back with the data. */
+    /* The last area in its slab: the slab's frame goes back with the data,
+     * and so do the level-0 and level-1 tables, which map nothing now. */
     assert_int_equal(area_cache.objects, s1.areas - 1);
     assert_int_equal(area_cache.slabs, s1.slabs - 1);
-    assert_int_equal(frame_free_count(), s1.frames + 8 + 1);
+    assert_int_equal(frame_free_count(), s1.frames + 8 + 1 + 2);
+    assert_int_equal(mm->pt[idx(AREA, 2)], 0);
     for (int i = 0; i < 8; i++)
         assert_int_equal(translate(mm->pt, AREA + i * PG, 0), 0);
     mm_free(mm);
@@ -1184,11 +1189,12 @@ test_mm_resize(void **state)
     for (int i = 1; i < 5; i++)
         assert_int_equal(translate(mm->pt, AREA + i * PG, 0), 0);
     check_marks(mm, AREA, AREA + PG);
-    /* To nothing, and back. */
+    /* To nothing (the two tables, empty now, go too), and back. */
     assert_int_equal(mm_resize(mm, a, AREA), 0);
     assert_int_equal(a->end.n, a->start.n);
     assert_int_equal(translate(mm->pt, AREA, 0), 0);
-    assert_int_equal(frame_free_count(), n + 2);
+    assert_int_equal(frame_free_count(), n + 2 + 2);
+    assert_int_equal(mm->pt[idx(AREA, 2)], 0);
     assert_int_equal(mm_resize(mm, a, AREA + 3 * PG), 0);
     assert_int_equal(frame_free_count(), n - 1);
     /* Growing without memory: -1, nothing new mapped, the old pages kept. */
