@@ -34,23 +34,6 @@ static struct kcache c_half = KCACHE_INIT("half", struct half);
 static struct kcache c_whole = KCACHE_INIT("whole", struct whole);
 static struct kcache *caches[] = { &c_three, &c_odd, &c_tiny, &c_half, &c_whole };
 
-static uint64 baseline;                 /* free frames right after setup */
-
-static int
-setup(void **state)
-{
-    (void)state;
-    sim_panic_quiet = 0;
-    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
-    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
-    for (size_t i = 0; i < ARRAY_SIZE(caches); i++) {
-        caches[i]->partial = NULL;
-        caches[i]->slabs = caches[i]->objects = 0;
-    }
-    baseline = frame_free_count();
-    return 0;
-}
-
 /* How many objects of `size` bytes fit in a slab, computed independently. */
 static uint64 per_slab(uint64 size) { return (PG - HEADER) / size; }
 
@@ -77,6 +60,24 @@ release(void)
 {
     while (nhoard > 0)
         frame_free(hoard[--nhoard]);
+}
+
+static uint64 baseline;                 /* free frames right after setup */
+
+static int
+setup(void **state)
+{
+    (void)state;
+    sim_panic_quiet = 0;
+    memset(sim_ram, 0xA5, SIM_RAM_SIZE);
+    frame_init(SIM_RAM_BASE, SIM_RAM_BASE + SIM_RAM_SIZE);
+    nhoard = 0;                         /* what a failed test held is gone */
+    for (size_t i = 0; i < ARRAY_SIZE(caches); i++) {
+        caches[i]->partial = NULL;
+        caches[i]->slabs = caches[i]->objects = 0;
+    }
+    baseline = frame_free_count();
+    return 0;
 }
 
 /* p is an object of c: in sim_ram, in an allocated frame, at an object's place, zeroed. */
