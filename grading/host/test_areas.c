@@ -88,7 +88,7 @@ model_free(long s, long e)
 
 static uint64 *ptr_of(uint64 pa) { return (uint64 *)(sim_ram + (pa - SIM_RAM_BASE)); }
 
-/* Take frames until only `left` are free (or give some back); release() returns all. */
+/* Take frames until only `left` are free (or give some back); release_to() returns them. */
 static ppn_t hoard[NFRAMES];
 static int nhoard;
 
@@ -111,8 +111,8 @@ release_to(int mark)
 }
 
 /*
- * Area objects taken so that every slab of the cache is full; unfill()
- * gives them back. (A slab that holds one area of the space and 71 of
+ * Area objects taken so that every slab of the cache is full;
+ * unfill_slabs() gives them back. (A slab that holds one area of the space and 71 of
  * these stays when they go: the space's areas may come to be spread over
  * as many slabs as there are areas.)
  */
@@ -409,8 +409,9 @@ new_space(void)
 }
 
 /*
- * A range to map: from the first free page at or after page r % NP (or
- * 0 if none), at most len pages, all free. 1, or 0 if the window is full.
+ * A range to map: from the first free page at or after page r % NP
+ * (round the window), at most len pages, all free. 1, or 0 if the window
+ * is full.
  */
 static int
 pick_free(unsigned long r, long len, long *s, long *e)
