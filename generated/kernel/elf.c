@@ -151,8 +151,6 @@ mm_from_elf(const uint8 *elf, uint64 size, uint64 *entry, uint64 *user_sp,
         return NULL;
     }
     if (mm_map(mm, stack_bottom, stack_top, PTE_R | PTE_W | PTE_U, AREA_FRAMED, USE_STACK) == NULL
-        || (mm->heap = mm_map(mm, stack_top, stack_top, PTE_R | PTE_W | PTE_U, AREA_FRAMED,
-                              USE_HEAP)) == NULL
         || mm_map(mm, TRAP_CONTEXT, TRAP_CONTEXT + PAGE_SIZE, PTE_R | PTE_W, AREA_FRAMED,
                   USE_TRAP_CONTEXT) == NULL)
         goto oom;

@@ -91,7 +91,7 @@ area_balance(struct map_area *a)
 static int
 area_before(const struct map_area *a, const struct map_area *b)
 {
-    return a->start.n < b->start.n || (a->start.n == b->start.n && a->end.n < b->end.n);
+    return a->start.n < b->start.n;
 }
 
 static struct map_area *
@@ -190,8 +190,8 @@ area_joins(struct map_area *a, uint64 perm, enum area_kind kind, enum area_use u
 }
 
 /*
- * Add the pages [start, end) (page-aligned virtual addresses) to mm, with
- * permissions perm, and map them. The range must not overlap an area.
+ * Add the pages [start, end) (page-aligned virtual addresses, start < end)
+ * to mm, with permissions perm, and map them. The range must not overlap an area.
  * Returns the area that holds them (an mmap range may join its
  * neighbours' area), or NULL (with nothing changed) if memory runs out.
  */
@@ -293,7 +293,11 @@ mm_range_free(struct mm *mm, uint64 start, uint64 end)
     struct map_area *a = mm_area_from(mm, s);
     return a == NULL || a->start.n >= e;
 }
-/* Move a's end to new_end (page-aligned, >= its start); 0, or -1 if out of memory. */
+/*
+ * Move a's end to new_end (page-aligned, >= its start); 0, or -1 if out of
+ * memory. An area left empty must leave the tree before another area takes
+ * its page (sbrk removes the heap's: see below).
+ */
 int
 mm_resize(struct mm *mm, struct map_area *a, uint64 new_end)
 {

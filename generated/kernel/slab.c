@@ -6,9 +6,10 @@
 struct slab {
     struct slab *next, *prev;   /* in its cache's list of slabs with a free object */
     void *free;                 /* its free objects, linked through their first word */
+    struct kcache *cache;       /* whose slab it is */
     uint64 used;                /* objects handed out */
 };
-_Static_assert(sizeof(struct slab) == 32, "kcache_per_slab assumes a 32-byte header");
+_Static_assert(sizeof(struct slab) == KCACHE_HEADER, "kcache_per_slab's header size");
 
 static void
 slab_link(struct kcache *c, struct slab *s)
@@ -43,11 +44,14 @@ kcache_alloc(struct kcache *c)
 {
     struct slab *s = c->partial;
     if (s == NULL) {
+        if (kcache_per_slab(c) == 0)
+            panic("kcache_alloc(%s): %lu-byte objects do not fit in a slab", c->name, c->size);
         ppn_t f = frame_alloc();
         if (f.n == 0)
             return NULL;
         s = pa2kva(ppn2pa(f));
         s->free = NULL;
+        s->cache = c;
         s->used = 0;
         for (uint64 i = kcache_per_slab(c); i-- > 0; ) {
             void **o = (void **)(slab_objects(s) + i * c->size);
@@ -74,8 +78,11 @@ kcache_free(struct kcache *c, void *p)
         return;
     struct slab *s = (struct slab *)page_down((uint64)p);
 #ifdef KDEBUG
+    if (frame_refs(pa2ppn(kva2pa(s))) == 0)
+        panic("kcache_free(%s): %p is not an object in use: its frame is free (freed twice?)",
+              c->name, p);
     uint64 off = (uint64)((uint8 *)p - slab_objects(s));
-    if ((uint8 *)p < slab_objects(s) || off % c->size != 0
+    if (s->cache != c || (uint8 *)p < slab_objects(s) || off % c->size != 0
         || off / c->size >= kcache_per_slab(c) || s->used == 0)
         panic("kcache_free(%s): %p is not an object in use", c->name, p);
     for (void **f = s->free; f; f = *f)

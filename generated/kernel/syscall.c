@@ -138,12 +138,24 @@ sys_sbrk(int64 incr)
     if ((incr < 0 && (uint64)-incr > old - mm->heap_start)
         || (incr > 0 && (uint64)incr > USER_TOP - old))
         return -1;
-    struct map_area *heap = mm->heap;
-    uint64 old_end = vpn2va(heap->end), new_end = page_up(new);
-    if (new_end > old_end && !mm_range_free(mm, old_end, new_end))
-        return -1;
-    if (new_end != old_end && mm_resize(mm, heap, new_end) < 0)
-        return -1;
+    uint64 old_end = page_up(old), new_end = page_up(new);
+    if (new_end > old_end) {
+        if (!mm_range_free(mm, old_end, new_end))
+            return -1;
+        if (mm->heap == NULL)
+            mm->heap = mm_map(mm, mm->heap_start, new_end, PTE_R | PTE_W | PTE_U,
+                              AREA_FRAMED, USE_HEAP);
+        else if (mm_resize(mm, mm->heap, new_end) < 0)
+            return -1;
+        if (mm->heap == NULL)
+            return -1;
+    } else if (new_end < old_end && new_end == mm->heap_start) {
+        mm_unmap_area(mm, mm->heap);            /* no page left */
+        mm->heap = NULL;
+        pagetable_prune(mm->pt, new_end, old_end);
+    } else if (new_end < old_end) {
+        mm_resize(mm, mm->heap, new_end);
+    }
     mm->brk = new;
     return old;
 }

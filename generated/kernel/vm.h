@@ -88,7 +88,8 @@ struct kcache {
     uint64 slabs, objects;      /* frames held, objects handed out */
 };
 #define KCACHE_INIT(name, type) { name, (sizeof(type) + 7) & ~7UL, NULL, 0, 0 }
-static inline uint64 kcache_per_slab(const struct kcache *c) { return (PAGE_SIZE - 32) / c->size; }
+#define KCACHE_HEADER 40        /* bytes of a slab's header, before its objects */
+static inline uint64 kcache_per_slab(const struct kcache *c) { return (PAGE_SIZE - KCACHE_HEADER) / c->size; }
 void *kcache_alloc(struct kcache *c);
 void kcache_free(struct kcache *c, void *p);
 /* vm.c */

@@ -18,14 +18,14 @@
 #include "vm.h"
 
 #define PG 4096UL
-#define HEADER 32UL                     /* a slab's header, before its objects */
+#define HEADER 40UL                     /* a slab's header, before its objects */
 #define NFRAMES (SIM_RAM_SIZE / PG)
 
 struct three { uint64 a, b, c; };       /* 24 bytes: 169 a slab */
 struct odd { char x[13]; };             /* rounded up to 16: 254 */
 struct tiny { char x; };                /* rounded up to 8: 508 */
-struct half { char x[2032]; };          /* 2 a slab */
-struct whole { char x[4064]; };         /* 1 a slab */
+struct half { char x[2024]; };          /* 2 a slab */
+struct whole { char x[4056]; };         /* 1 a slab */
 
 static struct kcache c_three = KCACHE_INIT("three", struct three);
 static struct kcache c_odd = KCACHE_INIT("odd", struct odd);
@@ -123,8 +123,8 @@ static void
 test_sizes(void **state)
 {
     (void)state;
-    static const uint64 sizes[] = { 24, 16, 8, 2032, 4064 };
-    static const uint64 per[] = { 169, 254, 508, 2, 1 };
+    static const uint64 sizes[] = { 24, 16, 8, 2024, 4056 };
+    static const uint64 per[] = { 169, 253, 507, 2, 1 };   /* (4096 - 40) / size */
     for (size_t i = 0; i < ARRAY_SIZE(caches); i++) {
         assert_int_equal(caches[i]->size, sizes[i]);
         assert_int_equal(kcache_per_slab(caches[i]), per[i]);
@@ -461,6 +461,14 @@ test_double_free_panics(void **state)
     check_unchanged(h, before, frames);
     kcache_free(h, y);
     kcache_free(c, d);
+    assert_int_equal(frame_free_count(), baseline);
+    /* A slab's last object freed twice: the first free gave the frame back. */
+    void *z = kcache_alloc(c);
+    kcache_free(c, z);
+    before = *c;
+    frames = frame_free_count();
+    EXPECT_PANIC(kcache_free(c, z), "freed twice");
+    check_unchanged(c, before, frames);
     assert_int_equal(frame_free_count(), baseline);
 }
 #endif

@@ -787,7 +787,7 @@ test_mm_map_and_free(void **state)
         assert_int_equal(translate(mm->pt, id + i * PG, R | X), id + i * PG);
     /* Executable, read-only, stack-like areas. */
     assert_non_null(mm_map(mm, 0x10000, 0x12000, R | X | U, AREA_FRAMED, USE_ELF));
-    assert_non_null(mm_map(mm, 0x20000, 0x20000, R | W | U, AREA_FRAMED, USE_HEAP));  /* empty */
+    assert_non_null(mm_map(mm, 0x20000, 0x21000, R | W | U, AREA_FRAMED, USE_HEAP));
     assert_non_null(mm_map(mm, TRAP_CONTEXT, TRAP_CONTEXT + PG, R | W, AREA_FRAMED,
                            USE_TRAP_CONTEXT));
     assert_int_equal(count_areas(mm), 5);
@@ -1159,6 +1159,7 @@ test_mm_map_merges(void **state)
         assert_ptr_equal(mm_find(mm, va), b);
     mm_free(mm);
     no_leak(s);
+
 }
 
 static void
