@@ -27,10 +27,11 @@ $(LAB4)/.stamp: $(CHAPTERS) $(STRIP) $(LAB4_DEPS) | $(BUILD)/.deps-ok
 	@touch $@
 
 # The handout: the stripped chapters woven like the book, HTML and PDF, into
-# the tree (handout/index.html, handout.pdf).
+# the tree (handout/index.html, handout.pdf); a pandoc or pdflatex per core
+# (unless make runs with -j already).
 LAB4_HANDOUT := $(BUILD)/lab4-handout
 $(LAB4)/.handout: $(LAB4)/.stamp book/style.css labs/lab4/metadata.yaml $(BOOK_COMMON_DEPS)
-	@$(MAKE) --no-print-directory book book-pdf BOOK_OUT=$(LAB4_HANDOUT) \
+	@$(MAKE) --no-print-directory $(if $(findstring -j,$(MAKEFLAGS)),,-j$(NPROC)) book book-pdf BOOK_OUT=$(LAB4_HANDOUT) \
 	    BOOK_METADATA=labs/lab4/metadata.yaml \
 	    BOOK_CHAPTERS="$$(ls $(BUILD)/lab4-src/*.nw | LC_ALL=C sort | tr '\n' ' ')"
 	@rm -rf $(LAB4)/handout && cp -r $(LAB4_HANDOUT)/book $(LAB4)/handout

@@ -15,8 +15,8 @@
 # ptdump, faults), graded on that test alone, which must fail. The practice
 # test, made public in a copy of the spec as students get it: the
 # reference passes it, the walk mutant fails it. Then one `grade --batch` of these
-# submissions (copies of REF with one thing broken, or archives), into one
-# CSV whose rows and the reports are checked:
+# submissions (copies of REF with one thing broken), into one CSV whose rows
+# and the reports are checked:
 #   reference     REF itself: 100/100
 #   copyout       kernel/vm.c's copyout returns -1: loses exactly the points
 #                 of the tests that copy out to user memory (copy, timeinfo)
@@ -26,22 +26,25 @@
 #                 and the submission stays within its time bound
 #   panic         mm_new panics: every QEMU test fails on the panic line
 #   flood         sys_write writes forever: "output flood", not a timeout
-#   spoof         the Makefile, the user library and a test program of the
-#                 submission are changed: all ignored (and reported), 100/100
 #   replay        system calls that do no work and print every line of the
 #                 reference's run: every program test fails (new token, seed)
+# and a second batch, of the submissions whose checks are about how they are
+# taken in (files, links, archives), graded on one test, copy (15 points
+# here: a kernel built from all five files runs a program), into a CSV of its own:
+#   spoof         the Makefile, the user library and a test program (copy's)
+#                 of the submission are changed: all ignored (and reported), 15/15
 #   missing       kernel/mm.c absent: 0, "missing", nothing built
 #   symlink       kernel/vm.c a symbolic link to the reference: refused
 #   dirlink       kernel/ a symbolic link to the reference's: refused
-#   flat          the five files alone, no directories: graded, 100/100
-#   nested        a directory holding one .tar.gz of a lab4/ tree: 100/100
+#   flat          the five files alone, no directories: graded, 15/15
+#   nested        a directory holding one .tar.gz of a lab4/ tree: 15/15
 #   hostile.tar.gz  the right files, and members with '..', absolute paths,
 #                 links, devices, a FIFO, pax and GNU long names, a member too
 #                 big: each refused with its reason, nothing written outside
-#                 the scratch directory, the rest graded 100/100
+#                 the scratch directory, the rest graded 15/15
 #   notatar.tar.gz, badsum.tar.gz, cut.tar.gz  damaged archives: 0, why
 #   notes.txt     a stray file: a "skipped" row
-# (no walk_practice column, row or line in the CSV or the reports), and
+# (no walk_practice column, row or line in the CSVs or the reports), and
 # specifications with an error: `grade: FILE:LINE: message`, status 2; for
 # `total`, one whose graded tests (all but practice ones) and one whose
 # students' tests (all but hidden ones) do not add up to it.
@@ -242,13 +245,18 @@ else
     fail "suspicious: not in the CSV; see $work/suspicious.csv"
 fi
 
-# ---- the fault-injected submissions, graded in one batch ----------------------
-# Each is made in $work/batch/ (a directory, or an archive); one
-# `grade --batch` grades them all into one CSV; each report is then checked.
-b=$work/batch
-mkdir -p "$b"
+# ---- the fault-injected submissions, graded in two batches ----------------------
+# Each is made in $work/batch/ (graded on every test), or, if what its check
+# is about is how a submission is taken in, in $work/intake/ (a directory, or
+# an archive; graded on copy alone); one `grade --batch` grades each
+# directory into one CSV; each report is then checked.
+b=$work/batch ib=$work/intake
+mkdir -p "$b" "$ib"
 bsub() { local d; d=$(submission "batch/$1"); echo "$d"; }
-bout=build/grade/st-batch
+isub() { local d; d=$(submission "intake/$1"); echo "$d"; }
+bout=build/grade/st-batch ibout=build/grade/st-intake
+# copy's points in $nspec (its twin's given back): full marks in the intake batch
+ipts=$(awk '$1 == "test" { t = $2 } t == "copy" && $1 == "points" { print $2 }' "$nspec")
 evil=/tmp/grade-selftest-evil-$$          # nothing may ever be written here
 evil_abs=$PWD/$work/evil-absolute
 rm -rf "$evil" "$evil_abs"*
@@ -284,7 +292,7 @@ replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len
     return 0;' || fail "flood: could not inject the fault"
 
 # Spoofing through files that are not editable.
-d=$(bsub spoof)
+d=$(isub spoof)
 printf '$(error this Makefile must never be used)\n' > "$d/Makefile"
 printf '#error this user library must never be used\n' > "$d/user/lib/printf.c"
 cat > "$d/user/g_copy.c" <<'EOF'
@@ -314,18 +322,18 @@ replace_body "$d/kernel/syscall.c" sys_write '    (void)fd; (void)buf; (void)len
     return len;' || fail "replay: could not inject the fault"
 
 # An editable file missing, a symbolic link, a directory that is a link.
-d=$(bsub missing); rm "$d/kernel/mm.c"
-d=$(bsub symlink); ln -sf "$(cd "$ref" && pwd)/kernel/vm.c" "$d/kernel/vm.c"
-d=$(bsub dirlink); rm -rf "$d/kernel" && ln -s "$(cd "$ref" && pwd)/kernel" "$d/kernel"
+d=$(isub missing); rm "$d/kernel/mm.c"
+d=$(isub symlink); ln -sf "$(cd "$ref" && pwd)/kernel/vm.c" "$d/kernel/vm.c"
+d=$(isub dirlink); rm -rf "$d/kernel" && ln -s "$(cd "$ref" && pwd)/kernel" "$d/kernel"
 
 # Uploads as students make them: the five files alone; a directory holding
 # only a .tar.gz of a tree with a top directory.
 editable="frame vm mm elf syscall"
-mkdir -p "$b/flat"
-for f in $editable; do cp "$ref/kernel/$f.c" "$b/flat/"; done
-mkdir -p "$work/lab4/kernel" "$b/nested"
+mkdir -p "$ib/flat"
+for f in $editable; do cp "$ref/kernel/$f.c" "$ib/flat/"; done
+mkdir -p "$work/lab4/kernel" "$ib/nested"
 for f in $editable; do cp "$ref/kernel/$f.c" "$work/lab4/kernel/"; done
-tar czf "$b/nested/lab4.tar.gz" -C "$work" lab4
+tar czf "$ib/nested/lab4.tar.gz" -C "$work" lab4
 
 # A hostile archive: the right files, and members that try to write
 # outside the scratch directory (traversal, absolute paths, through a link
@@ -340,12 +348,12 @@ members+=("s:../../../../../../../../..$evil-dotdot:pwned"
           "x:lab4/pax:../../../../../../../..$evil-pax" "s:lab4/pax:pwned"
           "L:x:lab4/../../../../../../../..$evil-long" "s:lab4/long:pwned"
           "z:lab4/big:2000000")
-grading/tests/mktar.pl "${members[@]}" | gzip > "$b/hostile.tar.gz"
+grading/tests/mktar.pl "${members[@]}" | gzip > "$ib/hostile.tar.gz"
 # Damaged archives: not a tar, a bad header checksum, cut short; a stray file.
-printf 'not an archive\n' | gzip > "$b/notatar.tar.gz"
-grading/tests/mktar.pl bad:lab4/kernel/vm.c | gzip > "$b/badsum.tar.gz"
-grading/tests/mktar.pl d:lab4 cut:lab4/kernel/vm.c:5000 | gzip > "$b/cut.tar.gz"
-echo 'notes' > "$b/notes.txt"
+printf 'not an archive\n' | gzip > "$ib/notatar.tar.gz"
+grading/tests/mktar.pl bad:lab4/kernel/vm.c | gzip > "$ib/badsum.tar.gz"
+grading/tests/mktar.pl d:lab4 cut:lab4/kernel/vm.c:5000 | gzip > "$ib/cut.tar.gz"
+echo 'notes' > "$ib/notes.txt"
 
 t0=$SECONDS
 out=$("$grade" --spec "$nspec" --ref "$ref" --batch "$b" --csv "$work/scores.csv" --out "$bout" --parallel 3 -j 2 --cap 65536 2>&1)
@@ -353,20 +361,36 @@ status=$?
 secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
 nsubs=$(ls "$b" | wc -l)
+csv_head="^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"
 if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
-   head -n 1 "$work/scores.csv" | grep -q "^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"; then
+   head -n 1 "$work/scores.csv" | grep -q "$csv_head"; then
     pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
 else
     fail "batch: status $status, CSV $(wc -l < "$work/scores.csv" 2>/dev/null) lines for $nsubs submissions; see $work/batch.out"
 fi
+t0=$SECONDS
+out=$("$grade" --spec "$nspec" --ref "$ref" --batch "$ib" --csv "$work/intake.csv" --out "$ibout" --parallel 3 -j 2 --cap 65536 \
+      --test copy 2>&1)
+status=$?
+secs=$((SECONDS - t0))
+printf '%s\n' "$out" > "$work/intake.out"
+nisubs=$(ls "$ib" | wc -l)
+if [ $status -eq 0 ] && [ "$(wc -l < "$work/intake.csv")" -eq $((nisubs + 1)) ] &&
+   head -n 1 "$work/intake.csv" | grep -q "$csv_head" && [ "$ipts" -gt 0 ] 2>/dev/null; then
+    pass "intake batch: $nisubs submissions graded on copy ($ipts points) in ${secs}s into one CSV with a column per test"
+else
+    fail "intake batch: status $status, CSV $(wc -l < "$work/intake.csv" 2>/dev/null) lines for $nisubs submissions; see $work/intake.out"
+fi
 
-# The report of batch submission $1 becomes $out; its CSV row $row.
+# The report of batch submission $1 becomes $out; its CSV row $row (from
+# the batch in $rdir, its CSV $rcsv, out of $rmax points).
+rdir=$bout rcsv=$work/scores.csv rmax=100
 report() {
-    out=$(cat "$bout/$1/report.txt" 2>/dev/null)
-    row=$(grep "^$1," "$work/scores.csv" | tr -d '\r')
+    out=$(cat "$rdir/$1/report.txt" 2>/dev/null)
+    row=$(grep "^$1," "$rcsv" | tr -d '\r')
 }
 # Check the CSV row: submission $1 has score $2 and status $3.
-csv_is() { [[ $row == "$1,$2,100,$3,"* ]]; }
+csv_is() { [[ $row == "$1,$2,$rmax,$3,"* ]]; }
 
 report reference
 if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$public_tests" ] && csv_is reference 100 graded &&
@@ -419,14 +443,6 @@ else
     fail "flood: score '$(score)', $n floods, row '$row'"
 fi
 
-report spoof
-ign=$(printf '%s\n' "$out" | grep -c -E '^ignored: (Makefile|user/lib/printf\.c|user/g_copy\.c|grading/tests\.spec) \(')
-if [ "$(score)" = 100/100 ] && [ "$ign" -eq 4 ] && csv_is spoof 100 graded; then
-    pass "changed Makefile, user library, an added test program and spec: all 4 reported ignored, 100/100"
-else
-    fail "spoof: score '$(score)', $ign of 4 files reported ignored, row '$row'"
-fi
-
 report replay
 n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/run/copy.log")
 if [ "$(score)" = 15/100 ] && [ "$(passed)" = "frames_unit kvm " ] && [ "$n" -ge 15 ] && csv_is replay 15 graded; then
@@ -435,40 +451,50 @@ else
     fail "replay: score '$(score)', passed: $(passed), $n replayed lines, row '$row'"
 fi
 
+# The intake batch: graded on copy alone.
+rdir=$ibout rcsv=$work/intake.csv rmax=$ipts
+report spoof
+ign=$(printf '%s\n' "$out" | grep -c -E '^ignored: (Makefile|user/lib/printf\.c|user/g_copy\.c|grading/tests\.spec) \(')
+if [ "$(score)" = "$ipts/$ipts" ] && [ "$(passed)" = "copy " ] && [ "$ign" -eq 4 ] && csv_is spoof "$ipts" graded; then
+    pass "changed Makefile, user library, an added test program (copy's) and spec: all 4 reported ignored, copy passes, $ipts/$ipts"
+else
+    fail "spoof: score '$(score)', $ign of 4 files reported ignored, row '$row'"
+fi
+
 report missing
-if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/mm.c (missing)' &&
-   [ ! -e "$bout/missing/run/build.log" ] && csv_is missing 0 unusable; then
-    pass "kernel/mm.c missing: 0/100, reported, nothing built"
+if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/mm.c (missing)' &&
+   [ ! -e "$ibout/missing/run/build.log" ] && csv_is missing 0 unusable; then
+    pass "kernel/mm.c missing: 0/$ipts, reported, nothing built"
 else
     fail "missing file: score '$(score)', row '$row'"
 fi
 report symlink
-if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (not a regular file)' &&
+if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (not a regular file)' &&
    csv_is symlink 0 unusable; then
-    pass "kernel/vm.c a symbolic link to the solution: refused, 0/100"
+    pass "kernel/vm.c a symbolic link to the solution: refused, 0/$ipts"
 else
     fail "symlink: score '$(score)', row '$row'"
 fi
 report dirlink
-if [ "$(score)" = 0/100 ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (a directory on its path is a link)' &&
+if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (a directory on its path is a link)' &&
    csv_is dirlink 0 unusable; then
-    pass "kernel/ a symbolic link to the solution's: refused, 0/100"
+    pass "kernel/ a symbolic link to the solution's: refused, 0/$ipts"
 else
     fail "dirlink: score '$(score)', row '$row'"
 fi
 
 report flat
 n=$(printf '%s\n' "$out" | grep -c -E '^took (frame|vm|mm|elf|syscall)\.c for kernel/')
-if [ "$(score)" = 100/100 ] && [ "$n" -eq 5 ] && ! printf '%s\n' "$out" | grep -q '^ignored:' &&
-   csv_is flat 100 graded; then
-    pass "the five files uploaded alone: each taken for its place in the tree, 100/100"
+if [ "$(score)" = "$ipts/$ipts" ] && [ "$n" -eq 5 ] && ! printf '%s\n' "$out" | grep -q '^ignored:' &&
+   csv_is flat "$ipts" graded; then
+    pass "the five files uploaded alone: each taken for its place in the tree, $ipts/$ipts"
 else
     fail "flat: score '$(score)', $n files taken, row '$row'"
 fi
 report nested
-if [ "$(score)" = 100/100 ] && printf '%s\n' "$out" | grep -q '^unpacking lab4.tar.gz$' &&
-   csv_is nested 100 graded; then
-    pass "a directory holding one .tar.gz of a tree with a top directory: unpacked, 100/100"
+if [ "$(score)" = "$ipts/$ipts" ] && printf '%s\n' "$out" | grep -q '^unpacking lab4.tar.gz$' &&
+   csv_is nested "$ipts" graded; then
+    pass "a directory holding one .tar.gz of a tree with a top directory: unpacked, $ipts/$ipts"
 else
     fail "nested: score '$(score)', row '$row'"
 fi
@@ -476,47 +502,49 @@ fi
 report hostile
 n=$(printf '%s\n' "$out" | grep -c '^archive: refused ')
 outside=$(ls -d "$evil"* "$evil_abs"* /tmp/"$(basename "$evil")"-via-link 2>/dev/null)
-if [ "$(score)" = 100/100 ] && [ "$n" -eq 10 ] && [ -z "$outside" ] && csv_is hostile 100 graded &&
+if [ "$(score)" = "$ipts/$ipts" ] && [ "$n" -eq 10 ] && [ -z "$outside" ] && csv_is hostile "$ipts" graded &&
    printf '%s\n' "$out" | grep -q "^archive: refused ../../.*$(basename "$evil")-dotdot (a '..' in its path)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused $evil_abs (an absolute path)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/esc (a symbolic link to /tmp: links are not unpacked)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/tty (a device)$" &&
    printf '%s\n' "$out" | grep -q "^archive: refused lab4/big (2000000 bytes; the limit is 1048576)$" &&
-   [ -f "$bout/hostile/run/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
-    pass "hostile archive: $n members refused with their reasons (traversal, absolute, links, devices, FIFO, pax and long names, size), nothing written outside the scratch directory, the rest graded 100/100"
+   [ -f "$ibout/hostile/run/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
+    pass "hostile archive: $n members refused with their reasons (traversal, absolute, links, devices, FIFO, pax and long names, size), nothing written outside the scratch directory, the rest graded $ipts/$ipts"
 else
     fail "hostile archive: score '$(score)', $n refusals, outside: '$outside', row '$row'"
 fi
 
 report notatar
 if csv_is notatar 0 unusable && printf '%s\n' "$out" | grep -q 'notatar.tar.gz: not a tar archive'; then
-    pass "a gzip file that is not a tar: 0/100, '$(printf '%s\n' "$out" | grep -o 'not a tar archive.*' | head -n 1)'"
+    pass "a gzip file that is not a tar: 0/$ipts, '$(printf '%s\n' "$out" | grep -o 'not a tar archive.*' | head -n 1)'"
 else
     fail "notatar: row '$row'"
 fi
 report badsum
 if csv_is badsum 0 unusable && printf '%s\n' "$out" | grep -q 'badsum.tar.gz: not a tar archive (bad header at byte 0)'; then
-    pass "a tar header with a bad checksum: 0/100, refused"
+    pass "a tar header with a bad checksum: 0/$ipts, refused"
 else
     fail "badsum: row '$row'"
 fi
 report cut
 if csv_is cut 0 unusable && printf '%s\n' "$out" | grep -q 'cut.tar.gz: it ends inside lab4/kernel/vm.c'; then
-    pass "an archive cut short: 0/100, 'it ends inside lab4/kernel/vm.c'"
+    pass "an archive cut short: 0/$ipts, 'it ends inside lab4/kernel/vm.c'"
 else
     fail "cut: row '$row'"
 fi
-row=$(grep '^notes.txt,' "$work/scores.csv" | tr -d '\r')
+# (a skipped row is out of the whole spec's points: nothing of it was graded)
+row=$(grep '^notes.txt,' "$rcsv" | tr -d '\r')
 if [[ $row == 'notes.txt,0,100,skipped,'*',not a directory or a .tar.gz archive' ]]; then
     pass "a stray file in the batch directory: a 'skipped' row"
 else
     fail "stray file: row '$row'"
 fi
 rm -rf "$evil"* "$evil_abs"*
-if ! grep -q walk_practice "$work/scores.csv" "$bout"/*/report.txt "$bout"/*/results.json; then
-    pass "batch: no walk_practice in the CSV, the reports or the results.json files"
+if ! grep -q walk_practice "$work/scores.csv" "$work/intake.csv" "$bout"/*/report.txt "$bout"/*/results.json \
+        "$ibout"/*/report.txt "$ibout"/*/results.json; then
+    pass "batches: no walk_practice in the CSVs, the reports or the results.json files"
 else
-    fail "batch: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$bout"/*/report.txt "$bout"/*/results.json | head -n 3 | tr '\n' ' ')"
+    fail "batches: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$work/intake.csv" "$bout"/*/report.txt "$bout"/*/results.json "$ibout"/*/report.txt "$ibout"/*/results.json | head -n 3 | tr '\n' ' ')"
 fi
 
 # ---- an error in a specification ----------------------------------------------
@@ -572,5 +600,5 @@ for c in "5 5 10:10:15" "5 10 5:15:10"; do
     fi
 done
 # The runs take ~10 MB each: keep them only to look at a failure.
-[ $failed -ne 0 ] || rm -rf build/grade/runs/st-* build/grade/st-batch build/grade/st-suspicious
+[ $failed -ne 0 ] || rm -rf build/grade/runs/st-* build/grade/st-batch build/grade/st-intake build/grade/st-suspicious
 exit $failed

@@ -22,6 +22,9 @@
 #   correct       the reference's five editable files, uploaded flat:
 #                 valid results.json, full score, every test of the spec passed
 #   empty         an empty submission: valid, score 0, the reason shown
+#                 (graded on one test, frames: what is checked is how the
+#                 upload is taken in, and the grader compiles the programs
+#                 of every test it runs, even for nothing to grade)
 #   no spec       a source tree without the spec (grader status 2): valid,
 #                 score 0, the grader's error shown
 #   bad spec      a spec error quoting quotes, backslashes, a tab, a control
@@ -88,9 +91,12 @@ packages=$(sed -n '/^PACKAGES="/,/"/p' "$root/source/setup.sh" | tr -d '"' | sed
 if [ -z "$packages" ]; then
     fail "setup.sh: no PACKAGES=\"...\" list found"
 elif command -v apt-cache > /dev/null; then
+    # One apt-cache for all of them (each call reads the whole cache, 1.5 s):
+    # a package is known when the output has its record.
+    known=$(apt-cache show --no-all-versions $packages 2> /dev/null | sed -n 's/^Package: //p')
     unknown=
     for p in $packages; do
-        apt-cache show --no-all-versions "$p" > /dev/null 2>&1 || unknown="$unknown $p"
+        grep -qxF -- "$p" <<< "$known" || unknown="$unknown $p"
     done
     if [ -z "$unknown" ]; then
         pass "setup.sh installs packages apt-cache knows:" $packages
@@ -178,10 +184,11 @@ fi
 
 # ---- an empty submission ----------------------------------------------------------
 rm -rf "$root/submission"; mkdir -p "$root/submission"
-run_autograder "$root" empty
+run_autograder "$root" empty GRADE_EXTRA_ARGS='--test frames'
 if [ $status -eq 0 ] && [ -s "$results" ] && json_valid "$results" &&
-   [ "$(top_score "$results")" = 0 ] && grep -q 'kernel/vm.c (missing)' "$results"; then
-    pass "empty submission: valid results.json, score 0, 'kernel/vm.c (missing)' in it (${secs}s)"
+   [ "$(top_score "$results")" = 0 ] && grep -q 'kernel/vm.c (missing)' "$results" &&
+   grep -q '"max_score": 3,' "$results" && [ "$(grep -c '"status": "failed"' "$results")" -eq 1 ]; then
+    pass "empty submission (graded on frames): valid results.json, score 0 of 3, 'kernel/vm.c (missing)' in it (${secs}s)"
 else
     fail "empty submission: status $status, score '$(top_score "$results" 2>/dev/null)'; see $work/empty.out, $results"
 fi

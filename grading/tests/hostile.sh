@@ -24,6 +24,12 @@
 #                       runs in this tree must not run meanwhile
 #   HOSTILE_QUICK=1     only attacks 1-4 (one batch, one bomb), and the
 #                       checks at the end
+#   HOSTILE_GRADED=FILE once the last grader run is over (what is left is
+#                       the wait for the daemons' time and the checks at
+#                       the end), the modes made private are put back and
+#                       FILE is made: from then on, other grader runs in
+#                       this tree may run (make test runs the full suite
+#                       meanwhile)
 #   HOSTILE_BOMB_VMEM_KB  address-space cap (ulimit -v, KiB) of the
 #                       compiler-bomb run alone, a safety net for this
 #                       machine under a grader without memory limits
@@ -65,7 +71,8 @@
 #                 status 1, and the report says "memory limit".
 #   5 batch names  reference copies named alice, alice.txt, alice.json,
 #                 batch, b<U+202E>ob, ctl<0x01>x, x (dirs) and x.tar.gz,
-#                 in one --batch (on the attacks' tests): a CSV row each, all full score; a report
+#                 in one --batch (on frames and the hidden walk: what is
+#                 checked is names): a CSV row each, all full score; a report
 #                 and a results.json each (OUT/NAME.txt and OUT/NAME.json,
 #                 or OUT/NAME/report.txt and OUT/NAME/results.json); no
 #                 U+202E and no control character but tab and newline (CR
@@ -79,7 +86,9 @@
 #                 programs' images (grading/tests/forge.c): their hidden
 #                 twins fail, the report says suspicious, the score is the
 #                 same kernel's without forging (twins gate), and no
-#                 student-visible part of results.json says so.
+#                 student-visible part of results.json says so. Then,
+#                 on one pair (mmap, mmap_h): the same through a batch (its
+#                 CSV) and Gradescope (the instructor's stdout).
 #   7 Gradescope  attacks 1 and 2 through run_autograder (AUTOGRADER_ROOT
 #                 in build/test/hostile/, as grading/tests/gradescope.sh
 #                 does): a valid results.json with the honest score, no
@@ -821,8 +830,11 @@ fi
 if [ -z "$quick" ]; then
 # ---- 7. Gradescope: attacks 1 and 2 through run_autograder ----------------------------
 zip=build/gradescope/autograder.zip
+# (The grader is the one given, built from the same sources: run_autograder
+# builds its own only when it has none newer than them; test-gradescope
+# checks that build.)
 if make --no-print-directory -s gradescope > "$work/make-gradescope.log" 2>&1 && [ -s "$zip" ] &&
-   mkdir -p "$agsrc" && unzip -q "$zip" -d "$agsrc"; then
+   mkdir -p "$agsrc" && unzip -q "$zip" -d "$agsrc" && mkdir -p "$agsrc/bin" && cp "$grade" "$agsrc/bin/grade"; then
     # gs NAME ATTACKDIR TESTS...: run_autograder on the attack's five files.
     gs() {
         local name=$1 sub=$2; shift 2
@@ -875,19 +887,20 @@ five "$ref" "$work/xsrc"
 tar czf "$B/x.tar.gz" -C "$work/xsrc" kernel
 nsubs=$(( ${#names[@]} + 1 ))
 outb=$work_abs/out-names
+sel_n=(frames walk)
 t0=$SECONDS
 "$grade" "${isoargs[@]}" --ref "$ref" --batch "$B" --csv "$work/names.csv" --out "$outb" \
-    --parallel 2 -j 1 "${tests_a[@]}" > "$work/names.out" 2>&1; status=$?
+    --parallel 2 -j 1 --test frames --test walk > "$work/names.out" 2>&1; status=$?
 secs=$((SECONDS - t0))
 json csv "$work/names.csv" > "$work/names.rows" 2>/dev/null
 # Full marks on the tests graded: the sum of their points.
-total=$(awk -v sel=" ${sel_a[*]} " '/^test /{t=$2} $1 == "points" && index(sel, " " t " ") {n += $2}
+total=$(awk -v sel=" ${sel_n[*]} " '/^test /{t=$2} $1 == "points" && index(sel, " " t " ") {n += $2}
                                   END{print n}' grading/lab4/tests.spec)
 nrows=$(wc -l < "$work/names.rows")
 full=$(awk -F'\t' -v t="$total" '$2 == t && $3 == t && $4 == "graded"' "$work/names.rows" | wc -l)
 ndist=$(cut -f1 "$work/names.rows" | sort -u | wc -l)
 if [ $status -eq 0 ] && [ "$nrows" -eq $nsubs ] && [ "$full" -eq $nsubs ] && [ "$ndist" -eq $nsubs ]; then
-    pass "batch names: $nsubs submissions (alice, alice.txt, alice.json, batch, U+202E, ^A, x, x.tar.gz) in ${secs}s: $nsubs distinct CSV rows, each $total/$total"
+    pass "batch names: $nsubs submissions (alice, alice.txt, alice.json, batch, U+202E, ^A, x, x.tar.gz) graded on ${sel_n[*]} in ${secs}s: $nsubs distinct CSV rows, each $total/$total"
 else
     fail "batch names: status $status, $nrows rows for $nsubs submissions, $full at $total/$total graded, $ndist distinct names: $(awk -F'\t' -v t="$total" '!($2 == t && $4 == "graded") { printf "%s: %s/%s %s (%s); ", $1, $2, $3, $4, $5 }' "$work/names.rows" | cat -v | cut -c1-200)"
 fi
@@ -1030,31 +1043,37 @@ if [ -z "$quick" ]; then
     else
         fail "forger: score $(fscore) (without forging: $honest_forge), wrong:${bad:- none}; see $work/forge.out, $work/nomap.out, $work_abs/forge.json"
     fi
-    # The same in a batch: the CSV's suspicious column names the four, its score nomap's.
+    # The same in a batch and through Gradescope, on one pair (what these
+    # check is where suspicious is said): mmap and its twin, whose honest
+    # score is nomap's in them.
+    pair=(--test mmap --test mmap_h)
+    honest_pair=$(json tests "$work_abs/nomap.json" 2>/dev/null |
+                  awk -F'\t' '$1 == "mmap" || $1 == "mmap_h" { s += $3; m += $4; n++ } END { if (n == 2) print s "/" m }')
+    # The batch: the CSV's suspicious column names mmap, its score nomap's.
     rm -rf "$work/forge-batch" && mkdir -p "$work/forge-batch" && cp -r "$work/forge" "$work/forge-batch/eve"
     "$grade" "${isoargs[@]}" --ref "$ref" --batch "$work/forge-batch" --csv "$work/forge.csv" \
-        --out "$work_abs/out-forge" "${forge_tests[@]}" > "$work/forge-batch.out" 2>&1
+        --out "$work_abs/out-forge" "${pair[@]}" > "$work/forge-batch.out" 2>&1
     row=$(grep '^eve,' "$work/forge.csv" 2>/dev/null | tr -d '\r')
-    if head -n 1 "$work/forge.csv" 2>/dev/null | grep -q ',suspicious,seconds,' &&
-       [[ $row == "eve,${honest_forge%/*},${honest_forge#*/},graded,"*",$forge_pub,"* ]]; then
-        pass "forger (batch): its CSV row names $forge_pub as suspicious, score ${honest_forge%/*}: ${row%%,graded,*}"
+    if [ -n "$honest_pair" ] && head -n 1 "$work/forge.csv" 2>/dev/null | grep -q ',suspicious,seconds,' &&
+       [[ $row == "eve,${honest_pair%/*},${honest_pair#*/},graded,"*",mmap,"* ]]; then
+        pass "forger (batch, on mmap and mmap_h): its CSV row names mmap as suspicious, score ${honest_pair%/*}: ${row%%,graded,*}"
     else
-        fail "forger (batch): not the CSV row wanted (score ${honest_forge%/*}, suspicious $forge_pub): '$row'; see $work/forge-batch.out"
+        fail "forger (batch): not the CSV row wanted (score ${honest_pair:-?}, suspicious mmap): '$row'; see $work/forge-batch.out"
     fi
     # And through Gradescope: the report (the instructor's stdout) says so, results.json's visible parts do not.
     if [ -d "$agsrc" ]; then
         r=$work_abs/ag-forge
         rm -rf "$r" && mkdir -p "$r/submission" "$r/results" && ln -sfn "$agsrc" "$r/source"
         cp "$work/forge"/kernel/*.c "$r/submission/"
-        env AUTOGRADER_ROOT="$r" GRADE_EXTRA_ARGS="${forge_tests[*]}${isoargs[*]:+ ${isoargs[*]}}" \
+        env AUTOGRADER_ROOT="$r" GRADE_EXTRA_ARGS="${pair[*]}${isoargs[*]:+ ${isoargs[*]}}" \
             "$agsrc/run_autograder" > "$work/gs-forge.out" 2>&1 < /dev/null
         gj=$r/results/results.json
         json_files+=("$gj")
         vis=$(json visible "$gj" 2>/dev/null)
         if json valid "$gj" 2>/dev/null && grep -q '^grade: suspicious: mmap passes' "$work/gs-forge.out" &&
-           grep -q "\"score\": ${honest_forge%/*}," "$gj" &&
+           [ -n "$honest_pair" ] && grep -q "\"score\": ${honest_pair%/*}," "$gj" &&
            grep -q '"stdout_visibility": "hidden"' "$gj" && ! grep -q -i -e suspicious -e _h <<< "$vis"; then
-            pass "forger (gradescope): suspicious in the report (stdout, hidden from students), not in what a student sees of results.json"
+            pass "forger (gradescope, on mmap and mmap_h): suspicious in the report (stdout, hidden from students), not in what a student sees of results.json"
         else
             fail "forger (gradescope): see $work/gs-forge.out, $gj"
         fi
@@ -1062,6 +1081,9 @@ if [ -z "$quick" ]; then
 fi
 
 # ---- at the end: markers, overwritten results, daemons -------------------------------------
+# No grader runs from here on: the project's modes go back, and whoever waits for that is told.
+restore_private
+[ -z "${HOSTILE_GRADED:-}" ] || : > "$HOSTILE_GRADED"
 if [ -n "$daemon_run" ]; then
     w=$((daemon_run + 23 - SECONDS))
     [ $w -gt 0 ] && sleep $w

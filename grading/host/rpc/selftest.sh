@@ -41,12 +41,19 @@ rm -rf "$work"; mkdir -p "$work"
 # The harness: as the spec builds it (-Werror) and, for these runs, under
 # ASan and UBSan too, so that a child which makes it misbehave shows.
 hsrc="$rpc/harness.c $rpc/cases.c $rpc/child.c $rpc/sandbox.c"
+# (The four builds at once, two at a time: each is one compiler.)
+hbuild() {
+    local d=; [ $1 = kdebug ] && d=-DKDEBUG
+    case $2 in
+    plain) $cc -std=c11 -O1 -g -Wall -Wextra -Werror $d -o "$work/harness-$1-plain" $hsrc ;;
+    san)   $cc -std=c11 -O1 -g -Wall -Wextra -Werror $san $d -o "$work/harness-$1" $hsrc ;;
+    esac > "$work/harness-$1-$2.log" 2>&1
+}
+hbuild kdebug plain & p1=$!; hbuild kdebug san & p2=$!; wait $p1; s1=$?; wait $p2; s2=$?
+hbuild plain plain & p1=$!; hbuild plain san & p2=$!; wait $p1; s3=$?; wait $p2; s4=$?
 for kd in kdebug plain; do
-    d=; [ $kd = kdebug ] && d=-DKDEBUG
-    if $cc -std=c11 -O1 -g -Wall -Wextra -Werror $d -o "$work/harness-$kd-plain" $hsrc \
-           2> "$work/harness-$kd.log" &&
-       $cc -std=c11 -O1 -g -Wall -Wextra -Werror $san $d -o "$work/harness-$kd" $hsrc \
-           2>> "$work/harness-$kd.log"; then
+    cat "$work/harness-$kd-plain.log" "$work/harness-$kd-san.log" > "$work/harness-$kd.log"
+    if { [ $kd = kdebug ] && [ $s1$s2 = 00 ]; } || { [ $kd = plain ] && [ $s3$s4 = 00 ]; }; then
         pass "the harness ($kd) compiles with -std=c11 -Wall -Wextra -Werror"
     else
         fail "the harness ($kd) does not compile; see $work/harness-$kd.log"
@@ -65,6 +72,30 @@ build_variant() {
     [ "${4:-}" = cmocka ] || return 0
     $cc $flags -o "$work/$name-$kd.cmocka" grading/host/test_frame.c grading/host/sim.c "$src" \
         -lcmocka 2>> "$work/$name-$kd.build.log" || rm -f "$work/$name-$kd.cmocka"
+}
+
+# prebuild NAME KD [cmocka]: build_variant of $work/NAME.c in the background,
+# at most one build per core at once; built NAME KD [cmocka] waits for it
+# and returns its status (or, if it was not prebuilt, builds it now).
+ncores=$(nproc 2>/dev/null || echo 2)
+declare -A bpid=()
+running_builds() {
+    local p n=0
+    for p in "${bpid[@]}"; do kill -0 "$p" 2>/dev/null && n=$((n + 1)); done
+    echo $n
+}
+prebuild() {
+    while [ "$(running_builds)" -ge "$ncores" ]; do wait -n 2>/dev/null; done
+    ( build_variant "$1" "$work/$1.c" "$2" ${3:-}; echo $? > "$work/$1-$2.status" ) &
+    bpid[$1-$2]=$!
+}
+built() {
+    if [ -n "${bpid[$1-$2]:-}" ]; then
+        wait "${bpid[$1-$2]}" 2>/dev/null
+        [ "$(cat "$work/$1-$2.status" 2>/dev/null)" = 0 ]
+    else
+        build_variant "$1" "$work/$1.c" "$2" ${3:-}
+    fi
 }
 
 # run_harness NAME KD: $out is the harness's output on the child NAME-KD,
@@ -120,7 +151,7 @@ mutant nodouble 's/if \(fa\.rec\[i\]\.refs == 0\)\n\s*panic\("frame_free: double
 
 check_verdicts() {
     local name=$1 kd=$2 want=${3:-}
-    if ! build_variant "$name" "$work/$name.c" "$kd" cmocka; then
+    if ! built "$name" "$kd" cmocka; then
         fail "$name ($kd): does not build; see $work/$name-$kd.build.log"
         return
     fi
@@ -138,27 +169,6 @@ check_verdicts() {
         pass "$name ($kd): verdicts $got (1 = ok), as in one process with cmocka, in ${secs}s"
     fi
 }
-check_verdicts reference kdebug 1111111111
-check_verdicts reference plain 1111111111
-check_verdicts skeleton kdebug 1100000000
-check_verdicts nozero kdebug
-check_verdicts nofill kdebug
-check_verdicts nofill plain 1111111111
-for m in leak noget offbyone nodouble; do check_verdicts $m kdebug; done
-
-# Every failed skeleton test names the not-implemented panic (test-lab4 looks for it).
-t=$work/skeleton-kdebug.tap
-n=$(grep -c '^# frame_[a-z_]*(.*) panicked at .*lab4 ex1: frame_[a-z]* not implemented\|lab4 ex1: frame_free not implemented' "$t" 2>/dev/null)
-if [ "${n:-0}" -eq 8 ]; then
-    pass "skeleton: each of its 8 failures shows the 'lab4 ex1: ... not implemented' panic"
-else
-    fail "skeleton: ${n:-0} of 8 failures show the not-implemented panic; see $t"
-fi
-if grep -q '^not ok' "$work/nozero-kdebug.tap" 2>/dev/null; then
-    pass "grade-selftest's nozero mutant fails: $(grep -m 1 '^# cases' "$work/nozero-kdebug.tap")"
-else
-    fail "nozero does not fail under the harness; see $work/nozero-kdebug.tap"
-fi
 
 # ---- hostile children ---------------------------------------------------------------
 hostile forge <<'EOF'
@@ -261,11 +271,10 @@ alloc='s/(ppn_t\nframe_alloc\(void\)\n\{\n)/$1'
 mutant hang  "$alloc    for (;;)\n        ;\n/"
 mutant crash "$alloc    *(volatile int *)8 = 0;\n/"
 mutant badppn "$alloc    return (ppn_t){ 1 };\n/"
-
 # check_hostile NAME WANT-VERDICTS DIAGNOSIS-RE DESCRIPTION
 check_hostile() {
     local name=$1 want=$2 re=$3 what=$4
-    if ! build_variant "$name" "$work/$name.c" kdebug; then
+    if ! built "$name" kdebug; then
         fail "$name: does not build; see $work/$name-kdebug.build.log"
         return
     fi
@@ -280,10 +289,43 @@ check_hostile() {
         fail "$name ($what): verdicts $got (want $want), $nok 'ok' lines, stray lines '$(stray "$out" | head -3)'; see $work/$name-kdebug.tap"
     fi
 }
-# The hang takes 2 s a call: it runs beside the others, its line printed after them.
+
+# ---- the runs ---------------------------------------------------------------------------
+# The hang takes 2 s a call, mostly waiting: it starts first (building its
+# own child) and runs beside the rest, its line printed after the others'.
 ( check_hostile hang 1100000100 '^# frame_alloc\(\): no reply within 2 s \(the child hangs\)$' \
     "frame_alloc loops forever: 2 s per call" ) > "$work/hang.result" 2>&1 &
 hang_pid=$!
+# Every other child is built beforehand, one compiler per core (each build
+# is one compiler after another), while the checks below run in order.
+for v in reference:kdebug reference:plain skeleton:kdebug nozero:kdebug nofill:kdebug nofill:plain \
+         leak:kdebug noget:kdebug offbyone:kdebug nodouble:kdebug; do
+    prebuild "${v%:*}" "${v#*:}" cmocka
+done
+for v in forge killparent garbage chatty crash badppn escape; do prebuild "$v" kdebug; done
+
+check_verdicts reference kdebug 1111111111
+check_verdicts reference plain 1111111111
+check_verdicts skeleton kdebug 1100000000
+check_verdicts nozero kdebug
+check_verdicts nofill kdebug
+check_verdicts nofill plain 1111111111
+for m in leak noget offbyone nodouble; do check_verdicts $m kdebug; done
+
+# Every failed skeleton test names the not-implemented panic (test-lab4 looks for it).
+t=$work/skeleton-kdebug.tap
+n=$(grep -c '^# frame_[a-z_]*(.*) panicked at .*lab4 ex1: frame_[a-z]* not implemented\|lab4 ex1: frame_free not implemented' "$t" 2>/dev/null)
+if [ "${n:-0}" -eq 8 ]; then
+    pass "skeleton: each of its 8 failures shows the 'lab4 ex1: ... not implemented' panic"
+else
+    fail "skeleton: ${n:-0} of 8 failures show the not-implemented panic; see $t"
+fi
+if grep -q '^not ok' "$work/nozero-kdebug.tap" 2>/dev/null; then
+    pass "grade-selftest's nozero mutant fails: $(grep -m 1 '^# cases' "$work/nozero-kdebug.tap")"
+else
+    fail "nozero does not fail under the harness; see $work/nozero-kdebug.tap"
+fi
+
 check_hostile forge 0000000000 '^child\| ok 10 - test_x$' "prints ten ok lines on stdout and stderr and exits 0"
 check_hostile killparent 0000000000 '^child\| killparent: kill\(ppid\) -1 .*kill\(0\) -1 .*tgkill\(ppid\) -1' \
     "kills its parent and its process group, then forges"
@@ -301,7 +343,7 @@ grep -q '^PASS: ' "$work/hang.result" || failed=1
 # The escape attempts, with the harness under a shell that does not exec it
 # (as a spec's `run` line without exec would leave it): the shell's stdout,
 # the output file, is the prize.
-if build_variant escape "$work/escape.c" kdebug; then
+if built escape kdebug; then
     sh -c '"$0" "$1"; echo "harness exit $?"' "$work/harness-kdebug" "$work/escape-kdebug.server" \
         > "$work/escape-kdebug.tap" 2>&1
     out=$(grep -v '^harness exit' "$work/escape-kdebug.tap")
@@ -322,13 +364,17 @@ specdir=$(cd "$(dirname "$spec")" && pwd)
 run=$(awk '$1 == "test" { t = $2 } t == "frames_unit" && $1 == "run" { r = 1; sub(/^run[ \t]+/, "") }
            r { c = sub(/\\$/, ""); printf "%s", $0; if (!c) exit }' "$spec")
 if printf '%s' "$run" | grep -q 'host/rpc'; then
+    # (both at once: each is two compilers, one after the other)
     for name in reference forge; do
         tree=$work/tree-$name
         mkdir -p "$tree/kernel" "$tree/out"
         cp "$ref"/kernel/*.h "$tree/kernel/" && cp "$work/$name.c" "$tree/kernel/frame.c"
-        o=$(cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" \
-                GRADE_OUT="$PWD/out" HOSTCC="$cc" setsid -w /bin/sh -c "$run" 2>&1)
-        printf '%s\n' "$o" > "$work/spec-$name.tap"
+        (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" \
+             GRADE_OUT="$PWD/out" HOSTCC="$cc" setsid -w /bin/sh -c "$run") > "$work/spec-$name.tap" 2>&1 &
+    done
+    wait
+    for name in reference forge; do
+        o=$(cat "$work/spec-$name.tap")
         want=10; [ $name = forge ] && want=0
         if [ "$(printf '%s\n' "$o" | grep -c -E '^ok [0-9]+ - test_')" -eq $want ]; then
             pass "the spec's frames_unit run line on $name: $want 'ok' lines"
