@@ -79,16 +79,26 @@ for m in 32M 128M 1G; do
 done
 # Under pressure (chapter 4): the pages one program maps, one mmap call
 # each, until memory runs out; the slowest munmap of mmap_exhaust (which
-# includes unmapping all of them in one call); the fuzzer's speed.
-declare -A exhaust_pages exhaust_worst
+# includes unmapping all of them in one call); the fuzzer's speed; and the
+# slowest system call of each run, by the kernel's own clock (its last log
+# lines: "slowest system call: NAME (NUM) by PROGRAM (pid N), US us").
+declare -A exhaust_pages exhaust_worst exhaust_sys
+slowest_call() {
+    sed -n 's/^\[kernel\] slowest system call: \([a-z_]*\) ([0-9]*) by [a-z_0-9]* (pid [0-9]*), \([0-9]*\) us$/\2 \1/p'
+}
 for m in 32M 128M 1G; do
     e=$(qemu_log "$exhaust_k" $m)
     grep -q '^mmap_exhaust: OK$' <<< "$e" || { echo "bench: mmap_exhaust failed at $m: $e" >&2; exit 1; }
     exhaust_pages[$m]=$(sed -n 's/^mmap_exhaust: \([0-9]*\) pages (.*mapped one by one.*/\1/p' <<< "$e")
     exhaust_worst[$m]=$(sed -n 's/^mmap_exhaust: the slowest munmap took \([0-9]*\) us$/\1/p' <<< "$e")
+    exhaust_sys[$m]=$(slowest_call <<< "$e")
+    [ -n "${exhaust_sys[$m]}" ] || { echo "bench: no slowest system call line at $m" >&2; exit 1; }
 done
-fuzz_rate=$(qemu_log "$fuzz_k" 128M | sed -n 's/^fuzz: .* (\([0-9]*\) calls\/s)$/\1/p')
-[ -n "$fuzz_rate" ] || { echo "bench: the fuzzer printed no rate" >&2; exit 1; }
+f=$(qemu_log "$fuzz_k" 128M)
+fuzz_rate=$(sed -n 's/^fuzz: .* (\([0-9]*\) calls\/s)$/\1/p' <<< "$f")
+fuzz_sys=$(slowest_call <<< "$f")
+[ -n "$fuzz_rate" ] && [ -n "$fuzz_sys" ] || { echo "bench: the fuzzer printed no rate or no slowest call" >&2; exit 1; }
+worst_sys=$(printf '%s\n' "${exhaust_sys[@]}" "$fuzz_sys" | sort -n | tail -n 1)
 floor_s=$(time_cmd "$runs" boot "$out/floor.elf")
 # make grade on the reference: wall time of the whole command (build of the
 # scratch tree, every test), the number of tests, and the sum of the tests'
@@ -151,8 +161,11 @@ printf '%-44s %10s\n' "under pressure (wall clock under QEMU)" ""
 for m in 32M 128M 1G; do
     printf '%-44s %10s\n' "pages one program maps one by one, $m" "${exhaust_pages[$m]}"
     printf '%-44s %10s\n' "  slowest munmap (us; all of them at once)" "${exhaust_worst[$m]}"
+    printf '%-44s %10s\n' "  slowest system call, kernel's clock (us)" "${exhaust_sys[$m]% *} ${exhaust_sys[$m]#* }"
 done
 printf '%-44s %10s\n' "fuzzer, system calls per second, 128M" "$fuzz_rate"
+printf '%-44s %10s\n' "  slowest system call, kernel's clock (us)" "${fuzz_sys% *} ${fuzz_sys#* }"
+printf '%-44s %10s\n' "worst single system call above (us)" "${worst_sys% *} ${worst_sys#* }"
 cat > build/bench.json <<JSON
 {
   "runs": $runs,
@@ -167,6 +180,8 @@ cat > build/bench.json <<JSON
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
   "mmap_pages_one_by_one": {"32M": ${exhaust_pages[32M]}, "128M": ${exhaust_pages[128M]}, "1G": ${exhaust_pages[1G]}},
   "slowest_munmap_us": {"32M": ${exhaust_worst[32M]}, "128M": ${exhaust_worst[128M]}, "1G": ${exhaust_worst[1G]}},
+  "slowest_syscall_us": {"32M": ${exhaust_sys[32M]% *}, "128M": ${exhaust_sys[128M]% *}, "1G": ${exhaust_sys[1G]% *}, "fuzz": ${fuzz_sys% *}},
+  "worst_syscall": {"us": ${worst_sys% *}, "call": "${worst_sys#* }"},
   "fuzz_calls_per_s": $fuzz_rate,
   "boot_floor_s": $floor_s,
   "book_html_s": $book_s,

@@ -7,6 +7,7 @@
 #include "fdt.h"
 #include "apps.h"
 #include "ktest.h"
+#include "syscall.h"
 
 extern struct fdt_info machine;
 void swtch(struct context *old, struct context *new);
@@ -193,6 +194,47 @@ task_free(struct task *t)
     kvm_unmap_kstack(t - tasks);
     memset(t, 0, sizeof *t);
 }
+/* The slowest system call so far: how long, which, and whose. */
+static struct {
+    uint64 ticks, num;
+    int pid;
+    char name[TASK_NAME_MAX];
+} slowest;
+
+/*
+ * Note that system call num of the current task took ticks of the clock;
+ * keep it if it is the slowest so far. sched_yield's time is the other
+ * tasks' and does not count.
+ */
+void
+syscall_timed(uint64 num, uint64 ticks)
+{
+    if (num == SYS_sched_yield || ticks <= slowest.ticks)
+        return;
+    struct task *t = current_task();
+    slowest.ticks = ticks;
+    slowest.num = num;
+    slowest.pid = t->pid;
+    memcpy(slowest.name, t->name, TASK_NAME_MAX);
+}
+
+/* The name of system call num, for the log. */
+static const char *
+syscall_name(uint64 num)
+{
+    switch (num) {
+    case SYS_write:        return "write";
+    case SYS_exit:         return "exit";
+    case SYS_gettimeofday: return "gettimeofday";
+    case SYS_getpid:       return "getpid";
+    case SYS_sbrk:         return "sbrk";
+    case SYS_munmap:       return "munmap";
+    case SYS_mmap:         return "mmap";
+    case SYS_task_info:    return "task_info";
+    case SYS_ptdump:       return "ptdump";
+    default:               return "unknown";
+    }
+}
 /* Load every embedded application and run them all to completion. */
 void
 run_applications(void)
@@ -204,4 +246,8 @@ run_applications(void)
     scheduler();
     KLOG("free frames: %lu before the first application, %lu after the last\n",
          before, frame_counted());
+    if (slowest.ticks != 0)
+        KLOG("slowest system call: %s (%lu) by %s (pid %d), %lu us\n",
+             syscall_name(slowest.num), slowest.num, slowest.name, slowest.pid,
+             slowest.ticks * 1000000 / machine.timebase);
 }

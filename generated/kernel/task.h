@@ -58,5 +58,6 @@ void task_yield(void);
 void task_exit(struct task *t, int code, int log) __attribute__((noreturn));
 void run_applications(void);
 void timer_init(void);
+void syscall_timed(uint64 num, uint64 ticks);
 
 #endif

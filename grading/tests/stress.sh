@@ -13,7 +13,8 @@
 #       predicted by a model (with the argument fuzz: fuzz_long, a million)
 # and checks each run: QEMU exits 0 by itself, no panic, every program's
 # "<name>: OK" line and exit code 0, no FAIL line, the free-frame count the
-# same before and after. Logs: build/test/stress-*.log. PASS:/FAIL: lines;
+# same before and after, the kernel's "slowest system call" line (shown).
+# Logs: build/test/stress-*.log. PASS:/FAIL: lines;
 # exit status 1 if any check failed.
 set -uo pipefail
 
@@ -44,8 +45,12 @@ run() {
     local frames
     frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
     [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    # The kernel's own clock: the slowest system call, logged at the end.
+    local slow
+    slow=$(sed -n 's/^\[kernel\] slowest system call: \([a-z_]*\) ([0-9]*) by \([a-z_0-9]*\) (pid [0-9]*), \([0-9]*\) us$/\1 by \2, \3 us/p' "$log")
+    [ -n "$slow" ] || bad+=" no 'slowest system call' line;"
     if [ -z "$bad" ]; then
-        pass "stress $name ($mem, ${secs}s): $(summary "$name" "$log")"
+        pass "stress $name ($mem, ${secs}s): $(summary "$name" "$log"); slowest system call: $slow"
     else
         fail "stress $name ($mem):$bad see $log"
     fi
@@ -57,7 +62,7 @@ summary() {
         exhaust-*)
             sed -n -e 's/^mmap_exhaust: \([0-9]*\) pages (\([0-9]*\) KiB) mapped one by one.*/\1 pages mapped one by one, twice;/p' \
                    -e 's/^mmap_exhaust: \([0-9]*\) areas of one page.*/\1 separate areas;/p' \
-                   -e 's/^mmap_exhaust: the slowest munmap took \([0-9]*\) us/slowest munmap \1 us; no frame lost/p' "$2" | tr '\n' ' ' ;;
+                   -e 's/^mmap_exhaust: the slowest munmap took \([0-9]*\) us/slowest munmap \1 us; no frame lost/p' "$2" | tr '\n' ' ' | sed 's/ *$//' ;;
         hogs) echo "two hogs took every frame; the worker unmapped (two splits), shrank its heap and exited; no frame lost" ;;
         fuzz*) sed -n 's/^fuzz[a-z_]*: \([0-9]*\) calls with seed \([0-9a-f]*\) in \([0-9]*\) ms (\([0-9]*\) calls\/s)$/\1 calls (seed \2), every result as predicted, \4 calls\/s; no frame lost/p' "$2" ;;
     esac
