@@ -13,7 +13,9 @@ NPROC    := $(shell nproc 2>/dev/null || echo 2)
 # The kernel: generated/ is the plain tangle (committed); $(SRC) is the same
 # tree tangled with #line directives, which is what we compile.
 SRC      := $(BUILD)/src
-KERNEL   := $(SRC)/out/kernel.elf
+# make KDEBUG=1 ...: the debug build (chapter 4), kept in a directory of its own
+KOUT     := $(if $(filter 1,$(KDEBUG)),out-kdebug,out)
+KERNEL   := $(SRC)/$(KOUT)/kernel.elf
 MEM      ?= 128M
 QEMU     := qemu-system-riscv64
 QEMUOPTS  = -machine virt -nographic -bios default -smp 1 -m $(MEM) \
@@ -45,7 +47,8 @@ help:
 ## make check      lint + generated/ equals a fresh tangle (fast)
 ## make kernel     build the kernel (compiled from the #line tangle)
 ## make qemu       boot it and run every user program (MEM=128M by default);
-##                 APPS="a.elf b.elf" runs exactly those ELF files instead
+##                 APPS="a.elf b.elf" runs exactly those ELF files instead;
+##                 KDEBUG=1 boots the debug build (freed frames filled, checks)
 ## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
@@ -121,7 +124,7 @@ $(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK) $(PTDUMP2DOT) test-
 
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp
-	$(MAKE) --no-print-directory -C $(SRC) $(if $(APPS),APPS="$(abspath $(APPS))") \
+	$(MAKE) --no-print-directory -C $(SRC) O=$(KOUT) $(if $(APPS),APPS="$(abspath $(APPS))") \
 	    $(if $(KTESTS),KTESTS="$(abspath $(KTESTS))")
 
 qemu: kernel

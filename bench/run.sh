@@ -36,13 +36,16 @@ book_build() {
 make --no-print-directory kernel > /dev/null
 # Kernels with chosen programs, in their own output directories.
 src=build/src
-kvariant() {   # kvariant NAME APP...: build src/out-bench-NAME/kernel.elf with those apps
-    local name=$1; shift
-    make --no-print-directory -s -C "$src" O="out-bench-$name" APPS="$*" > /dev/null
+kvariant() {   # kvariant NAME [VAR=VALUE...] APP...: build src/out-bench-NAME/kernel.elf with those apps
+    local name=$1 vars=(); shift
+    while [[ ${1:-} == *=* ]]; do vars+=("$1"); shift; done
+    make --no-print-directory -s -C "$src" O="out-bench-$name" "${vars[@]}" APPS="$*" > /dev/null
     echo "$src/out-bench-$name/kernel.elf"
 }
 hello_k=$(kvariant hello "$PWD/$src/out/user/hello.elf")
 mmap_k=$(kvariant mmap "$PWD/$src/out/user/bench_mmap.elf")
+mmap_dbg_k=$(kvariant mmap-kdebug KDEBUG=1 "$PWD/$src/out/user/bench_mmap.elf")
+hello4k_k=$(kvariant hello-4k MEGAPAGES=0 "$PWD/$src/out/user/hello.elf")
 exhaust_k=$(kvariant exhaust "$PWD/$src/out/user/mmap_exhaust.elf")
 fuzz_k=$(kvariant fuzz "$PWD/$src/out/user/fuzz.elf")
 # qemu_log KERNEL MEM [QEMU options...]: the console output, without \r
@@ -62,20 +65,33 @@ hello_s=$(time_cmd "$runs" boot "$hello_k")
 first_us=$(for _ in $(seq "$runs"); do
     qemu_log "$hello_k" 128M | sed -n 's/.*first application (hello) starts \([0-9]*\) us after reset/\1/p'
 done | median)
-# Instructions per page of mmap + touch + munmap (deterministic: -icount).
+# Instructions per page of mmap + touch + munmap (deterministic: -icount),
+# in the default build and in the debug build (KDEBUG=1), each split into
+# its mmap, touch and munmap parts.
 mmap_out=$(qemu_log "$mmap_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
     { echo "bench: bench_mmap printed nothing" >&2; exit 1; }
 per_page=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$mmap_out")
+split=$(sed -n 's/.*per page: mmap \([0-9]*\), touch \([0-9]*\), munmap \([0-9]*\)$/\1 \2 \3/p' <<< "$mmap_out")
+dbg_out=$(qemu_log "$mmap_dbg_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
+    { echo "bench: bench_mmap (KDEBUG=1) printed nothing" >&2; exit 1; }
+per_page_dbg=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$dbg_out")
+split_dbg=$(sed -n 's/.*per page: mmap \([0-9]*\), touch \([0-9]*\), munmap \([0-9]*\)$/\1 \2 \3/p' <<< "$dbg_out")
+[ -n "$per_page_dbg" ] && [ -n "$split" ] && [ -n "$split_dbg" ] ||
+    { echo "bench: cannot read bench_mmap's split: $mmap_out / $dbg_out" >&2; exit 1; }
+read -r mmap_i touch_i munmap_i <<< "$split"
+read -r mmap_dbg_i touch_dbg_i munmap_dbg_i <<< "$split_dbg"
 zero_page=$(sed -n 's/.*zeroing one page: \([0-9]*\)/\1/p' <<< "$mmap_out")
 getpid_i=$(sed -n 's/.*per call: getpid \([0-9]*\), .*/\1/p' <<< "$mmap_out")
 yield_i=$(sed -n 's/.*per call: .*sched_yield \([0-9]*\)$/\1/p' <<< "$mmap_out")
 [ -n "$per_page" ] && [ -n "$zero_page" ] && [ -n "$getpid_i" ] && [ -n "$yield_i" ] ||
     { echo "bench: cannot read bench_mmap's output: $mmap_out" >&2; exit 1; }
 # Page-table pages of the kernel's own address space, by RAM size.
-declare -A pt_pages
+# With megapages (the default) and without (MEGAPAGES=0).
+declare -A pt_pages pt_pages_4k
 for m in 32M 128M 1G; do
     pt_pages[$m]=$(qemu_log "$hello_k" $m | sed -n 's/.*kernel address space: \([0-9]*\) page-table pages.*/\1/p')
-    [ -n "${pt_pages[$m]}" ] || { echo "bench: no page-table line at $m" >&2; exit 1; }
+    pt_pages_4k[$m]=$(qemu_log "$hello4k_k" $m | sed -n 's/.*kernel address space: \([0-9]*\) page-table pages.*/\1/p')
+    [ -n "${pt_pages[$m]}" ] && [ -n "${pt_pages_4k[$m]}" ] || { echo "bench: no page-table line at $m" >&2; exit 1; }
 done
 # Under pressure (chapter 4): the pages one program maps, one mmap call
 # each, until memory runs out; the slowest munmap of mmap_exhaust (which
@@ -149,12 +165,19 @@ printf '%-44s %10.3f\n' "  sum of the tests' own times" "$grade_sum"
 printf '%-44s %10.2f\n' "  speed-up from parallel runs (sum / tests)" "$(awk -v a="$grade_sum" -v b="$grade_phase" 'BEGIN {print a / b}')"
 echo
 printf '%-44s %10s\n' "counts (deterministic; instructions under QEMU -icount)" ""
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 printf '%-44s %10s\n' "instructions per page: mmap + touch + munmap" "$per_page"
+printf '%-44s %10s\n' "  (default build; its mmap, touch, munmap)" "$mmap_i $touch_i $munmap_i"
 printf '%-44s %10s\n' "  floor: zeroing one 4 KiB page" "$zero_page"
+printf '%-44s %10s\n' "  ratio to the floor (target <= 1.30)" "$(ratio "$per_page" "$zero_page")"
+printf '%-44s %10s\n' "  debug build (KDEBUG=1)" "$per_page_dbg"
+printf '%-44s %10s\n' "  (debug build; its mmap, touch, munmap)" "$mmap_dbg_i $touch_dbg_i $munmap_dbg_i"
+printf '%-44s %10s\n' "  debug build's ratio to the floor" "$(ratio "$per_page_dbg" "$zero_page")"
 printf '%-44s %10s\n' "instructions per getpid (round trip)" "$getpid_i"
 printf '%-44s %10s\n' "instructions per sched_yield (via scheduler)" "$yield_i"
 for m in 32M 128M 1G; do
-    printf '%-44s %10s\n' "kernel page-table pages, $m of RAM" "${pt_pages[$m]}"
+    printf '%-44s %10s\n' "kernel page-table pages, $m (target <= 8)" "${pt_pages[$m]}"
+    printf '%-44s %10s\n' "  without megapages (MEGAPAGES=0)" "${pt_pages_4k[$m]}"
 done
 echo
 printf '%-44s %10s\n' "under pressure (wall clock under QEMU)" ""
@@ -174,10 +197,14 @@ cat > build/bench.json <<JSON
   "boot_hello_s": $hello_s,
   "reset_to_first_user_us": $first_us,
   "mmap_touch_munmap_instructions_per_page": $per_page,
+  "per_page_split": {"mmap": $mmap_i, "touch": $touch_i, "munmap": $munmap_i},
+  "kdebug_instructions_per_page": $per_page_dbg,
+  "kdebug_per_page_split": {"mmap": $mmap_dbg_i, "touch": $touch_dbg_i, "munmap": $munmap_dbg_i},
   "zero_page_instructions": $zero_page,
   "getpid_instructions": $getpid_i,
   "sched_yield_instructions": $yield_i,
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
+  "kernel_pagetable_pages_4k": {"32M": ${pt_pages_4k[32M]}, "128M": ${pt_pages_4k[128M]}, "1G": ${pt_pages_4k[1G]}},
   "mmap_pages_one_by_one": {"32M": ${exhaust_pages[32M]}, "128M": ${exhaust_pages[128M]}, "1G": ${exhaust_pages[1G]}},
   "slowest_munmap_us": {"32M": ${exhaust_worst[32M]}, "128M": ${exhaust_worst[128M]}, "1G": ${exhaust_worst[1G]}},
   "slowest_syscall_us": {"32M": ${exhaust_sys[32M]% *}, "128M": ${exhaust_sys[128M]% *}, "1G": ${exhaust_sys[1G]% *}, "fuzz": ${fuzz_sys% *}},

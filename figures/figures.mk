@@ -38,6 +38,26 @@ $(BUILD)/figures/ptdump.log: $(BUILD)/.tangle-stamp
 	    -kernel $(SRC)/$(PTDUMP_KERNEL_DIR)/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
 	grep -q '^\[ptdump\] end ptdump ' $@.tmp || { echo "figures.mk: no page-table dump in $@.tmp" >&2; exit 1; }
 	mv $@.tmp $@
-# nw2md's deps.mk records this dependency too, but only once the chapter has
-# been woven; state it here so that a clean build makes the figure first.
-$(BOOK_HTML)/04-vm.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot
+
+# The live figures of chapter 4's megapage section: the kernel's own table
+# at 32 MiB, printed by a kernel built with DUMP_KERNEL_PT=1 as its boot
+# self-test ends, with megapages (kernel-pt) and without (kernel-pt-4k,
+# MEGAPAGES=0). The program it runs does not matter (hello).
+$(BUILD)/figures/kernel-pt.log: KPT_ARGS :=
+$(BUILD)/figures/kernel-pt-4k.log: KPT_ARGS := MEGAPAGES=0
+$(BUILD)/figures/kernel-pt.log $(BUILD)/figures/kernel-pt-4k.log: $(BUILD)/.tangle-stamp
+	@mkdir -p $(@D)
+	$(MAKE) --no-print-directory -s -C $(SRC) out/user/hello.elf
+	$(MAKE) --no-print-directory -s -C $(SRC) O=out-$(basename $(@F)) DUMP_KERNEL_PT=1 $(KPT_ARGS) \
+	    APPS="$(abspath $(SRC))/out/user/hello.elf"
+	timeout 60 $(QEMU) -machine virt -nographic -bios default -smp 1 -m 32M -no-reboot \
+	    -kernel $(SRC)/out-$(basename $(@F))/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
+	grep -q '^\[ptdump\] end kernel ' $@.tmp || { echo "figures.mk: no kernel page-table dump in $@.tmp" >&2; exit 1; }
+	mv $@.tmp $@
+$(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot: $(BUILD)/figures/%.dot: $(BUILD)/figures/%.log $(PTDUMP2DOT)
+	$(PTDUMP2DOT) -n kernel -o $@ $<
+
+# nw2md's deps.mk records these dependencies too, but only once the chapter
+# has been woven; state them here so that a clean build makes the figures first.
+$(BOOK_HTML)/04-vm.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot \
+    $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot

@@ -146,8 +146,11 @@ test-badelf: kernel
 
 # The kernel under pressure (chapter 4): memory exhausted page by page at 32M
 # and 1G, two hogs and a worker, 100,000 fuzzed system calls.
-test-stress: kernel
-	@grading/tests/stress.sh $(KERNEL)
+# Under pressure, the debug build (KDEBUG=1: freed frames filled, every
+# free checked), whose kernel and programs are in $(SRC)/out-kdebug.
+test-stress: $(BUILD)/.tangle-stamp
+	@$(MAKE) --no-print-directory -s kernel KDEBUG=1 > /dev/null
+	@KDEBUG=1 grading/tests/stress.sh $(SRC)/out-kdebug/kernel.elf
 
 # make fuzz: a million fuzzed system calls (fuzz_long), each result predicted.
 fuzz: kernel

@@ -6,6 +6,8 @@
 #include "fdt.h"
 
 static struct mm *kernel_mm;
+static uint64 ram_end;                  /* the end of RAM, for the self-test */
+static void kvm_map_ram(uint64 start, uint64 end);
 
 static uint64
 kstack_top(int slot)
@@ -53,7 +55,8 @@ kvm_init(struct fdt_info *m)
     kvm_identity((uint64)stext, (uint64)etext, PTE_R | PTE_X, ".text");
     kvm_identity((uint64)srodata, (uint64)erodata, PTE_R, ".rodata");
     kvm_identity((uint64)sdata, (uint64)ekernel, PTE_R | PTE_W, ".data/.bss");
-    kvm_identity((uint64)ekernel, m->mem_base + m->mem_size, PTE_R | PTE_W, "RAM");
+    ram_end = m->mem_base + m->mem_size;
+    kvm_map_ram((uint64)ekernel, ram_end);
     if (m->finisher)
         kvm_identity(page_down(m->finisher), page_down(m->finisher) + PAGE_SIZE,
                      PTE_R | PTE_W, "the test finisher");
@@ -62,14 +65,104 @@ kvm_init(struct fdt_info *m)
             if (walk(kernel_mm->pt, kstack_top(slot) - i * PAGE_SIZE, 1) == NULL)
                 panic("kvm_init: out of memory for kernel-stack tables");
 }
+#ifndef MEGAPAGES
+#define MEGAPAGES 1             /* make MEGAPAGES=0: all RAM in 4 KiB pages */
+#endif
+
+/*
+ * The entry for va at level 2 or 1 of the kernel's table, for a leaf of
+ * that level; makes the level-1 table if needed. NULL if memory runs out.
+ */
+static pte_t *
+kvm_entry(uint64 va, int level)
+{
+    pte_t *e = &kernel_mm->pt[vpn_index(va2vpn(va), 2)];
+    if (level == 2)
+        return e;
+    if (!(*e & PTE_V)) {
+        ppn_t p = frame_alloc();
+        if (p.n == 0)
+            return NULL;
+        *e = make_pte(p, PTE_V);
+    } else if (pte_leaf(*e)) {
+        panic("kvm_entry: %p is inside a gigapage", (void *)va);
+    }
+    pagetable_t l1 = pa2kva(pte_pa(*e));
+    return &l1[vpn_index(va2vpn(va), 1)];
+}
+
+/*
+ * Map RAM [start, end) (page-aligned) at its own addresses, readable and
+ * writable, with the largest leaves alignment allows: a gigapage or a
+ * megapage where the region is aligned and whole, else 4 KiB pages up to
+ * the next 2 MiB boundary (or to end).
+ */
+static void
+kvm_map_ram(uint64 start, uint64 end)
+{
+    uint64 a = start;
+    while (a < end) {
+        int level = 0;
+        for (int l = 2; l >= 1 && level == 0; l--)
+            if (MEGAPAGES && a % LEAF_SIZE(l) == 0 && end - a >= LEAF_SIZE(l))
+                level = l;
+        if (level == 0) {
+            uint64 next = (a | (MEGAPAGE_SIZE - 1)) + 1;
+            if (!MEGAPAGES || next > end)
+                next = end;
+            kvm_identity(a, next, PTE_R | PTE_W, "RAM");
+            a = next;
+            continue;
+        }
+        pte_t *e = kvm_entry(a, level);
+        if (e == NULL)
+            panic("kvm_init: out of memory mapping RAM");
+        if (*e & PTE_V)
+            panic("kvm_map_ram: %p is mapped already", (void *)a);
+        *e = make_pte(pa2ppn(a), PTE_R | PTE_W | PTE_V | PTE_A | PTE_D);
+        a += LEAF_SIZE(level);
+    }
+}
+
+/*
+ * The leaf that maps va in the kernel's table, at whatever level it is
+ * (the level in *level), or NULL if nothing maps va.
+ */
+static pte_t *
+kvm_leaf(uint64 va, int *level)
+{
+    pagetable_t pt = kernel_mm->pt;
+    for (int l = 2; l >= 0; l--) {
+        pte_t *e = &pt[vpn_index(va2vpn(va), l)];
+        if (!(*e & PTE_V))
+            return NULL;
+        if (pte_leaf(*e)) {
+            *level = l;
+            return e;
+        }
+        pt = pa2kva(pte_pa(*e));
+    }
+    return NULL;                /* a pointer at level 0: not a mapping */
+}
 static void
 expect(uint64 va, uint64 want, const char *what)
 {
-    pte_t *e = walk(kernel_mm->pt, va, 0);
+    int level;
+    pte_t *e = kvm_leaf(va, &level);
     uint64 got = e ? *e & (PTE_V | PTE_R | PTE_W | PTE_X | PTE_U) : 0;
     if (got != want)
         panic("kvm_selftest: %s at %p has flags %lx, want %lx",
               what, (void *)va, got, want);
+}
+
+/* Check that va is mapped by a leaf at level want_level (0: a 4 KiB page). */
+static void
+expect_level(uint64 va, int want_level, const char *what)
+{
+    int level = -1;
+    if (kvm_leaf(va, &level) == NULL || level != want_level)
+        panic("kvm_selftest: %s at %p is mapped at level %d, want %d",
+              what, (void *)va, level, want_level);
 }
 
 static uint64
@@ -92,11 +185,25 @@ kvm_selftest(void)
     expect((uint64)boot_stack, PTE_V | PTE_R | PTE_W, "the boot stack");
     expect((uint64)sbss, PTE_V | PTE_R | PTE_W, ".bss");
     expect((uint64)ekernel, PTE_V | PTE_R | PTE_W, "free RAM");
+    expect(ram_end - PAGE_SIZE, PTE_V | PTE_R | PTE_W, "the last page of RAM");
+    expect(ram_end, 0, "the first byte past RAM");
     expect(TRAMPOLINE, PTE_V | PTE_R | PTE_X, "the trampoline");
     expect(kstack_top(0) - (KSTACK_PAGES + 1) * PAGE_SIZE, 0, "a stack guard page");
     expect(0, 0, "page 0");
+    expect_level((uint64)stext, 0, ".text");
+    expect_level((uint64)sbss, 0, ".bss");
+    expect_level(page_up((uint64)ekernel) - PAGE_SIZE, 0, "the image's last page");
+    uint64 big = (page_up((uint64)ekernel) + MEGAPAGE_SIZE - 1) & ~(MEGAPAGE_SIZE - 1);
+    uint64 last = ram_end & ~(MEGAPAGE_SIZE - 1);
+    if (MEGAPAGES && big < last) {
+        expect_level(big, 1, "the first whole 2 MiB of free RAM");
+        expect_level(last - PAGE_SIZE, 1, "the last whole 2 MiB of RAM");
+    }
     KLOG("kernel address space: %lu page-table pages, permissions checked\n",
          count_tables(kernel_mm->pt, 2));
+#ifdef DUMP_KERNEL_PT
+    pagetable_dump(kernel_mm->pt, "kernel");
+#endif
 }
 /* Switch this hart to the kernel's page table. */
 void

@@ -132,6 +132,9 @@ struct map_area *mm_find(struct mm *mm, uint64 va);
 int mm_range_free(struct mm *mm, uint64 start, uint64 end);
 int mm_resize(struct mm *mm, struct map_area *a, uint64 new_end);
 int mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use);
+#define MEGAPAGE_SIZE (1UL << 21)                /* a leaf at level 1: 2 MiB */
+#define GIGAPAGE_SIZE (1UL << 30)                /* a leaf at level 2: 1 GiB */
+#define LEAF_SIZE(level) (PAGE_SIZE << (9 * (level)))
 #define MAX_KSTACKS 64                       /* = MAX_TASKS */
 struct fdt_info;
 void kvm_init(struct fdt_info *m);

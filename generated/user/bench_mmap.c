@@ -28,15 +28,19 @@ main(void)
         printf("bench_mmap: mmap failed\n");
         return 1;
     }
+    uint64 t1 = instret();
     for (uint64 i = 0; i < PAGES; i++)
         *(volatile uint64 *)(BASE + i * PAGE_SIZE) = i;
+    uint64 t2 = instret();
     if (munmap(BASE, PAGES * PAGE_SIZE) != 0) {
         printf("bench_mmap: munmap failed\n");
         return 1;
     }
-    uint64 total = instret() - t0;
+    uint64 t3 = instret();
     printf("bench_mmap: %d pages, %lu instructions per page; zeroing one page: %lu\n",
-           PAGES, total / PAGES, floor);
+           PAGES, (t3 - t0) / PAGES, floor);
+    printf("bench_mmap: per page: mmap %lu, touch %lu, munmap %lu\n",
+           (t1 - t0) / PAGES, (t2 - t1) / PAGES, (t3 - t2) / PAGES);
 
     t0 = instret();
     for (int i = 0; i < CALLS; i++)

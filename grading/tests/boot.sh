@@ -2,15 +2,15 @@
 # boot.sh: boot the kernel under QEMU with several RAM sizes and check the banner.
 #
 # usage: grading/tests/boot.sh KERNEL.elf [MEM...]
-# For each MEM (default: 32M 64M 256M 1G) runs `make qemu MEM=...`, the command
+# For each MEM (default: 32M 33M 64M 256M 1G; 33M ends off a 2 MiB boundary) runs `make qemu MEM=...`, the command
 # a reader types, and prints one PASS:/FAIL: line per check: QEMU exits by
 # itself with status 0 within the timeout, the banner's memory
-# line gives exactly MEM, and the kernel's last line is the power-off line.
+# line gives exactly MEM, the kernel's own table takes at most 8 pages, and the kernel's last line is the power-off line.
 # Logs go to build/test/boot-MEM.log. Exit status 1 if any check failed.
 set -uo pipefail
 
 kernel=${1:?usage: boot.sh KERNEL.elf [MEM...]}; shift
-sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(32M 64M 256M 1G)
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(32M 33M 64M 256M 1G)
 logdir=build/test; mkdir -p "$logdir"
 failed=0
 pass() { echo "PASS: $*"; }
@@ -38,6 +38,15 @@ for mem in "${sizes[@]}"; do
         pass "boot -m $mem: banner reports $want MiB at ${base% *}"
     else
         fail "boot -m $mem: banner memory line says '${got:-nothing}' MiB, want $want; see $log"
+    fi
+    # The kernel maps RAM with megapages (chapter 4): at most 8 table pages
+    # at every size, 7 when RAM ends on a 2 MiB boundary.
+    tables=$(sed -n 's/^\[kernel\] kernel address space: \([0-9]*\) page-table pages, permissions checked$/\1/p' "$log")
+    limit=8; [ $(( $(mib "$mem") % 2 )) -eq 0 ] && limit=7
+    if [ -n "$tables" ] && [ "$tables" -le $limit ]; then
+        pass "boot -m $mem: the kernel's own table takes $tables page-table pages (at most $limit), permissions checked"
+    else
+        fail "boot -m $mem: the kernel's table takes '${tables:-no line}' page-table pages, want at most $limit; see $log"
     fi
     if grep -q '^\[kernel\] \.text *\[0x0000000080200000, ' "$log" &&
        [ "$(tail -n 1 "$log")" = "[kernel] all done, powering off" ]; then

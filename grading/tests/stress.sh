@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stress.sh: the kernel under pressure (chapter 4, "The kernel under pressure").
 #
-# usage: grading/tests/stress.sh KERNEL.elf [fuzz]
+# usage: [KDEBUG=1] grading/tests/stress.sh KERNEL.elf [fuzz]
 # Boots the kernel with the stress programs of user/ beside KERNEL.elf
 # (`make qemu APPS=...`), one set at a time:
 #   mmap_exhaust at 32M and 1G: maps page by page until memory runs out,
@@ -19,6 +19,9 @@
 set -uo pipefail
 
 kernel=${1:?usage: stress.sh KERNEL.elf [fuzz]}
+# KDEBUG=1 in the environment: the debug build (KERNEL must be that build's,
+# which its kflags file shows).
+kdebug=${KDEBUG:-0}
 userdir=$(cd "$(dirname "$kernel")" && pwd)/user
 logdir=build/test; mkdir -p "$logdir"
 failed=0
@@ -31,7 +34,7 @@ run() {
     local log=$logdir/stress-$name.log apps= p bad=
     for p in "$@"; do apps+=" $userdir/$p.elf"; done
     local t0=$SECONDS
-    timeout "$limit" make --no-print-directory -s qemu APPS="${apps# }" MEM="$mem" < /dev/null 2>&1 |
+    timeout "$limit" make --no-print-directory -s qemu APPS="${apps# }" MEM="$mem" KDEBUG="$kdebug" < /dev/null 2>&1 |
         tr -d '\r' | tr '\000' '?' > "$log"
     local status=${PIPESTATUS[0]} secs=$((SECONDS - t0))
     [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
@@ -50,7 +53,7 @@ run() {
     slow=$(sed -n 's/^\[kernel\] slowest system call: \([a-z_]*\) ([0-9]*) by \([a-z_0-9]*\) (pid [0-9]*), \([0-9]*\) us$/\1 by \2, \3 us/p' "$log")
     [ -n "$slow" ] || bad+=" no 'slowest system call' line;"
     if [ -z "$bad" ]; then
-        pass "stress $name ($mem, ${secs}s): $(summary "$name" "$log"); slowest system call: $slow"
+        pass "stress $name ($mem, $build, ${secs}s): $(summary "$name" "$log"); slowest system call: $slow"
     else
         fail "stress $name ($mem):$bad see $log"
     fi
@@ -67,6 +70,13 @@ summary() {
         fuzz*) sed -n 's/^fuzz[a-z_]*: \([0-9]*\) calls with seed \([0-9a-f]*\) in \([0-9]*\) ms (\([0-9]*\) calls\/s)$/\1 calls (seed \2), every result as predicted, \4 calls\/s; no frame lost/p' "$2" ;;
     esac
 }
+
+flags=$(cat "$(dirname "$kernel")/kflags" 2>/dev/null)
+if [ "$kdebug" = 1 ] && [[ " $flags " != *" -DKDEBUG "* ]]; then
+    fail "stress: KDEBUG=1, but $kernel was not built with -DKDEBUG (flags: '${flags:-none}')"
+    exit 1
+fi
+build=default; [ "$kdebug" = 1 ] && build="debug build"
 
 if [ "${2:-}" = fuzz ]; then
     run fuzz-long 128M 600 fuzz_long
