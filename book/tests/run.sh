@@ -198,11 +198,25 @@ else
 	pass "html: solution markers not shown"
 fi
 has "html: answer to a question" "$H/02-memory.html" '<div class="answer">'
+# Prose for one edition (labs/strip.c): the book keeps the instructor's, unwrapped, and
+# drops the student's.
+has "html: '::: instructor' prose shown" "$H/02-memory.html" "<p>Said in the book only.</p>"
+if grep -q "Said in a handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html"; then
+	fail "html: '::: student' prose left out, no edition div" "$(grep -c "handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html") lines"
+else
+	pass "html: '::: student' prose left out, no edition div"
+fi
 "$PANDOC" --metadata-file book/metadata.yaml "$TB/book-md/book.md" --to latex --lua-filter book/filters/chunks.lua \
 	-o "$OUT/test-chapters.tex" 2>"$OUT/tex.err"
 has "latex: solution region in its own shaded block" "$OUT/test-chapters.tex" \
 	'\SolutionLabel{Solution: lab 9, exercise 2}'
 has "latex: answer box" "$OUT/test-chapters.tex" '\begin{AnswerBox}'
+has "latex: '::: instructor' prose shown" "$OUT/test-chapters.tex" "Said in the book only."
+if grep -q "Said in a handout only" "$OUT/test-chapters.tex"; then
+	fail "latex: '::: student' prose left out" "it is in $OUT/test-chapters.tex"
+else
+	pass "latex: '::: student' prose left out"
+fi
 if head -c 5 "$TB/book.pdf" 2>/dev/null | grep -q '%PDF-'; then pass "pdf: is a PDF"; else fail "pdf: is a PDF" "no %PDF- header"; fi
 
 # --- the book itself
