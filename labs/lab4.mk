@@ -41,7 +41,7 @@ $(LAB4)/.handout: $(LAB4)/.stamp book/style.css labs/lab4/metadata.yaml $(BOOK_C
 $(BUILD)/lab4.tar.gz: $(LAB4)/.stamp $(LAB4)/.handout
 	@tar czf $@.tmp --exclude=lab4/.stamp --exclude=lab4/.handout -C $(BUILD) lab4 && mv $@.tmp $@
 
-test-lab4: $(BUILD)/lab4.tar.gz $(STRIP)
+test-lab4: $(BUILD)/lab4.tar.gz $(STRIP) $(GRADE)
 	@labs/tests/lab4.sh $(STRIP) $(BUILD)
 
 .PHONY: lab4 test-lab4

@@ -11,9 +11,15 @@
  * checks every marker, and writes the student edition of each chapter: each
  * region of the lab replaced by its stub lines (indented like its BEGIN
  * line), an exercise box after each chunk that held one (number, title,
- * points, files, hint), and the answers to the questions (`::: answer`
- * blocks) removed. The same stripped chapters tangle into the skeleton and
- * weave into the handout.
+ * points, files, hint), and the prose that is the instructor's alone
+ * removed: the answers to the questions (`::: answer` blocks) and every
+ * `::: instructor` block. A `::: student` block is the other way round:
+ * the book leaves it out (book/filters/chunks.lua) and the student edition
+ * keeps its lines, without the fences. Each of the three opens with its
+ * line alone and ends at the first `:::` alone at the same indentation,
+ * with no other fence between; a fence line that names one of them in
+ * another form is an error. The same stripped chapters tangle into the
+ * skeleton and weave into the handout.
  *
  * usage: strip --lab NAME --exercises FILE [--spec FILE] [--out DIR]
  *              [--keep N,...] [--solutions FILE] [--check] CHAPTER.nw...
@@ -285,6 +291,61 @@ parse_begin(const char *file, int line, const char *s, char **lab_out)
 }
 
 /* ------------------------------------------------------------------------ */
+/* Prose for one edition: ::: answer, ::: instructor, ::: student           */
+
+enum fence { NOT_FENCE, OTHER_FENCE, BAD_FENCE, ANSWER, INSTRUCTOR, STUDENT };
+
+static const char *const fence_name[] = {
+    [ANSWER] = "answer", [INSTRUCTOR] = "instructor", [STUDENT] = "student",
+};
+
+/* Is t (blanks skipped) a fence line, and of which kind? A line that
+   names answer, instructor or student in any form but the exact one is a
+   BAD_FENCE; ":::" alone, or another div's opening, is OTHER_FENCE. */
+static enum fence
+fence_kind(const char *t)
+{
+    if (strncmp(t, ":::", 3) != 0)
+        return NOT_FENCE;
+    for (int k = ANSWER; k <= STUDENT; k++) {
+        size_t n = strlen(fence_name[k]);
+        if (t[3] == ' ' && strncmp(t + 4, fence_name[k], n) == 0
+            && *skip_blanks(t + 4 + n) == '\0')
+            return (enum fence)k;
+    }
+    for (const char *p = t + 3; *p; p++)
+        for (int k = ANSWER; k <= STUDENT; k++)
+            if (strncasecmp(p, fence_name[k], strlen(fence_name[k])) == 0)
+                return BAD_FENCE;
+    return OTHER_FENCE;
+}
+
+/*
+ * The block whose opening fence (of kind k) is line i: returns the line of
+ * its closing fence, or -1 after reporting a block never closed or holding
+ * a fence of its own.
+ */
+static int
+fence_end(const char *path, char **l, int n, int i, enum fence k)
+{
+    const char *t = skip_blanks(l[i]);
+    size_t indent = (size_t)(t - l[i]);
+    for (int j = i + 1; j < n; j++) {
+        const char *u = skip_blanks(l[j]);
+        if (strncmp(u, ":::", 3) != 0)
+            continue;
+        if ((size_t)(u - l[j]) == indent && *skip_blanks(u + 3) == '\0')
+            return j;
+        error_at(path, j + 1, "a fence inside '::: %s' (line %d): close it first"
+                 " ('::: %s' blocks do not nest)", fence_name[k], i + 1, fence_name[k]);
+        return -1;
+    }
+    error_at(path, i + 1, "'::: %s' is never closed (want ':::' alone, indented like it)",
+             fence_name[k]);
+    return -1;
+}
+
+/* ------------------------------------------------------------------------ */
 /* One chapter                                                               */
 
 static FILE *out, *sol;
@@ -371,21 +432,21 @@ strip_file(const char *path)
                 emit(s);
                 continue;
             }
-            /* Answers go: from "::: answer" to the ":::" at its indentation. */
-            const char *t = skip_blanks(s);
-            if (strncmp(t, "::: answer", 10) == 0 && *skip_blanks(t + 10) == '\0') {
-                size_t indent = (size_t)(t - s);
-                int j = i + 1;
-                for (; j < n; j++) {
-                    const char *u = skip_blanks(l[j]);
-                    if ((size_t)(u - l[j]) == indent && strncmp(u, ":::", 3) == 0
-                        && *skip_blanks(u + 3) == '\0')
-                        break;
-                }
-                if (j == n) {
-                    error_at(path, i + 1, "'::: answer' is never closed");
+            /* Answers and the instructor's prose go; the student's stays,
+               without its fences. */
+            enum fence k = fence_kind(skip_blanks(s));
+            if (k == BAD_FENCE) {
+                error_at(path, i + 1, "malformed fence (want '::: answer', '::: instructor'"
+                         " or '::: student' alone on its line): %s", skip_blanks(s));
+                continue;
+            }
+            if (k == ANSWER || k == INSTRUCTOR || k == STUDENT) {
+                int j = fence_end(path, l, n, i, k);
+                if (j < 0)
                     continue;
-                }
+                if (k == STUDENT)
+                    for (int m = i + 1; m < j; m++)
+                        emit(l[m]);
                 i = j;
                 continue;
             }
@@ -506,7 +567,8 @@ usage(FILE *f)
         "usage: strip --lab NAME --exercises FILE [options] CHAPTER.nw...\n"
         "Check the solution markers of the chapters' code chunks and write the\n"
         "student edition of each chapter: the lab's regions replaced by their\n"
-        "stubs, an exercise box after each chunk that held one, no answers.\n"
+        "stubs, an exercise box after each chunk that held one, no answers and\n"
+        "no '::: instructor' prose, the '::: student' prose unwrapped.\n"
         "  --lab NAME         the lab whose regions are stripped (e.g. lab4)\n"
         "  --exercises FILE   its exercises: number, title, files, functions, hint\n"
         "  --spec FILE        its test specification: each exercise's points\n"

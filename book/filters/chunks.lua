@@ -352,10 +352,24 @@ local function Pandoc(doc)
   return doc
 end
 
+-- Prose for one edition (labs/strip.c): the book is the instructor's edition, so a
+-- "::: instructor" block is plain prose here and a "::: student" block is left out;
+-- the stripper does the opposite for the lab handout, which never reaches this with
+-- either fence.
+local function Edition(div)
+  if div.classes:includes('student') then
+    return {}
+  elseif div.classes:includes('instructor') then
+    return div.content
+  end
+  return nil
+end
+
 if is_latex then
   return {
+    { Div = Edition },
     { CodeBlock = CodeBlock },
     { Span = wrap_latex, Link = wrap_latex, Div = Div, Header = Header, Pandoc = Pandoc },
   }
 end
-return { { CodeBlock = CodeBlock } }
+return { { Div = Edition }, { CodeBlock = CodeBlock } }

@@ -198,12 +198,47 @@ else
 	pass "html: solution markers not shown"
 fi
 has "html: answer to a question" "$H/02-memory.html" '<div class="answer">'
+# Prose for one edition (labs/strip.c): the book keeps the instructor's, unwrapped, and
+# drops the student's.
+has "html: '::: instructor' prose shown" "$H/02-memory.html" "<p>Said in the book only.</p>"
+if grep -q "Said in a handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html"; then
+	fail "html: '::: student' prose left out, no edition div" "$(grep -c "handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html") lines"
+else
+	pass "html: '::: student' prose left out, no edition div"
+fi
 "$PANDOC" --metadata-file book/metadata.yaml "$TB/book-md/book.md" --to latex --lua-filter book/filters/chunks.lua \
 	-o "$OUT/test-chapters.tex" 2>"$OUT/tex.err"
 has "latex: solution region in its own shaded block" "$OUT/test-chapters.tex" \
 	'\SolutionLabel{Solution: lab 9, exercise 2}'
 has "latex: answer box" "$OUT/test-chapters.tex" '\begin{AnswerBox}'
+has "latex: '::: instructor' prose shown" "$OUT/test-chapters.tex" "Said in the book only."
+if grep -q "Said in a handout only" "$OUT/test-chapters.tex"; then
+	fail "latex: '::: student' prose left out" "it is in $OUT/test-chapters.tex"
+else
+	pass "latex: '::: student' prose left out"
+fi
 if head -c 5 "$TB/book.pdf" 2>/dev/null | grep -q '%PDF-'; then pass "pdf: is a PDF"; else fail "pdf: is a PDF" "no %PDF- header"; fi
+
+# --- contrast: every colour code is drawn in, on every code background, from the CSS the
+# pages load (WCAG ratio, at least 4.5:1); the EPUB's own style sheet with the same colours.
+for css in "html:$TB/book/style.css" "epub:book/epub.css"; do
+	name=${css%%:*} file=${css#*:}
+	if awk -v MIN=4.5 -f $T/contrast.awk "$file" "$TB/book/highlight.css" >"$OUT/contrast-$name.out" 2>&1; then
+		pass "$name: $(tail -n 1 "$OUT/contrast-$name.out")"
+	else
+		fail "$name: code colours below 4.5:1 contrast" \
+			"$(grep -c '^FAIL' "$OUT/contrast-$name.out") pairs, e.g. $(grep -m 1 '^FAIL' "$OUT/contrast-$name.out" | cut -c 17-200) (see $OUT/contrast-$name.out)"
+	fi
+done
+# The check can fail: a light comment colour (the old pygments teal) is found.
+sed 's/^code span\.co {[^}]*}/code span.co { color: #60a0b0; }/' "$TB/book/highlight.css" >"$OUT/light.css"
+if grep -q '#60a0b0' "$OUT/light.css" &&
+	! awk -v MIN=4.5 -f $T/contrast.awk "$TB/book/style.css" "$OUT/light.css" >"$OUT/contrast-light.out" 2>&1 &&
+	grep -q '^FAIL: contrast: code span.co #60a0b0 on pre code span.solution #fcf1de: 2.63:1' "$OUT/contrast-light.out"; then
+	pass "contrast check finds a light comment colour (2.63:1 on solution shading)"
+else
+	fail "contrast check finds a light comment colour" "$(head -n 2 "$OUT/contrast-light.out")"
+fi
 
 # --- the book itself
 # (built by make before this script: test-book depends on book and book-epub)

@@ -1,4 +1,4 @@
-/* syscall.h: the system-call interface: numbers (RISC-V Linux's; see ABI.md)
+/* syscall.h: the system-call interface: numbers (the ABI's; see ABI.md)
  * and the structures the kernel fills in. The user library includes it too. */
 #ifndef SYSCALL_H
 #define SYSCALL_H

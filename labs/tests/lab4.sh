@@ -17,9 +17,13 @@
 #   grade       the skeleton's own `make grade`: 0/total (every test needs
 #               an exercise), every test fails on a "not implemented"
 #               message (practice tests too), none by timeout
+#   editions    '::: instructor' prose stripped, '::: student' prose kept
+#               without its fences; a malformed, unclosed or nested fence
+#               is an error naming FILE:LINE
 #   handout     its own title page; an exercise box for every exercise in
 #               chapter 4; the questions there, without answers; no
-#               solution region
+#               solution region; nothing only an instructor should read
+#               (shading, the solution markers)
 #   leak        no line of any solution region (one that appears nowhere
 #               else in the chapters) is anywhere in BUILD/lab4/
 #   order       with exercises 1 to k-1 put back, every test of exercise k
@@ -115,6 +119,40 @@ bad bad-stub 3 "in BEGIN SOLUTION's comment: want 'stub: CODE' lines" <<'EOF'
     /* END SOLUTION */
 @
 EOF
+bad fence-unclosed 3 "'::: instructor' is never closed" <<'EOF'
+# T
+
+::: instructor
+For the instructor.
+EOF
+bad fence-malformed 3 "malformed fence \\(want '::: answer', '::: instructor' or '::: student'" <<'EOF'
+# T
+
+::: {.instructor}
+For the instructor.
+:::
+EOF
+bad fence-nested 4 "a fence inside '::: student' \\(line 3\\)" <<'EOF'
+# T
+
+::: student
+::: answer
+:::
+:::
+EOF
+# Prose for one edition: the instructor's goes, the student's stays without
+# its fences, the rest as it was.
+printf '# T\n\nBoth.\n\n::: instructor\nBook only.\n:::\n\n  ::: student\n  Handout only.\n  :::\n\nBoth again.\n' \
+    > "$work/edition.nw"
+printf '# T\n\nBoth.\n\n\n  Handout only.\n\nBoth again.\n' > "$work/edition.want"
+: > "$work/noex"
+"$strip" --lab lab4 --exercises "$work/noex" --out "$work/edition" "$work/edition.nw" 2> "$work/edition.err"
+status=$?
+if [ $status -eq 0 ] && cmp -s "$work/edition/edition.nw" "$work/edition.want"; then
+    pass "editions: '::: instructor' prose removed, '::: student' prose kept without its fences"
+else
+    fail "editions: status $status ($(head -n 1 "$work/edition.err")), or not as wanted: diff $work/edition.want $work/edition/edition.nw"
+fi
 
 # ---- the skeleton -----------------------------------------------------------
 tar tzf "$build/lab4.tar.gz" > "$work/tar.list" 2>&1
@@ -254,6 +292,21 @@ if grep -q '<h1 class="title">Lab 4: address spaces</h1>' "$h/index.html" && [ -
     pass "handout: titled 'Lab 4: address spaces'; $nbox exercise boxes in chapter 4, every exercise has one; the questions without answers; no solution region"
 else
     fail "handout: title, boxes missing for:$noboxes ($nbox boxes), $nsolans answers or solution regions, questions present?"
+fi
+# Nothing only an instructor should read: no word of shading, of the
+# solution markers or of the instructor's edition, in the pages as text or
+# in the Markdown the PDF is made from.
+instr='shad(ed|ing|es?)\b|(BEGIN|END) SOLUTION|Solution: lab|answers are for the instructor|Instructors will find|make lab4|^ *::: *(instructor|student)'
+said=$( { for f in "$h"/*.html; do
+            sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e 's/&amp;/\&/g' "$f" |
+                grep -n -i -E "$instr" | sed "s|^|$(basename "$f"):|"
+        done
+        grep -n -i -E "$instr" "$build/lab4-handout/book-md/book.md" | sed 's|^|book.md:|'; } | head -n 5)
+if [ -z "$said" ] && grep -q 'class="exercise"' "$h/04-vm.html" &&
+   grep -q '^::: exercise' "$build/lab4-handout/book-md/book.md"; then
+    pass "handout: says nothing only an instructor should read (shading, solution markers, the instructor's edition)"
+else
+    fail "handout: instructor's text: $(printf '%s\n' "$said" | tr '\n' ' ' | cut -c 1-400)"
 fi
 
 # ---- the order of the exercises ----------------------------------------------------
