@@ -71,7 +71,7 @@ summary() {
     esac
 }
 
-flags=$(cat "$(dirname "$kernel")/kflags" 2>/dev/null)
+flags=$(cat "$(dirname "$kernel")/kernel/kflags" 2>/dev/null)
 if [ "$kdebug" = 1 ] && [[ " $flags " != *" -DKDEBUG "* ]]; then
     fail "stress: KDEBUG=1, but $kernel was not built with -DKDEBUG (flags: '${flags:-none}')"
     exit 1
