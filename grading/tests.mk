@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-badelf test-stress test-figures \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-badelf test-stress test-figures \
                 test-grade test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 # A sub-make that builds independent files one per core (unless make runs
@@ -141,6 +141,12 @@ test-apps: kernel
 	@grading/tests/apps.sh $(KERNEL)
 
 # Malformed ELF files given to one boot: each refused with its reason, no panic.
+# Chapter 5's process tree under an init (grading/tests/procs.sh).
+test-procs: kernel
+	@grading/tests/procs.sh $(KERNEL)
+
+.PHONY: test-procs
+
 test-badelf: kernel
 	@grading/tests/badelf.sh $(SRC)
 

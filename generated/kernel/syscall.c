@@ -181,6 +181,10 @@ syscall(uint64 num, uint64 *a)
     case SYS_mmap:         return sys_mmap(a[0], a[1], a[2]);
     case SYS_task_info:    return sys_task_info(a[0]);
     case SYS_ptdump:       return sys_ptdump();
+    case SYS_getppid:      return sys_getppid();
+    case SYS_execve:       return sys_exec(a[0]);
+    case SYS_wait4:        return sys_waitpid((int64)a[0], a[1]);
+    case SYS_spawn:        return sys_spawn(a[0]);
     default:               return -1;
     }
 }

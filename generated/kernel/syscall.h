@@ -15,6 +15,14 @@
 #define SYS_mmap          222
 #define SYS_task_info     410
 #define SYS_ptdump        499   /* ours, for the book's live figure */
+/* Processes (chapter 5) */
+#define SYS_read           63
+#define SYS_setpriority   140
+#define SYS_getppid       173
+#define SYS_clone         220   /* fork */
+#define SYS_execve        221
+#define SYS_wait4         260   /* waitpid */
+#define SYS_spawn         400
 #define MAX_SYSCALL_NUM   500   /* size of task_info's syscall_times[] */
 
 struct timeval {

@@ -73,11 +73,11 @@ task_start(void)
 }
 
 /*
- * Make a ready task named name from the ELF file elf[0..size). Returns 0,
- * or -1 (and logs why) when the file is refused or memory runs out; the
+ * Make a ready task named name from the ELF file elf[0..size). Returns it,
+ * or NULL (and logs why) when the file is refused or memory runs out; the
  * other tasks are not affected either way.
  */
-int
+struct task *
 task_create(const char *name, const uint8 *elf, uint64 size)
 {
     int slot = 0;
@@ -86,26 +86,26 @@ task_create(const char *name, const uint8 *elf, uint64 size)
     if (slot == MAX_TASKS) {
         KLOG("application %s: more than %d applications; skipped\n",
              name, MAX_TASKS);
-        return -1;
+        return NULL;
     }
     struct task *t = &tasks[slot];
     const char *err;
     uint64 entry, user_sp;
     if (elf_check(elf, size, &err) < 0) {
         KLOG("application %s: bad ELF: %s; skipped\n", name, err);
-        return -1;
+        return NULL;
     }
     struct mm *mm = mm_from_elf(elf, size, &entry, &user_sp, &err);
     if (mm == NULL) {
         KLOG("application %s: %s; skipped\n", name, err);
-        return -1;
+        return NULL;
     }
     fence_i();       /* the program's code was written by stores (chapter 4) */
     uint64 kstack_top = kvm_map_kstack(slot);
     if (kstack_top == 0) {
         KLOG("application %s: out of memory for its kernel stack; skipped\n", name);
         mm_free(mm);
-        return -1;
+        return NULL;
     }
     memset(t, 0, sizeof *t);
     t->pid = next_pid++;
@@ -121,7 +121,7 @@ task_create(const char *name, const uint8 *elf, uint64 size)
     t->ctx.ra = (uint64)task_start;
     t->ctx.sp = kstack_top;
     t->state = TASK_READY;
-    return 0;
+    return t;
 }
 /*
  * Run ready tasks round-robin until none is left. Called once from main(),
@@ -179,6 +179,23 @@ task_exit(struct task *t, int code, int log)
     if (log)
         KLOG("application %s (pid %d) exited with code %d\n",
              t->name, t->pid, code);
+    t->exit_code = code;
+    if (t == init_task)
+        init_task = NULL;
+    for (int i = 0; i < MAX_TASKS; i++) {
+        struct task *c = &tasks[i];
+        if (c->state == TASK_UNUSED || c->parent != t)
+            continue;
+        c->parent = init_task;
+        if (c->state == TASK_ZOMBIE) {
+            if (init_task == NULL)
+                memset(c, 0, sizeof *c);        /* nobody will ask */
+            else
+                task_wakeup(init_task);
+        }
+    }
+    if (t->parent != NULL)
+        task_wakeup(t->parent);
     t->state = TASK_EXITED;
     swtch(&t->ctx, &scheduler_ctx);
     panic("task_exit: exited task %s resumed", t->name);
@@ -191,7 +208,12 @@ task_free(struct task *t)
     if (fp_owner == t)
         fp_owner = NULL;
     mm_free(t->mm);
+    t->mm = NULL;
     kvm_unmap_kstack(t - tasks);
+    if (t->parent != NULL) {
+        t->state = TASK_ZOMBIE;
+        return;
+    }
     memset(t, 0, sizeof *t);
 }
 /* The slowest system call so far: how long, which, and whose. */
@@ -204,12 +226,12 @@ static struct {
 /*
  * Note that system call num of the current task took ticks of the clock;
  * keep it if it is the slowest so far. sched_yield's time is the other
- * tasks' and does not count.
+ * tasks', as is that of the calls that block (chapter 5): they do not count.
  */
 void
 syscall_timed(uint64 num, uint64 ticks)
 {
-    if (num == SYS_sched_yield || ticks <= slowest.ticks)
+    if (num == SYS_sched_yield || num == SYS_wait4 || num == SYS_read || ticks <= slowest.ticks)
         return;
     struct task *t = current_task();
     slowest.ticks = ticks;
@@ -232,17 +254,166 @@ syscall_name(uint64 num)
     case SYS_mmap:         return "mmap";
     case SYS_task_info:    return "task_info";
     case SYS_ptdump:       return "ptdump";
+    case SYS_getppid:      return "getppid";
+    case SYS_execve:       return "exec";
+    case SYS_wait4:        return "waitpid";
+    case SYS_spawn:        return "spawn";
     default:               return "unknown";
     }
+}
+/* Block the current task until task_wakeup(chan); returns when woken. */
+void
+task_sleep(const void *chan)
+{
+    struct task *t = current_task();
+    t->chan = chan;
+    t->state = TASK_BLOCKED;
+    swtch(&t->ctx, &scheduler_ctx);
+    t->chan = NULL;
+}
+
+/* Make every task blocked on chan ready again. */
+void
+task_wakeup(const void *chan)
+{
+    for (int i = 0; i < MAX_TASKS; i++)
+        if (tasks[i].state == TASK_BLOCKED && tasks[i].chan == chan)
+            tasks[i].state = TASK_READY;
+}
+/*
+ * waitpid(pid, status): wait for the child pid (any child if pid is -1)
+ * to exit; its pid, with its exit code stored at status unless status is
+ * 0; -1 at once if there is no such child or status is a bad pointer.
+ */
+uint64
+sys_waitpid(int64 pid, uint64 status)
+{
+    struct task *t = current_task();
+    if (status != 0 && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
+        return -1;
+    for (;;) {
+        int children = 0;
+        for (int i = 0; i < MAX_TASKS; i++) {
+            struct task *c = &tasks[i];
+            if (c->state == TASK_UNUSED || c->parent != t || (pid != -1 && c->pid != pid))
+                continue;
+            children++;
+            if (c->state == TASK_ZOMBIE) {
+                int code = c->exit_code, cpid = c->pid;
+                if (status != 0 && copyout(t->mm->pt, status, &code, sizeof code) < 0)
+                    return -1;
+                memset(c, 0, sizeof *c);
+                return cpid;
+            }
+        }
+        if (children == 0)
+            return -1;
+        task_sleep(t);
+    }
+}
+
+/* getppid(): the parent's id, or 0 for a task nobody waits for. */
+uint64
+sys_getppid(void)
+{
+    struct task *p = current_task()->parent;
+    return p != NULL ? p->pid : 0;
+}
+/* The embedded program called name, or NULL. */
+static const struct app *
+app_find(const char *name)
+{
+    for (uint64 i = 0; i < app_count; i++) {
+        const char *a = app_table[i].name;
+        uint64 k = 0;
+        while (a[k] != 0 && a[k] == name[k])
+            k++;
+        if (a[k] == 0 && name[k] == 0)
+            return &app_table[i];
+    }
+    return NULL;
+}
+
+/* Copy the user's string at va into name[TASK_NAME_MAX]; 0, or -1. */
+static int
+copyin_name(uint64 va, char *name)
+{
+    struct mm *mm = current_task()->mm;
+    for (uint64 i = 0; i < TASK_NAME_MAX; i++) {
+        if (copyin(mm->pt, &name[i], va + i, 1) < 0)
+            return -1;
+        if (name[i] == 0)
+            return 0;
+    }
+    return -1;
+}
+/* spawn(name): a new child running program name; its pid, or -1. */
+uint64
+sys_spawn(uint64 name_va)
+{
+    char name[TASK_NAME_MAX];
+    const struct app *a;
+    if (copyin_name(name_va, name) < 0 || (a = app_find(name)) == NULL)
+        return -1;
+    struct task *c = task_create(a->name, a->start, a->end - a->start);
+    if (c == NULL)
+        return -1;
+    c->parent = current_task();
+    return c->pid;
+}
+/* exec(name): replace the caller's program by program name; -1 if it cannot. */
+uint64
+sys_exec(uint64 name_va)
+{
+    char name[TASK_NAME_MAX];
+    const struct app *a;
+    if (copyin_name(name_va, name) < 0 || (a = app_find(name)) == NULL)
+        return -1;
+    const char *err;
+    uint64 entry, user_sp, size = a->end - a->start;
+    if (elf_check(a->start, size, &err) < 0)
+        return -1;
+    struct mm *mm = mm_from_elf(a->start, size, &entry, &user_sp, &err);
+    if (mm == NULL)
+        return -1;
+    fence_i();
+    struct task *t = current_task();
+    struct mm *old = t->mm;
+    t->mm = mm;
+    t->trap_cx = pa2kva(translate(mm->pt, TRAP_CONTEXT, PTE_R | PTE_W));
+    t->trap_cx->x[2] = user_sp;
+    t->trap_cx->sepc = entry;
+    memset(t->name, 0, sizeof t->name);
+    memcpy(t->name, a->name, strlen(a->name) + 1);
+    if (fp_owner == t)
+        fp_owner = NULL;            /* the f registers hold the old program's */
+    memset(&t->fp, 0, sizeof t->fp);
+    mm_free(old);
+    return 0;
+}
+struct task *init_task;          /* the init process, if there is one */
+
+/* Is a the program called name? */
+static int
+app_is(const struct app *a, const char *name)
+{
+    return app_find(name) == a;
 }
 /* Load every embedded application and run them all to completion. */
 void
 run_applications(void)
 {
     uint64 before = frame_free_count();
-    for (uint64 i = 0; i < app_count; i++)
+    for (uint64 i = 0; i < app_count; i++) {
+        if (init_name[0] != 0) {
+            if (app_is(&app_table[i], init_name))
+                init_task = task_create(app_table[i].name, app_table[i].start,
+                                        app_table[i].end - app_table[i].start);
+            continue;
+        }
         task_create(app_table[i].name, app_table[i].start,
                     app_table[i].end - app_table[i].start);
+    }
     scheduler();
     KLOG("free frames: %lu before the first application, %lu after the last\n",
          before, frame_counted());

@@ -9,13 +9,15 @@
 struct mm;
 
 #define MAX_TASKS      64      /* applications in one boot, at most */
-#define TASK_NAME_MAX  32
+#define TASK_NAME_MAX  64      /* a program's name: up to 63 bytes */
 
 enum task_state {
     TASK_UNUSED  = 0,      /* free slot */
     TASK_READY   = 1,      /* can run, waiting for the processor */
     TASK_RUNNING = 2,      /* has the processor */
     TASK_EXITED  = 3,      /* finished; its memory is freed by the scheduler */
+    TASK_BLOCKED = 4,      /* waits for an event (task_wakeup) */
+    TASK_ZOMBIE  = 5,      /* exited; kept until its parent collects its code */
 };
 /* Registers saved by swtch(); offsets are used by swtch.S. */
 struct context {
@@ -44,6 +46,9 @@ struct task {
     uint64 first_run;                /* time CSR at the first dispatch */
     uint32 syscall_times[MAX_SYSCALL_NUM];
     struct fp_regs fp;               /* its f registers while another task has them */
+    struct task *parent;             /* who may wait for it; NULL: nobody */
+    int exit_code;                   /* its exit code, once it has exited */
+    const void *chan;                /* what it sleeps on, when blocked */
 };
 
 extern struct task *fp_owner;
@@ -52,12 +57,20 @@ void fp_take(struct task *t);
 void fp_save(struct fp_regs *r);
 void fp_load(const struct fp_regs *r);
 struct task *current_task(void);
-int task_create(const char *name, const uint8 *elf, uint64 size);
+struct task *task_create(const char *name, const uint8 *elf, uint64 size);
 void scheduler(void);
 void task_yield(void);
 void task_exit(struct task *t, int code, int log) __attribute__((noreturn));
 void run_applications(void);
 void timer_init(void);
 void syscall_timed(uint64 num, uint64 ticks);
+uint64 sys_waitpid(int64 pid, uint64 status);
+uint64 sys_getppid(void);
+uint64 sys_spawn(uint64 name_va);
+uint64 sys_exec(uint64 name_va);
+extern struct task *init_task;
+extern const char init_name[];   /* apps.S: INIT, or "" */
+void task_sleep(const void *chan);
+void task_wakeup(const void *chan);
 
 #endif

@@ -60,9 +60,10 @@ usertrap(void)
 
     if (scause == EXC_ECALL_U) {
         tc->sepc += 4;              /* resume after the ecall */
-        uint64 start = r_time();
-        tc->x[10] = syscall(tc->x[17], &tc->x[10]);
-        syscall_timed(tc->x[17], r_time() - start);
+        uint64 num = tc->x[17], start = r_time();
+        uint64 ret = syscall(num, &tc->x[10]);
+        t->trap_cx->x[10] = ret;    /* (exec, chapter 5, gives a new trap context) */
+        syscall_timed(num, r_time() - start);
     } else if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
         task_yield();               /* the slice is over */
     } else {

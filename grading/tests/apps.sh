@@ -31,7 +31,13 @@ fail() { echo "FAIL: $*"; failed=1; }
 
 # Programs that check themselves and end with "<name>: OK" (hello: its greeting).
 normal=(hello compute yield_a yield_b yield_c sleep taskinfo fp_a fp_b fp_c
-        mmap_rw sbrk_heap cross_page hostile ptdump)
+        mmap_rw sbrk_heap cross_page hostile ptdump proc_spawn proc_orphan)
+# Chapter 5's programs that other programs start too, and how many times
+# each prints "<name>: OK" when every program starts at boot: proc_child
+# once at boot, three times for proc_spawn, once for each proc_exec (at
+# boot and proc_spawn's), which becomes it; proc_middle at boot and for
+# proc_orphan; proc_grandchild at boot and for each proc_middle.
+declare -A family=([proc_child]=6 [proc_middle]=2 [proc_grandchild]=3)
 # Programs the kernel must kill, with the trap kind it must name.
 declare -A kind=(
     [bad_illegal]=IllegalInstruction [bad_priv]=IllegalInstruction
@@ -108,6 +114,20 @@ check_normal() {
             fail "$what: $p: want '$final' once and an exit line with code 0; got: $(grep -a -E "^($p|\[kernel\].* $p[ ,])" "$log" | tail -n 2 | tr '\n' '|')"
         fi
     done
+    for p in "${!family[@]}"; do
+        n=$(count_line "$log" "$p: OK")
+        if [ "$n" -eq "${family[$p]}" ]; then
+            pass "$what: $p prints '$p: OK' ${family[$p]} times (at boot and as a child)"
+        else
+            fail "$what: $p prints '$p: OK' $n times, want ${family[$p]}"
+        fi
+    done
+    n=$(count_line "$log" "proc_exec: exec refused three times, caller intact")
+    if [ "$n" -eq 2 ] && ! grep -a -q -E '^\[kernel\] application proc_exec \(pid' "$log"; then
+        pass "$what: proc_exec survives three refused execs, then becomes proc_child (at boot and for proc_spawn)"
+    else
+        fail "$what: proc_exec: $n refusal lines (want 2), or an exit under its own name"
+    fi
     if grep -a -q -E '^[a-z_0-9]+: FAIL' "$log"; then
         fail "$what: a program reports a failure: $(grep -a -E '^[a-z_0-9]+: FAIL' "$log" | head -n 5 | tr '\n' '|')"
     else
@@ -238,8 +258,9 @@ check_ptdump() {
 # The shipped programs are exactly those this script knows (bench_* programs
 # are built for `make bench`, the stress programs for grading/tests/stress.sh;
 # make qemu runs neither).
-stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long)
-known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" | sort)
+# proc_init is built for grading/tests/procs.sh, an INIT.
+stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init)
+known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" "${!family[@]}" proc_exec | sort)
 found=$(cd "$userdir" 2>/dev/null && ls -- *.elf 2>/dev/null | sed 's/\.elf$//' | grep -v '^bench_' |
         grep -v -x -F "$(printf '%s\n' "${stress[@]}")" | sort)
 if [ "$known" = "$found" ]; then

@@ -78,6 +78,29 @@ ptdump(void)
 {
     return syscall6(SYS_ptdump, 0, 0, 0, 0, 0, 0);
 }
+int64
+getppid(void)
+{
+    return syscall6(SYS_getppid, 0, 0, 0, 0, 0, 0);
+}
+
+int64
+spawn(const char *name)
+{
+    return syscall6(SYS_spawn, (uint64)name, 0, 0, 0, 0, 0);
+}
+
+int64
+exec(const char *name)
+{
+    return syscall6(SYS_execve, (uint64)name, 0, 0, 0, 0, 0);
+}
+
+int64
+waitpid(int64 pid, int *status)
+{
+    return syscall6(SYS_wait4, (uint64)pid, (uint64)status, 0, 0, 0, 0);
+}
 /* Microseconds since boot; 0 if the clock cannot be read. */
 static uint64
 now_us(void)

@@ -23,6 +23,10 @@ int64 ptdump(void);
 #define PROT_READ  1            /* mmap's prot bits */
 #define PROT_WRITE 2
 #define PROT_EXEC  4
+int64 getppid(void);
+int64 spawn(const char *name);
+int64 exec(const char *name);
+int64 waitpid(int64 pid, int *status);
 uint64 get_time_ms(void);
 void sleep_ms(uint64 ms);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

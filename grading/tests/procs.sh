@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# procs.sh: chapter 5's process tree under an init (make qemu ... INIT=proc_init).
+#
+# usage: grading/tests/procs.sh KERNEL.elf [MEM...]
+# For each MEM (default: 32M 1G) boots proc_init as INIT with the process
+# programs and hello, and checks: QEMU exits 0 by itself; proc_init is pid 1
+# and collects exactly its three children and the one orphan it adopts
+# ("proc_init: OK"); proc_spawn and proc_orphan pass; the grandchild says it
+# was adopted by 1; proc_exec's refusals leave it intact and its exit code,
+# as proc_child's, reaches proc_spawn; no FAIL line, no panic; the free-frame
+# count is the same before and after. Then an INIT that is not among the
+# programs: make stops with an error naming it. The ELF files come from the
+# directory user/ beside KERNEL.elf. Logs: build/test/procs-*.log.
+# PASS:/FAIL: lines; exit status 1 if any check failed.
+set -uo pipefail
+
+kernel=${1:?usage: procs.sh KERNEL.elf [MEM...]}; shift
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(32M 1G)
+userdir=$(cd "$(dirname "$kernel")" && pwd)/user
+logdir=build/test; mkdir -p "$logdir"
+failed=0
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; failed=1; }
+
+progs=(proc_init proc_spawn proc_exec proc_child proc_orphan proc_middle proc_grandchild hello)
+apps=; for p in "${progs[@]}"; do apps+=" $userdir/$p.elf"; done
+
+for mem in "${sizes[@]}"; do
+    log=$logdir/procs-$mem.log
+    timeout 60 make --no-print-directory -s qemu APPS="${apps# }" INIT=proc_init MEM="$mem" < /dev/null 2>&1 |
+        tr -d '\r' > "$log"
+    status=${PIPESTATUS[0]}
+    bad=
+    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
+    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    grep -a -q -E '^[a-z_0-9]+: FAIL' "$log" && bad+=" $(grep -a -m1 -E '^[a-z_0-9]+: FAIL' "$log");"
+    for want in 'proc_init: 4 processes collected (3 started, 1 adopted)' 'proc_init: OK' \
+                'proc_spawn: OK' 'proc_orphan: OK' 'proc_exec: exec refused three times, caller intact' \
+                '[kernel] application proc_init (pid 1) exited with code 0' \
+                '[kernel] first application (proc_init) starts'; do
+        grep -a -q -F -e "$want" "$log" || bad+=" no '$want';"
+    done
+    grep -a -q -E '^proc_grandchild: adopted by 1 ' "$log" || bad+=" the grandchild was not adopted by init;"
+    # Only init starts at boot: every other program is somebody's child.
+    n=$(grep -a -c -E '^proc_child: pid [0-9]+, parent 0$' "$log")
+    [ "$n" -eq 0 ] || bad+=" $n proc_child started with no parent;"
+    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    if [ -z "$bad" ]; then
+        pass "procs -m $mem: init (pid 1) started 3 programs by name and collected them and 1 orphan; exec, waitpid and getppid as the ABI says; frames ${frames% *} before and after"
+    else
+        fail "procs -m $mem:$bad see $log"
+    fi
+done
+
+# INIT must name one of the programs.
+out=$(make --no-print-directory -s kernel APPS="$userdir/hello.elf" INIT=no_such_init 2>&1)
+if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'INIT=no_such_init is not one of the programs in APPS'; then
+    pass "procs: INIT=no_such_init refused: $(printf '%s\n' "$out" | grep -o 'INIT=no_such_init is not one of the programs in APPS')"
+else
+    fail "procs: INIT=no_such_init not refused by make: $(printf '%s\n' "$out" | tail -n 2 | tr '\n' '|')"
+fi
+exit $failed
