@@ -258,6 +258,7 @@ syscall_name(uint64 num)
     case SYS_execve:       return "exec";
     case SYS_wait4:        return "waitpid";
     case SYS_spawn:        return "spawn";
+    case SYS_clone:        return "fork";
     default:               return "unknown";
     }
 }
@@ -398,6 +399,70 @@ static int
 app_is(const struct app *a, const char *name)
 {
     return app_find(name) == a;
+}
+/*
+ * A copy of address space mm for a child: the same areas, each page in a
+ * frame of its own with the same bytes. NULL (nothing kept) if memory runs out.
+ */
+struct mm *
+mm_copy(struct mm *mm)
+{
+    struct mm *c = mm_new();
+    if (c == NULL)
+        return NULL;
+    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+        struct map_area *b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm, a->kind, a->use);
+        if (b == NULL) {
+            mm_free(c);
+            return NULL;
+        }
+        for (uint64 v = a->start.n; v < a->end.n; v++) {
+            uint64 va = vpn2va((vpn_t){ v });
+            memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(translate(mm->pt, va, 0)), PAGE_SIZE);
+        }
+        if (a == mm->heap)
+            c->heap = b;
+    }
+    c->heap_start = mm->heap_start;
+    c->brk = mm->brk;
+    return c;
+}
+/* fork(): a copy of the caller as its child; the child's pid, 0 in the child, -1 if impossible. */
+uint64
+sys_fork(void)
+{
+    struct task *p = current_task();
+    int slot = 0;
+    while (slot < MAX_TASKS && tasks[slot].state != TASK_UNUSED)
+        slot++;
+    if (slot == MAX_TASKS)
+        return -1;
+    struct mm *mm = mm_copy(p->mm);
+    if (mm == NULL)
+        return -1;
+    uint64 kstack_top = kvm_map_kstack(slot);
+    if (kstack_top == 0) {
+        mm_free(mm);
+        return -1;
+    }
+    if (fp_owner == p && fp_changed) {      /* the parent's live f registers */
+        fp_save(&p->fp);
+        fp_changed = 0;
+    }
+    struct task *c = &tasks[slot];
+    memset(c, 0, sizeof *c);
+    c->pid = next_pid++;
+    memcpy(c->name, p->name, TASK_NAME_MAX);
+    c->mm = mm;
+    c->kstack_top = kstack_top;
+    c->trap_cx = pa2kva(translate(mm->pt, TRAP_CONTEXT, PTE_R | PTE_W));
+    c->trap_cx->x[10] = 0;
+    c->fp = p->fp;
+    c->parent = p;
+    c->ctx.ra = (uint64)task_start;
+    c->ctx.sp = kstack_top;
+    c->state = TASK_READY;
+    return c->pid;
 }
 /* Load every embedded application and run them all to completion. */
 void

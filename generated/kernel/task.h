@@ -72,5 +72,7 @@ extern struct task *init_task;
 extern const char init_name[];   /* apps.S: INIT, or "" */
 void task_sleep(const void *chan);
 void task_wakeup(const void *chan);
+struct mm *mm_copy(struct mm *mm);
+uint64 sys_fork(void);
 
 #endif

@@ -31,7 +31,8 @@ fail() { echo "FAIL: $*"; failed=1; }
 
 # Programs that check themselves and end with "<name>: OK" (hello: its greeting).
 normal=(hello compute yield_a yield_b yield_c sleep taskinfo fp_a fp_b fp_c
-        mmap_rw sbrk_heap cross_page hostile ptdump proc_spawn proc_orphan)
+        mmap_rw sbrk_heap cross_page hostile ptdump proc_spawn proc_orphan
+        forktest fork_mem fp_fork)
 # Chapter 5's programs that other programs start too, and how many times
 # each prints "<name>: OK" when every program starts at boot: proc_child
 # once at boot, three times for proc_spawn, once for each proc_exec (at
@@ -258,8 +259,8 @@ check_ptdump() {
 # The shipped programs are exactly those this script knows (bench_* programs
 # are built for `make bench`, the stress programs for grading/tests/stress.sh;
 # make qemu runs neither).
-# proc_init is built for grading/tests/procs.sh, an INIT.
-stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init)
+# proc_init (an INIT) and forkbomb (alone) are built for grading/tests/procs.sh.
+stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb)
 known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" "${!family[@]}" proc_exec | sort)
 found=$(cd "$userdir" 2>/dev/null && ls -- *.elf 2>/dev/null | sed 's/\.elf$//' | grep -v '^bench_' |
         grep -v -x -F "$(printf '%s\n' "${stress[@]}")" | sort)

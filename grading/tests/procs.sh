@@ -8,8 +8,10 @@
 # ("proc_init: OK"); proc_spawn and proc_orphan pass; the grandchild says it
 # was adopted by 1; proc_exec's refusals leave it intact and its exit code,
 # as proc_child's, reaches proc_spawn; no FAIL line, no panic; the free-frame
-# count is the same before and after. Then an INIT that is not among the
-# programs: make stops with an error naming it. The ELF files come from the
+# count is the same before and after. Then forkbomb alone at each MEM (fork
+# fails with -1 when the task table is full, and when memory runs out;
+# nothing panics; every frame comes back). Then an INIT that is not among
+# the programs: make stops with an error naming it. The ELF files come from the
 # directory user/ beside KERNEL.elf. Logs: build/test/procs-*.log.
 # PASS:/FAIL: lines; exit status 1 if any check failed.
 set -uo pipefail
@@ -50,6 +52,30 @@ for mem in "${sizes[@]}"; do
         pass "procs -m $mem: init (pid 1) started 3 programs by name and collected them and 1 orphan; exec, waitpid and getppid as the ABI says; frames ${frames% *} before and after"
     else
         fail "procs -m $mem:$bad see $log"
+    fi
+done
+
+# forkbomb alone: a chain of forks until the task table is full, then one
+# holding 4 MiB each until memory runs out (at 32M; the table at 1G).
+for mem in "${sizes[@]}"; do
+    log=$logdir/procs-forkbomb-$mem.log
+    timeout 120 make --no-print-directory -s qemu APPS="$userdir/forkbomb.elf" MEM="$mem" < /dev/null 2>&1 |
+        tr -d '\r' > "$log"
+    status=${PIPESTATUS[0]}
+    bad=
+    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
+    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    grep -a -q -x 'forkbomb: OK' "$log" || bad+=" no 'forkbomb: OK';"
+    chains=$(sed -n 's/^forkbomb: a chain of \([0-9]*\) processes, then \([0-9]*\) holding 4 MiB each$/\1 \2/p' "$log")
+    if [ "$mem" = 32M ] && [ -n "$chains" ] && [ "${chains#* }" -ge "${chains% *}" ]; then
+        bad+=" at 32M the 4 MiB chain ($chains) should end by memory, shorter than the first;"
+    fi
+    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    if [ -z "$bad" ]; then
+        pass "forkbomb -m $mem: fork refused with -1 after a chain of ${chains% *} (task table full), then of ${chains#* } holding 4 MiB each; no panic, every frame back"
+    else
+        fail "forkbomb -m $mem:$bad see $log"
     fi
 done
 

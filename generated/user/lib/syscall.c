@@ -101,6 +101,11 @@ waitpid(int64 pid, int *status)
 {
     return syscall6(SYS_wait4, (uint64)pid, (uint64)status, 0, 0, 0, 0);
 }
+int64
+fork(void)
+{
+    return syscall6(SYS_clone, 0, 0, 0, 0, 0, 0);
+}
 /* Microseconds since boot; 0 if the clock cannot be read. */
 static uint64
 now_us(void)
