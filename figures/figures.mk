@@ -25,31 +25,39 @@ test-figures:
 # Being included must not change the top Makefile's default goal.
 .DEFAULT_GOAL := $(FIGURES_SAVED_GOAL)
 
+# The live figures' kernels are the book kernel's own objects, linked again
+# with other programs and other link-time choices (LINK_VARS): nothing is
+# compiled twice. The book kernel is built once, for all of them.
+$(BUILD)/figures/.objects: $(BUILD)/.tangle-stamp
+	@mkdir -p $(@D)
+	$(MAKE) --no-print-directory -s -C $(SRC)
+	@touch $@
+# $(call figure_kernel,DIR,MAKE ARGUMENTS): $(SRC)/DIR/kernel.elf from those objects.
+define figure_kernel
+	rm -rf $(SRC)/$(1) && mkdir -p $(SRC)/$(1)/kernel
+	cp -p $(SRC)/out/kernel/*.o $(SRC)/out/kernel/kflags $(SRC)/$(1)/kernel/
+	rm -f $(SRC)/$(1)/kernel/apps.o
+	$(MAKE) --no-print-directory -s -C $(SRC) O=$(1) $(2) $(1)/kernel.elf
+endef
+
 # The live figure of chapter 4: the page table of the running `ptdump` program,
 # dumped by the kernel (system call 499) in a boot that runs that program alone,
 # so that its physical addresses do not depend on the other programs.
-PTDUMP_KERNEL_DIR := out-ptdump
-$(BUILD)/figures/ptdump.log: $(BUILD)/.tangle-stamp
-	@mkdir -p $(@D)
-	$(MAKE) --no-print-directory -s -C $(SRC) out/user/ptdump.elf
-	$(MAKE) --no-print-directory -s -C $(SRC) O=$(PTDUMP_KERNEL_DIR) \
-	    APPS="$(abspath $(SRC))/out/user/ptdump.elf"
+$(BUILD)/figures/ptdump.log: $(BUILD)/figures/.objects
+	$(call figure_kernel,out-ptdump,APPS="$(abspath $(SRC))/out/user/ptdump.elf")
 	timeout 30 $(QEMU) -machine virt -nographic -bios default -smp 1 -m 128M -no-reboot \
-	    -kernel $(SRC)/$(PTDUMP_KERNEL_DIR)/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
+	    -kernel $(SRC)/out-ptdump/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
 	grep -q '^\[ptdump\] end ptdump ' $@.tmp || { echo "figures.mk: no page-table dump in $@.tmp" >&2; exit 1; }
 	mv $@.tmp $@
 
 # The live figures of chapter 4's megapage section: the kernel's own table
-# at 32 MiB, printed by a kernel built with DUMP_KERNEL_PT=1 as its boot
+# at 32 MiB, printed by a kernel linked with DUMP_KERNEL_PT=1 as its boot
 # self-test ends, with megapages (kernel-pt) and without (kernel-pt-4k,
 # MEGAPAGES=0). The program it runs does not matter (hello).
 $(BUILD)/figures/kernel-pt.log: KPT_ARGS :=
 $(BUILD)/figures/kernel-pt-4k.log: KPT_ARGS := MEGAPAGES=0
-$(BUILD)/figures/kernel-pt.log $(BUILD)/figures/kernel-pt-4k.log: $(BUILD)/.tangle-stamp
-	@mkdir -p $(@D)
-	$(MAKE) --no-print-directory -s -C $(SRC) out/user/hello.elf
-	$(MAKE) --no-print-directory -s -C $(SRC) O=out-$(basename $(@F)) DUMP_KERNEL_PT=1 $(KPT_ARGS) \
-	    APPS="$(abspath $(SRC))/out/user/hello.elf"
+$(BUILD)/figures/kernel-pt.log $(BUILD)/figures/kernel-pt-4k.log: $(BUILD)/figures/.objects
+	$(call figure_kernel,out-$(basename $(@F)),DUMP_KERNEL_PT=1 $(KPT_ARGS) APPS="$(abspath $(SRC))/out/user/hello.elf")
 	timeout 60 $(QEMU) -machine virt -nographic -bios default -smp 1 -m 32M -no-reboot \
 	    -kernel $(SRC)/out-$(basename $(@F))/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
 	grep -q '^\[ptdump\] end kernel ' $@.tmp || { echo "figures.mk: no kernel page-table dump in $@.tmp" >&2; exit 1; }

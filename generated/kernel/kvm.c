@@ -65,9 +65,8 @@ kvm_init(struct fdt_info *m)
             if (walk(kernel_mm->pt, kstack_top(slot) - i * PAGE_SIZE, 1) == NULL)
                 panic("kvm_init: out of memory for kernel-stack tables");
 }
-#ifndef MEGAPAGES
-#define MEGAPAGES 1             /* make MEGAPAGES=0: all RAM in 4 KiB pages */
-#endif
+extern const uint64 megapages_wanted; /* apps.S: 0 if linked with MEGAPAGES=0 */
+extern const uint64 kernel_pt_dump_wanted; /* apps.S: 1 with DUMP_KERNEL_PT=1 */
 
 /*
  * The entry for va at level 2 or 1 of the kernel's table, for a leaf of
@@ -104,11 +103,11 @@ kvm_map_ram(uint64 start, uint64 end)
     while (a < end) {
         int level = 0;
         for (int l = 2; l >= 1 && level == 0; l--)
-            if (MEGAPAGES && a % LEAF_SIZE(l) == 0 && end - a >= LEAF_SIZE(l))
+            if (megapages_wanted && a % LEAF_SIZE(l) == 0 && end - a >= LEAF_SIZE(l))
                 level = l;
         if (level == 0) {
             uint64 next = (a | (MEGAPAGE_SIZE - 1)) + 1;
-            if (!MEGAPAGES || next > end)
+            if (!megapages_wanted || next > end)
                 next = end;
             kvm_identity(a, next, PTE_R | PTE_W, "RAM");
             a = next;
@@ -195,15 +194,14 @@ kvm_selftest(void)
     expect_level(page_up((uint64)ekernel) - PAGE_SIZE, 0, "the image's last page");
     uint64 big = (page_up((uint64)ekernel) + MEGAPAGE_SIZE - 1) & ~(MEGAPAGE_SIZE - 1);
     uint64 last = ram_end & ~(MEGAPAGE_SIZE - 1);
-    if (MEGAPAGES && big < last) {
+    if (megapages_wanted && big < last) {
         expect_level(big, 1, "the first whole 2 MiB of free RAM");
         expect_level(last - PAGE_SIZE, 1, "the last whole 2 MiB of RAM");
     }
     KLOG("kernel address space: %lu page-table pages, permissions checked\n",
          count_tables(kernel_mm->pt, 2));
-#ifdef DUMP_KERNEL_PT
-    pagetable_dump(kernel_mm->pt, "kernel");
-#endif
+    if (kernel_pt_dump_wanted)
+        pagetable_dump(kernel_mm->pt, "kernel");
 }
 /* Switch this hart to the kernel's page table. */
 void
