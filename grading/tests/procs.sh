@@ -10,7 +10,9 @@
 # as proc_child's, reaches proc_spawn; no FAIL line, no panic; the free-frame
 # count is the same before and after. Then forkbomb alone at each MEM (fork
 # fails with -1 when the task table is full, and when memory runs out;
-# nothing panics; every frame comes back). Then an INIT that is not among
+# nothing panics; every frame comes back), and exhaust_spawn as init (spawn
+# refused while it holds every frame, hello loaded once it gave them back).
+# Then an INIT that is not among
 # the programs: make stops with an error naming it. The ELF files come from the
 # directory user/ beside KERNEL.elf. Logs: build/test/procs-*.log.
 # PASS:/FAIL: lines; exit status 1 if any check failed.
@@ -76,6 +78,27 @@ for mem in "${sizes[@]}"; do
         pass "forkbomb -m $mem: fork refused with -1 after a chain of ${chains% *} (task table full), then of ${chains#* } holding 4 MiB each; no panic, every frame back"
     else
         fail "forkbomb -m $mem:$bad see $log"
+    fi
+done
+
+# exhaust_spawn as init, with hello: spawn fails while it holds every
+# frame, and works once it has given them back (chapter 4's promise).
+for mem in "${sizes[@]}"; do
+    log=$logdir/procs-exhaust-$mem.log
+    timeout 120 make --no-print-directory -s qemu APPS="$userdir/exhaust_spawn.elf $userdir/hello.elf" \
+        INIT=exhaust_spawn MEM="$mem" < /dev/null 2>&1 | tr -d '\r' > "$log"
+    status=${PIPESTATUS[0]}
+    bad=
+    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
+    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    grep -a -q -x 'exhaust_spawn: OK' "$log" || bad+=" no 'exhaust_spawn: OK' ($(grep -a -m1 FAIL "$log"));"
+    grep -a -q -E '^\[kernel\] application hello \(pid [0-9]+\) exited with code 0$' "$log" || bad+=" hello did not run;"
+    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    if [ -z "$bad" ]; then
+        pass "exhaust_spawn -m $mem: $(sed -n 's/^exhaust_spawn: \([0-9]*\) pages mapped.*/\1/p' "$log") pages mapped, spawn refused; after munmap, hello loaded and ran; every frame back"
+    else
+        fail "exhaust_spawn -m $mem:$bad see $log"
     fi
 done
 
