@@ -140,8 +140,10 @@ scheduler(void)
                 last = k;
             }
         }
-        if (t == NULL)
+        if (t == NULL) {
+            check_nobody_waits_forever();
             break;
+        }
         t->state = TASK_RUNNING;
         current = t;
         if (!t->started) {
@@ -281,6 +283,16 @@ task_wakeup(const void *chan)
         if (tasks[i].state == TASK_BLOCKED && tasks[i].chan == chan)
             tasks[i].state = TASK_READY;
 }
+/* No task is ready: panic if one is blocked, since nothing can wake it. */
+void
+check_nobody_waits_forever(void)
+{
+    for (int i = 0; i < MAX_TASKS; i++)
+        if (tasks[i].state == TASK_BLOCKED)
+            panic("scheduler: %s (pid %d) is blocked and no task is ready: a lost wakeup",
+                  tasks[i].name, tasks[i].pid);
+}
+
 /*
  * waitpid(pid, status): wait for the child pid (any child if pid is -1)
  * to exit; its pid, with its exit code stored at status unless status is

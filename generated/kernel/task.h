@@ -64,6 +64,7 @@ void task_exit(struct task *t, int code, int log) __attribute__((noreturn));
 void run_applications(void);
 void timer_init(void);
 void syscall_timed(uint64 num, uint64 ticks);
+void check_nobody_waits_forever(void);
 uint64 sys_waitpid(int64 pid, uint64 status);
 uint64 sys_getppid(void);
 uint64 sys_spawn(uint64 name_va);
