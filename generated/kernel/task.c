@@ -347,26 +347,26 @@ app_find(const char *name)
     return NULL;
 }
 
-/* Copy the user's string at va into name[TASK_NAME_MAX]; 0, or -1. */
-static int
-copyin_name(uint64 va, char *name)
+/* The embedded program named by the user's string at va, or NULL. */
+static const struct app *
+user_app(uint64 va)
 {
     struct mm *mm = current_task()->mm;
+    char name[TASK_NAME_MAX];
     for (uint64 i = 0; i < TASK_NAME_MAX; i++) {
         if (copyin(mm->pt, &name[i], va + i, 1) < 0)
-            return -1;
+            return NULL;
         if (name[i] == 0)
-            return 0;
+            return app_find(name);
     }
-    return -1;
+    return NULL;
 }
 /* spawn(name): a new child running program name; its pid, or -1. */
 uint64
 sys_spawn(uint64 name_va)
 {
-    char name[TASK_NAME_MAX];
-    const struct app *a;
-    if (copyin_name(name_va, name) < 0 || (a = app_find(name)) == NULL)
+    const struct app *a = user_app(name_va);
+    if (a == NULL)
         return -1;
     struct task *c = task_create(a->name, a->start, a->end - a->start);
     if (c == NULL)
@@ -378,9 +378,8 @@ sys_spawn(uint64 name_va)
 uint64
 sys_exec(uint64 name_va)
 {
-    char name[TASK_NAME_MAX];
-    const struct app *a;
-    if (copyin_name(name_va, name) < 0 || (a = app_find(name)) == NULL)
+    const struct app *a = user_app(name_va);
+    if (a == NULL)
         return -1;
     const char *err;
     uint64 entry, user_sp, size = a->end - a->start;
@@ -396,8 +395,11 @@ sys_exec(uint64 name_va)
     t->trap_cx = pa2kva(translate(mm->pt, TRAP_CONTEXT, PTE_R | PTE_W));
     t->trap_cx->x[2] = user_sp;
     t->trap_cx->sepc = entry;
+    uint64 n = strlen(a->name);             /* cut as task_create cuts it */
+    if (n >= TASK_NAME_MAX)
+        n = TASK_NAME_MAX - 1;
     memset(t->name, 0, sizeof t->name);
-    memcpy(t->name, a->name, strlen(a->name) + 1);
+    memcpy(t->name, a->name, n);
     if (fp_owner == t)
         fp_owner = NULL;            /* the f registers hold the old program's */
     memset(&t->fp, 0, sizeof t->fp);

@@ -26,17 +26,26 @@ failed=0
 pass() { echo "PASS: $*"; }
 fail() { echo "FAIL: $*"; failed=1; }
 
+# boot LOG MEM [make arguments...]: boot with those arguments at MEM into
+# LOG, and start $bad with what every run must show: QEMU exits 0 by
+# itself, no panic, the free-frame count the same before and after ($frames).
+boot() {
+    local log=$1 mem=$2 status; shift 2
+    timeout 120 make --no-print-directory -s qemu MEM="$mem" "$@" < /dev/null 2>&1 | tr -d '\r' > "$log"
+    status=${PIPESTATUS[0]}
+    bad=
+    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
+    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+}
+
 progs=(proc_init proc_spawn proc_exec proc_child proc_orphan proc_middle proc_grandchild hello)
 apps=; for p in "${progs[@]}"; do apps+=" $userdir/$p.elf"; done
 
 for mem in "${sizes[@]}"; do
     log=$logdir/procs-$mem.log
-    timeout 60 make --no-print-directory -s qemu APPS="${apps# }" INIT=proc_init MEM="$mem" < /dev/null 2>&1 |
-        tr -d '\r' > "$log"
-    status=${PIPESTATUS[0]}
-    bad=
-    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
-    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    boot "$log" "$mem" APPS="${apps# }" INIT=proc_init
     grep -a -q -E '^[a-z_0-9]+: FAIL' "$log" && bad+=" $(grep -a -m1 -E '^[a-z_0-9]+: FAIL' "$log");"
     for want in 'proc_init: 4 processes collected (3 started, 1 adopted)' 'proc_init: OK' \
                 'proc_spawn: OK' 'proc_orphan: OK' 'proc_exec: exec refused three times, caller intact' \
@@ -48,8 +57,6 @@ for mem in "${sizes[@]}"; do
     # Only init starts at boot: every other program is somebody's child.
     n=$(grep -a -c -E '^proc_child: pid [0-9]+, parent 0$' "$log")
     [ "$n" -eq 0 ] || bad+=" $n proc_child started with no parent;"
-    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
-    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
     if [ -z "$bad" ]; then
         pass "procs -m $mem: init (pid 1) started 3 programs by name and collected them and 1 orphan; exec, waitpid and getppid as the ABI says; frames ${frames% *} before and after"
     else
@@ -61,19 +68,12 @@ done
 # holding 4 MiB each until memory runs out (at 32M; the table at 1G).
 for mem in "${sizes[@]}"; do
     log=$logdir/procs-forkbomb-$mem.log
-    timeout 120 make --no-print-directory -s qemu APPS="$userdir/forkbomb.elf" MEM="$mem" < /dev/null 2>&1 |
-        tr -d '\r' > "$log"
-    status=${PIPESTATUS[0]}
-    bad=
-    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
-    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    boot "$log" "$mem" APPS="$userdir/forkbomb.elf"
     grep -a -q -x 'forkbomb: OK' "$log" || bad+=" no 'forkbomb: OK';"
     chains=$(sed -n 's/^forkbomb: a chain of \([0-9]*\) processes, then \([0-9]*\) holding 4 MiB each$/\1 \2/p' "$log")
     if [ "$mem" = 32M ] && [ -n "$chains" ] && [ "${chains#* }" -ge "${chains% *}" ]; then
         bad+=" at 32M the 4 MiB chain ($chains) should end by memory, shorter than the first;"
     fi
-    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
-    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
     if [ -z "$bad" ]; then
         pass "forkbomb -m $mem: fork refused with -1 after a chain of ${chains% *} (task table full), then of ${chains#* } holding 4 MiB each; no panic, every frame back"
     else
@@ -85,16 +85,9 @@ done
 # frame, and works once it has given them back (chapter 4's promise).
 for mem in "${sizes[@]}"; do
     log=$logdir/procs-exhaust-$mem.log
-    timeout 120 make --no-print-directory -s qemu APPS="$userdir/exhaust_spawn.elf $userdir/hello.elf" \
-        INIT=exhaust_spawn MEM="$mem" < /dev/null 2>&1 | tr -d '\r' > "$log"
-    status=${PIPESTATUS[0]}
-    bad=
-    [ "$status" -eq 0 ] || bad+=" exit status $status (124 = timeout);"
-    grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
+    boot "$log" "$mem" APPS="$userdir/exhaust_spawn.elf $userdir/hello.elf" INIT=exhaust_spawn
     grep -a -q -x 'exhaust_spawn: OK' "$log" || bad+=" no 'exhaust_spawn: OK' ($(grep -a -m1 FAIL "$log"));"
     grep -a -q -E '^\[kernel\] application hello \(pid [0-9]+\) exited with code 0$' "$log" || bad+=" hello did not run;"
-    frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
-    [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
     if [ -z "$bad" ]; then
         pass "exhaust_spawn -m $mem: $(sed -n 's/^exhaust_spawn: \([0-9]*\) pages mapped.*/\1/p' "$log") pages mapped, spawn refused; after munmap, hello loaded and ran; every frame back"
     else
