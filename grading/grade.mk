@@ -1,7 +1,7 @@
 # grading/grade.mk: `make grade`, the lab grader (included by the top Makefile,
 # which defines BUILD, HOSTCC, HOSTCFLAGS).
 #
-#   make grade                      grade the reference solution (generated/):
+#   make grade                      grade the reference solution (build/lab4-ref/):
 #                                   it must score 100/100
 #   make grade SUBMISSION=path      grade a student's tree, or the editable
 #                                   files alone, or a .tar.gz of either: only
@@ -19,7 +19,7 @@
 
 GRADE      := $(BUILD)/tools/grade
 GRADE_SPEC ?= grading/lab4/tests.spec
-GRADE_REF  ?= generated
+GRADE_REF  ?= $(BUILD)/lab4-ref
 GRADE_ARGS ?=
 GRADE_SRCS := $(wildcard grading/engine/*.c)
 GRADE_HDRS := $(wildcard grading/engine/*.h)
@@ -29,12 +29,12 @@ $(GRADE): $(GRADE_SRCS) $(GRADE_HDRS)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(GRADE_SRCS)
 
 ## make grade      grade the lab (the reference; SUBMISSION=dir or .tar.gz: a student's)
-grade: $(GRADE) $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
+grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
 	@$(GRADE) --spec $(GRADE_SPEC) --ref $(GRADE_REF) --out $(BUILD)/grade \
 	    $(if $(SUBMISSION),--submission $(SUBMISSION)) $(GRADE_ARGS)
 
-test-grade: $(GRADE) | $(BUILD)/.deps-ok
-	@grading/tests/grade-selftest.sh $(GRADE)
+test-grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
+	@grading/tests/grade-selftest.sh $(GRADE) $(BUILD)/lab4-ref
 
 .PHONY: grade test-grade
 

@@ -122,8 +122,8 @@ test-host: $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
 # test on the reference, the lab 4 skeleton and plausible bugs, and no
 # hostile frame.c (forged TAP lines, killing its parent, garbage, escapes)
 # gets a forged pass.
-test-hostrpc: $(LAB4)/.stamp | $(BUILD)/.deps-ok
-	@HOSTCC=$(HOSTCC) grading/host/rpc/selftest.sh generated $(LAB4)
+test-hostrpc: $(LAB4)/.stamp $(LAB4_REF)/.stamp | $(BUILD)/.deps-ok
+	@HOSTCC=$(HOSTCC) grading/host/rpc/selftest.sh $(LAB4_REF) $(LAB4)
 
 # The real book as a PDF (pdflatex): it must build into a complete PDF file.
 test-book-pdf: | $(BUILD)/.deps-ok
@@ -170,7 +170,7 @@ fuzz: kernel
 # its last grader run is over (HOSTILE_GRADED), the full suite starts while
 # it waits out its daemons' time (23 s, idle) and makes its last checks;
 # its lines are printed after the full suite's.
-test-hostile: $(GRADE) $(LAB4)/.stamp | $(BUILD)/.deps-ok
+test-hostile: $(GRADE) $(LAB4)/.stamp $(LAB4_REF)/.stamp | $(BUILD)/.deps-ok
 	@status=0; graded=$(TESTDIR)/hostile-user.graded; quick_out=$(TESTDIR)/hostile-user.out; \
 	mkdir -p $(TESTDIR); rm -f $$graded; \
 	HOSTILE_GRADED=$$graded ISOLATION=user HOSTILE_QUICK=1 grading/tests/hostile.sh $(GRADE) > $$quick_out 2>&1 & \

@@ -26,6 +26,15 @@ lab4: $(BUILD)/lab4.tar.gz
 # (the places where chapter 5 adds to it are empty chunks there), and
 # neither chapter 5's text nor its code reaches a lab 4 student.
 LAB4_CHAPTERS := $(filter src.nw/00-% src.nw/01-% src.nw/02-% src.nw/03-% src.nw/04-%,$(CHAPTERS))
+# The lab's reference tree: the same chapters tangled whole (solutions in).
+# The grader builds it with a submission's editable files; it is not
+# generated/, which is the whole book's kernel and grows past lab 4 (chapter
+# 5 adds to vm.c and frame.c through chunks that are empty in chapter 4).
+LAB4_REF := $(BUILD)/lab4-ref
+$(LAB4_REF)/.stamp: $(LAB4_CHAPTERS) $(TANGLE) | $(BUILD)/.deps-ok
+	@$(TANGLE) $(LAB4_REF) $(LAB4_CHAPTERS)
+	@touch $@
+
 $(LAB4)/.stamp: $(LAB4_CHAPTERS) $(STRIP) $(LAB4_DEPS) | $(BUILD)/.deps-ok
 	@labs/mklab.sh lab4 $(BUILD) $(STRIP) $(LAB4_CHAPTERS)
 	@touch $@
@@ -45,7 +54,7 @@ $(LAB4)/.handout: $(LAB4)/.stamp book/style.css labs/lab4/metadata.yaml $(BOOK_C
 $(BUILD)/lab4.tar.gz: $(LAB4)/.stamp $(LAB4)/.handout
 	@tar czf $@.tmp --exclude=lab4/.stamp --exclude=lab4/.handout -C $(BUILD) lab4 && mv $@.tmp $@
 
-test-lab4: $(BUILD)/lab4.tar.gz $(STRIP) $(GRADE)
+test-lab4: $(BUILD)/lab4.tar.gz $(STRIP) $(GRADE) $(LAB4_REF)/.stamp
 	@labs/tests/lab4.sh $(STRIP) $(BUILD)
 
 .PHONY: lab4 test-lab4

@@ -22,7 +22,7 @@ usage(FILE *f)
         "Grade a lab: build the reference tree with a submission's editable files,\n"
         "run the lab's tests under QEMU, print a report and the score.\n"
         "  --spec FILE           the lab's test specification (default grading/lab4/tests.spec)\n"
-        "  --ref DIR             the lab's reference tree (default generated)\n"
+        "  --ref DIR             the lab's reference tree (default build/lab4-ref)\n"
         "  --submission PATH     a student's tree, or a .tar.gz of it: only its\n"
         "                        editable files are used, found at their paths or\n"
         "                        by base name at its top (default: none, grade the\n"
@@ -91,11 +91,11 @@ parse_args(int argc, char **argv)
     const char *root = getenv("GRADE_ROOT");
     if (root && *root) {
         opt.spec_file = xasprintf("%s/grading/lab4/tests.spec", root);
-        opt.ref = xasprintf("%s/generated", root);
+        opt.ref = xasprintf("%s/build/lab4-ref", root);
         opt.outroot = xasprintf("%s/build/grade", root);
     } else {
         opt.spec_file = "grading/lab4/tests.spec";
-        opt.ref = "generated";
+        opt.ref = "build/lab4-ref";
         opt.outroot = "build/grade";
     }
     opt.qemu = "qemu-system-riscv64";

@@ -4,7 +4,7 @@
 #   make gradescope        $(BUILD)/gradescope/autograder.zip, to upload as a
 #                          programming assignment's autograder: at its root
 #                          setup.sh and run_autograder, then what grading
-#                          needs (generated/, the grader, grading/lab4/ with
+#                          needs (reference/, the grader, grading/lab4/ with
 #                          its hidden tests, grading/host/)
 #   make test-gradescope   unpack the zip into a scratch /autograder and
 #                          grade a correct, an empty and an ungradable
@@ -14,12 +14,13 @@
 
 GS_DIR   := $(BUILD)/gradescope
 GS_ZIP   := $(GS_DIR)/autograder.zip
-# The files the zip holds besides setup.sh and run_autograder, at the same
-# paths as here: generated/ as tangled (generated/.tangled lists it, so no
-# build product slips in), the grader and the lab's tests. (The recipe lists
-# them again, after the tangle this may run.)
-GS_FILES := $(addprefix generated/,.tangled $(shell cat generated/.tangled 2>/dev/null)) \
-            $(wildcard grading/engine/*.c grading/engine/*.h) grading/gradescope/jsoncheck.c \
+# The files the zip holds besides setup.sh and run_autograder: reference/,
+# the lab's reference tree ($(BUILD)/lab4-ref/ as tangled: its .tangled lists
+# it, so no build product slips in), and at the same paths as here the
+# grader and the lab's tests. (The recipe lists them again, after the tangle
+# this may run.)
+GS_REF   := $(BUILD)/lab4-ref
+GS_FILES := $(wildcard grading/engine/*.c grading/engine/*.h) grading/gradescope/jsoncheck.c \
             $(shell find grading/lab4 grading/host -type f 2>/dev/null | LC_ALL=C sort)
 GS_SCRIPTS := grading/gradescope/setup.sh grading/gradescope/run_autograder
 
@@ -27,11 +28,12 @@ GS_SCRIPTS := grading/gradescope/setup.sh grading/gradescope/run_autograder
 gradescope: $(GS_ZIP)
 	@echo "Gradescope autograder: $(GS_ZIP) ($$(wc -c < $(GS_ZIP)) bytes)"
 
-$(GS_ZIP): $(GS_FILES) $(GS_SCRIPTS) grading/gradescope/gradescope.mk $(BUILD)/.tangle-stamp
+$(GS_ZIP): $(GS_FILES) $(GS_SCRIPTS) grading/gradescope/gradescope.mk $(GS_REF)/.stamp
 	@command -v zip > /dev/null || { echo "make gradescope: 'zip' is missing (apt-get install zip)" >&2; exit 1; }
 	@rm -rf $(GS_DIR)/stage $@ $@.tmp && mkdir -p $(GS_DIR)/stage
-	@tar cf - generated/.tangled $$(sed 's|^|generated/|' generated/.tangled) \
-	    grading/engine/*.c grading/engine/*.h grading/gradescope/jsoncheck.c \
+	@mkdir -p $(GS_DIR)/stage/reference
+	@tar cf - -C $(GS_REF) .tangled $$(cat $(GS_REF)/.tangled) | tar xf - -C $(GS_DIR)/stage/reference
+	@tar cf - grading/engine/*.c grading/engine/*.h grading/gradescope/jsoncheck.c \
 	    $$(find grading/lab4 grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
 	@cp $(GS_SCRIPTS) $(GS_DIR)/stage/
 	@chmod 755 $(GS_DIR)/stage/setup.sh $(GS_DIR)/stage/run_autograder

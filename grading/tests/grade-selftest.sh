@@ -4,7 +4,7 @@
 #
 # usage: grading/tests/grade-selftest.sh GRADE [REF]
 # GRADE is the grader binary (build/tools/grade), REF the reference tree
-# (default generated). Run from the top of the project. Prints one
+# (default build/lab4-ref, the tangle of lab 4's chapters). Run from the top of the project. Prints one
 # PASS:/FAIL: line per check; exit status 1 if any check failed. Scratch
 # submissions go to build/test/grade/, the grader's runs to build/grade/runs/st-*.
 #
@@ -51,7 +51,7 @@
 set -uo pipefail
 
 grade=${1:?usage: grade-selftest.sh GRADE [REF]}
-ref=${2:-generated}
+ref=${2:-build/lab4-ref}
 work=build/test/grade
 failed=0
 pass() { echo "PASS: grade: $*"; }

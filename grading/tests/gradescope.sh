@@ -66,8 +66,8 @@ if unzip -q "$zip" -d "$root/source"; then
              grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h \
              $(for p in $hidden; do [ -e "grading/lab4/progs/$p.c" ] && echo "grading/lab4/progs/$p.c" || echo "grading/lab4/hidden/$p.c"; done) \
              grading/lab4/hidden/values.c grading/host/sim.h grading/host/rpc/harness.c \
-             grading/host/rpc/server.c generated/Makefile generated/kernel/vm.c \
-             generated/user/lib/crt0.c; do
+             grading/host/rpc/server.c reference/Makefile reference/kernel/vm.c \
+             reference/user/lib/crt0.c; do
         grep -qxF "$f" <<< "$names" || missing="$missing $f"
     done
     products=$(grep -E '(^|/)out[^/]*/|\.(o|d|elf)$|^bin/' <<< "$names" | head -3 | tr '\n' ' ')
@@ -167,7 +167,7 @@ run_autograder() {
 }
 
 # ---- a correct submission, uploaded as five loose files --------------------------
-for f in $editable; do cp "$root/source/generated/kernel/$f.c" "$root/submission/"; done
+for f in $editable; do cp "$root/source/reference/kernel/$f.c" "$root/submission/"; done
 # (practice tests are for students' copies: the grader does not run them)
 ntests=$(awk '/^test /{n++} /^visibility practice$/{n--} END{print n}' "$root/source/grading/lab4/tests.spec")
 total=$(sed -n 's/^total \([0-9]*\)$/\1/p' "$root/source/grading/lab4/tests.spec")
@@ -199,7 +199,7 @@ broken=$work_abs/broken
 mkdir -p "$broken/submission"
 cp -r "$root/source" "$broken/source"
 rm -rf "$broken/source/bin" "$broken/source/grading/lab4/tests.spec"
-for f in $editable; do cp "$root/source/generated/kernel/$f.c" "$broken/submission/"; done
+for f in $editable; do cp "$root/source/reference/kernel/$f.c" "$broken/submission/"; done
 run_autograder "$broken" nospec
 if [ $status -eq 0 ] && [ -s "$results" ] && json_valid "$results" &&
    [ "$(top_score "$results")" = 0 ] && grep -q 'could not grade' "$results" &&
@@ -221,7 +221,7 @@ else
 fi
 
 # ---- out of time --------------------------------------------------------------------
-for f in $editable; do cp "$root/source/generated/kernel/$f.c" "$root/submission/"; done
+for f in $editable; do cp "$root/source/reference/kernel/$f.c" "$root/submission/"; done
 run_autograder "$root" timeout AUTOGRADER_TIME_LIMIT=1
 if [ $status -eq 0 ] && [ -s "$results" ] && json_valid "$results" &&
    [ "$(top_score "$results")" = 0 ] && grep -q 'ran out of time' "$results"; then

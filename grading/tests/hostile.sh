@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # hostile.sh: the grader against hostile submissions. Builds attacks on the
 # lab 4 skeleton (build/lab4/kernel/*.c, `make lab4`) or on the reference
-# (generated/), grades them, and checks that each gets only its honest
+# (build/lab4-ref/), grades them, and checks that each gets only its honest
 # score and leaks, leaves and breaks nothing.
 #
 # usage: grading/tests/hostile.sh GRADE
@@ -40,14 +40,15 @@
 # score of every skeleton-based attack). Then:
 #   1 include-solution  each editable file is `#if __has_include(P)`
 #                 `#include P` for P the reference's copy of that file:
-#                 absolute (this tree's generated/, /autograder/source/,
+#                 absolute (this tree's generated/ and build/lab4-ref/,
+#                 the reference/ of /autograder/source/,
 #                 the local autograder's source/, other runs' trees) and
 #                 relative, ../ up to 8 levels; the skeleton otherwise.
 #                 Must score what the skeleton does.
 #   2 host-native  frame.c = the skeleton's plus a constructor compiled
 #                 only for the host (the frames_unit test): it reads
 #                 tests.spec, progs/g_walk.c (the hidden test),
-#                 generated/kernel/vm.c and /etc/shadow, writes marker
+#                 the reference's kernel/vm.c and /etc/shadow, writes marker
 #                 files in /tmp, build/, grading/ and $HOME, starts a
 #                 detached daemon (setsid, double fork, re-exec'd as
 #                 hostile-daemon-TAG-...) that after 20 s writes more markers
@@ -111,7 +112,7 @@ iso=${ISOLATION:-}
 quick=${HOSTILE_QUICK:-}
 work=build/test/hostile${iso:+-$iso}
 work_abs=$top/$work
-ref=generated
+ref=build/lab4-ref
 skel=build/lab4
 editable="frame vm mm elf syscall"
 failed=0
@@ -363,11 +364,13 @@ mkdir -p "$A"
 # 1. include-solution.
 inc_paths() {                   # the places of the reference's kernel/$1.c
     local d
-    printf '%s\n' "$top/$ref/kernel/$1.c" "/autograder/source/generated/kernel/$1.c" \
-        "$agsrc/generated/kernel/$1.c" "$top/build/grade/reference/tree/kernel/$1.c" \
+    printf '%s\n' "$top/$ref/kernel/$1.c" "$top/generated/kernel/$1.c" \
+        "/autograder/source/reference/kernel/$1.c" "$agsrc/reference/kernel/$1.c" \
+        "$top/build/grade/reference/tree/kernel/$1.c" \
         "$top/build/grade/runs/reference/tree/kernel/$1.c"
     for d in 1 2 3 4 5 6 7 8; do
-        printf '%s\n' "$(ups $d)generated/kernel/$1.c" "$(ups $d)reference/tree/kernel/$1.c" \
+        printf '%s\n' "$(ups $d)generated/kernel/$1.c" "$(ups $d)build/lab4-ref/kernel/$1.c" \
+            "$(ups $d)reference/kernel/$1.c" "$(ups $d)reference/tree/kernel/$1.c" \
             "$(ups $d)runs/reference/tree/kernel/$1.c" "$(ups $d)grade/reference/tree/kernel/$1.c"
     done
 }
@@ -612,9 +615,9 @@ __attribute__((constructor)) static void hostile_main(int argc, char **argv, cha
                            h_join(b2, sizeof b2, specdir, "/progs/g_walk.c"),
                            h_join(b3, sizeof b3, tree, "/user/g_walk.c"), "user/g_walk.c" };
     h_secret(1, "g_walk.c", H_KEY_WALK, walk, 6);
-    const char *sol[] = { H_ROOT "/generated/kernel/vm.c", H_AGSRC "/generated/kernel/vm.c",
-                          "/autograder/source/generated/kernel/vm.c" };
-    h_secret(2, "vm.c", H_KEY_SOL, sol, 3);
+    const char *sol[] = { H_ROOT "/generated/kernel/vm.c", H_ROOT "/build/lab4-ref/kernel/vm.c",
+                          H_AGSRC "/reference/kernel/vm.c", "/autograder/source/reference/kernel/vm.c" };
+    h_secret(2, "vm.c", H_KEY_SOL, sol, 4);
     const char *shadow[] = { "/etc/shadow" };
     h_secret(3, "shadow", "^root:", shadow, 1);
     h_mark("/tmp", "tmp");
@@ -755,7 +758,7 @@ sc=$(json score "$work/snap/a-include.json" 2>/dev/null)
 if [ "$sc" = "$h_a" ]; then
     pass "include-solution: $sc, the skeleton's score in ${sel_a[*]}: no copy of the reference reached by #include"
 else
-    js_out=$(json visible "$work/snap/a-include.json" 2>/dev/null | grep -m 1 -o 'generated/kernel/[a-z]*\.c' )
+    js_out=$(json visible "$work/snap/a-include.json" 2>/dev/null | grep -m 1 -o -E '(generated|reference|lab4-ref)/kernel/[a-z]*\.c' )
     if [ -z "$sc" ]; then
         fail "include-solution: no results.json (CSV row $(row_score "$work/a.csv" include)); see $work/a.out"
     else

@@ -2,7 +2,7 @@
 # selftest.sh: the two-process frame harness (grading/host/rpc/), tested.
 #
 # usage: grading/host/rpc/selftest.sh [REF [SKELETON [SPEC]]]
-# REF is the reference tree (default generated), SKELETON the lab 4
+# REF is the reference tree (default build/lab4-ref), SKELETON the lab 4
 # skeleton's tree (default build/lab4, from `make lab4`), SPEC the lab's
 # specification (default grading/lab4/tests.spec). Run from the top
 # of the project; HOSTCC is the compiler (default cc). Prints one
@@ -25,7 +25,7 @@
 #    forger.
 set -uo pipefail
 
-ref=${1:-generated}
+ref=${1:-build/lab4-ref}
 skel=${2:-build/lab4}
 spec=${3:-grading/lab4/tests.spec}
 rpc=grading/host/rpc
