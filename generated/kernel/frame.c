@@ -114,3 +114,68 @@ frame_free_count(void)
 {
     return fa.nfree;
 }
+
+/* Frames promised for later (chapter 5): a stack of their own. */
+static struct {
+    uint32 head;            /* top of the stack, or NO_FRAME */
+    uint64 n;               /* frames on it */
+} reserve = { NO_FRAME, 0 };
+
+/*
+ * Set n free frames aside for later copies (frame_take_reserved):
+ * 0, or -1 with nothing set aside if fewer than n are free.
+ */
+int
+frame_reserve(uint64 n)
+{
+    if (fa.nfree < n)
+        return -1;
+    for (uint64 k = 0; k < n; k++) {
+        uint32 i = fa.free_head;
+        fa.free_head = fa.rec[i].next;
+        fa.rec[i].next = reserve.head;
+        reserve.head = i;
+    }
+    fa.nfree -= n;
+    reserve.n += n;
+    return 0;
+}
+
+/* Give n reserved frames back to the free stack. */
+void
+frame_unreserve(uint64 n)
+{
+    if (n > reserve.n)
+        panic("frame_unreserve: %lu frames, but %lu are reserved", n, reserve.n);
+    for (uint64 k = 0; k < n; k++) {
+        uint32 i = reserve.head;
+        reserve.head = fa.rec[i].next;
+        fa.rec[i].next = fa.free_head;
+        fa.free_head = i;
+    }
+    reserve.n -= n;
+    fa.nfree += n;
+}
+
+/*
+ * Take one reserved frame, with one reference. Its bytes are stale: the
+ * caller overwrites them all. Running out is a kernel bug (a broken promise).
+ */
+ppn_t
+frame_take_reserved(void)
+{
+    if (reserve.n == 0)
+        panic("frame_take_reserved: no frame is reserved");
+    uint32 i = reserve.head;
+    reserve.head = fa.rec[i].next;
+    reserve.n--;
+    fa.rec[i].refs = 1;
+    return (ppn_t){ fa.first + i };
+}
+
+/* How many frames are reserved. */
+uint64
+frame_reserved_count(void)
+{
+    return reserve.n;
+}

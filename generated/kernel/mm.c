@@ -180,6 +180,8 @@ area_map(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 static void
 area_unmap(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 {
+    if (mm->cow)
+        cow_release(mm->pt, vpn2va(from), to.n - from.n);
     unmap_pages(mm->pt, vpn2va(from), to.n - from.n, a->kind == AREA_FRAMED);
 }
 /* Is a an area that an mmap range with these attributes may join? */
@@ -356,4 +358,92 @@ mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
     }
     pagetable_prune(mm->pt, start, end);
     return 0;
+}
+
+/* Is a's every page copy-on-write after a fork (user, readable and writable)? */
+static int
+area_shares_cow(const struct map_area *a)
+{
+    return a->kind == AREA_FRAMED && (a->perm & (PTE_U | PTE_R | PTE_W)) == (PTE_U | PTE_R | PTE_W);
+}
+
+/*
+ * Give child c an area like a, mapped to a's frames (one more reference
+ * each); writable ones become copy-on-write in both spaces. 0, or -1 with
+ * nothing kept in c if a table page cannot be had.
+ */
+static int
+area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_area **made)
+{
+    struct map_area *b = kcache_alloc(&area_cache);
+    if (b == NULL)
+        return -1;
+    *b = *a;
+    for (uint64 v = a->start.n; v < a->end.n; v++) {
+        uint64 va = vpn2va((vpn_t){ v });
+        pte_t *pe = walk(mm->pt, va, 0), *ce = walk(c->pt, va, 1);
+        if (ce == NULL) {                       /* (its reservations: mm_share's) */
+            unmap_pages(c->pt, vpn2va(a->start), v - a->start.n, 1);
+            kcache_free(&area_cache, b);
+            return -1;
+        }
+        if (area_shares_cow(a))
+            *pe = (*pe & ~PTE_W) | PTE_COW;
+        *ce = *pe;
+        frame_get(pte_ppn(*pe));
+    }
+    area_insert(c, b);
+    *made = b;
+    return 0;
+}
+
+/*
+ * A child's copy of address space mm that shares its frames copy-on-write,
+ * with a frame reserved for every copy that may be needed. NULL (nothing
+ * reserved or kept) if memory runs out.
+ */
+struct mm *
+mm_share(struct mm *mm)
+{
+    uint64 want = 0;
+    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n))
+        if (area_shares_cow(a))
+            want += a->end.n - a->start.n;
+    if (frame_reserve(want) < 0)
+        return NULL;
+    struct mm *c = mm_new();
+    if (c == NULL) {
+        frame_unreserve(want);
+        return NULL;
+    }
+    mm->cow = c->cow = 1;
+    uint64 shared = 0;
+    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+        struct map_area *b = NULL;
+        if (a->perm & PTE_U) {
+            if (area_share(mm, c, a, &b) < 0)
+                goto fail;
+            if (area_shares_cow(a))
+                shared += a->end.n - a->start.n;
+        } else {
+            b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm, a->kind, a->use);
+            if (b == NULL)
+                goto fail;
+            for (uint64 v = a->start.n; v < a->end.n; v++) {
+                uint64 va = vpn2va((vpn_t){ v });
+                memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(translate(mm->pt, va, 0)), PAGE_SIZE);
+            }
+        }
+        if (a == mm->heap)
+            c->heap = b;
+    }
+    sfence_vma();
+    c->heap_start = mm->heap_start;
+    c->brk = mm->brk;
+    return c;
+fail:
+    sfence_vma();
+    mm_free(c);                         /* gives back the shared pages' reservations */
+    frame_unreserve(want - shared);
+    return NULL;
 }

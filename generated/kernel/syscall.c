@@ -186,6 +186,7 @@ syscall(uint64 num, uint64 *a)
     case SYS_wait4:        return sys_waitpid((int64)a[0], a[1]);
     case SYS_spawn:        return sys_spawn(a[0]);
     case SYS_clone:        return sys_fork();
+    case SYS_frames:       return sys_frames(a[0]);
     default:               return -1;
     }
 }

@@ -23,6 +23,7 @@
 #define SYS_execve        221
 #define SYS_wait4         260   /* waitpid */
 #define SYS_spawn         400
+#define SYS_frames        498   /* ours: free and reserved frames */
 #define MAX_SYSCALL_NUM   500   /* size of task_info's syscall_times[] */
 
 struct timeval {

@@ -261,6 +261,7 @@ syscall_name(uint64 num)
     case SYS_wait4:        return "waitpid";
     case SYS_spawn:        return "spawn";
     case SYS_clone:        return "fork";
+    case SYS_frames:       return "frames";
     default:               return "unknown";
     }
 }
@@ -302,6 +303,8 @@ uint64
 sys_waitpid(int64 pid, uint64 status)
 {
     struct task *t = current_task();
+    if (status != 0)
+        cow_break_range(t->mm->pt, status, sizeof(int));    /* see "Copy-on-write" */
     if (status != 0 && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
         return -1;
     for (;;) {
@@ -451,7 +454,7 @@ sys_fork(void)
         slot++;
     if (slot == MAX_TASKS)
         return -1;
-    struct mm *mm = mm_copy(p->mm);
+    struct mm *mm = cow_wanted ? mm_share(p->mm) : mm_copy(p->mm);
     if (mm == NULL)
         return -1;
     uint64 kstack_top = kvm_map_kstack(slot);
@@ -477,6 +480,36 @@ sys_fork(void)
     c->ctx.sp = kstack_top;
     c->state = TASK_READY;
     return c->pid;
+}
+/* The current task's user pages in shared frames (shared set) or in frames of their own. */
+static uint64
+user_pages(int shared)
+{
+    struct mm *mm = current_task()->mm;
+    uint64 n = 0;
+    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+        if (!(a->perm & PTE_U) || a->kind != AREA_FRAMED)
+            continue;
+        for (uint64 v = a->start.n; v < a->end.n; v++) {
+            pte_t *e = walk(mm->pt, vpn2va((vpn_t){ v }), 0);
+            if (e && (*e & PTE_V) && (frame_refs(pte_ppn(*e)) > 1) == shared)
+                n++;
+        }
+    }
+    return n;
+}
+
+/* frames(which): 0 free frames, 1 reserved ones, 2 and 3 the caller's shared and own pages. */
+uint64
+sys_frames(uint64 which)
+{
+    switch (which) {
+    case 0:  return frame_free_count();
+    case 1:  return frame_reserved_count();
+    case 2:  return user_pages(1);
+    case 3:  return user_pages(0);
+    default: return -1;
+    }
 }
 /* Load every embedded application and run them all to completion. */
 void

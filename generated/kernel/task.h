@@ -75,5 +75,7 @@ void task_sleep(const void *chan);
 void task_wakeup(const void *chan);
 struct mm *mm_copy(struct mm *mm);
 uint64 sys_fork(void);
+uint64 sys_frames(uint64 which);
+extern const uint64 cow_wanted;         /* apps.S: 0 if linked with COW=0 */
 
 #endif

@@ -67,6 +67,8 @@ usertrap(void)
     } else if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
         task_yield();               /* the slice is over */
     } else {
+        if (scause == EXC_STORE_PAGE_FAULT && cow_fault(t->mm->pt, csr_read(stval)) == 0)
+            usertrapret();
         kill_for_fault(t, scause, csr_read(stval), tc->sepc);
     }
     usertrapret();

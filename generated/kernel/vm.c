@@ -245,6 +245,7 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 int
 copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
 {
+    cow_break_range(pt, dst, len);
     /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)dst; (void)src; (void)len;
        stub: panic("lab4 ex6: copyout not implemented");
@@ -258,4 +259,53 @@ copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
     }
     return 0;
     /* END SOLUTION */
+}
+
+/*
+ * The write fault of copy-on-write at va in pt: the page becomes private
+ * and writable, a copy in a reserved frame if another table still maps
+ * its frame, else the frame itself. 0, or -1 if va is not a
+ * copy-on-write user page.
+ */
+int
+cow_fault(pagetable_t pt, uint64 va)
+{
+    if (va >= USER_TOP)
+        return -1;
+    pte_t *e = walk(pt, va, 0);
+    if (e == NULL || (*e & (PTE_V | PTE_U | PTE_COW)) != (PTE_V | PTE_U | PTE_COW))
+        return -1;
+    uint64 flags = ((*e & PTE_FLAGS) & ~PTE_COW) | PTE_W;
+    ppn_t old = pte_ppn(*e);
+    if (frame_refs(old) > 1) {
+        ppn_t copy = frame_take_reserved();
+        memcpy(pa2kva(ppn2pa(copy)), pa2kva(ppn2pa(old)), PAGE_SIZE);
+        frame_free(old);
+        *e = make_pte(copy, flags);
+    } else {
+        *e = make_pte(old, flags);
+    }
+    sfence_vma();
+    return 0;
+}
+
+/* Before npages pages from va are unmapped: each shared copy-on-write frame gives back its reservation. */
+void
+cow_release(pagetable_t pt, uint64 va, uint64 npages)
+{
+    for (uint64 i = 0; i < npages; i++) {
+        pte_t *e = walk(pt, va + i * PAGE_SIZE, 0);
+        if (e && (*e & (PTE_V | PTE_COW)) == (PTE_V | PTE_COW) && frame_refs(pte_ppn(*e)) > 1)
+            frame_unreserve(1);
+    }
+}
+
+/* Make the copy-on-write pages of user range [va, va + len) private, as a store would. */
+void
+cow_break_range(pagetable_t pt, uint64 va, uint64 len)
+{
+    if (len == 0 || va >= USER_TOP || len > USER_TOP - va)
+        return;                                 /* copyout refuses these */
+    for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE)
+        cow_fault(pt, page);
 }

@@ -119,6 +119,7 @@ struct mm {
     uint64 nareas;              /* how many */
     struct map_area *heap;      /* the program break's area (sbrk) */
     uint64 heap_start, brk;     /* the program break */
+    int cow;                    /* some page may be shared copy-on-write (chapter 5) */
 };
 struct mm *mm_new(void);
 uint64 mm_satp(struct mm *mm);
@@ -150,5 +151,17 @@ struct mm *mm_from_elf(const uint8 *elf, uint64 size, uint64 *entry,
 int user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need);
 int copyin(pagetable_t pt, void *dst, uint64 src, uint64 len);
 int copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len);
+/* frame.c, chapter 5: frames promised for copy-on-write copies */
+int frame_reserve(uint64 n);
+void frame_unreserve(uint64 n);
+ppn_t frame_take_reserved(void);
+uint64 frame_reserved_count(void);
+/* mm.c, chapter 5 */
+struct mm *mm_share(struct mm *mm);
+/* vm.c, chapter 5: copy-on-write */
+#define PTE_COW (1UL << 8)      /* RSW bit: writable once private */
+int cow_fault(pagetable_t pt, uint64 va);
+void cow_release(pagetable_t pt, uint64 va, uint64 npages);
+void cow_break_range(pagetable_t pt, uint64 va, uint64 len);
 
 #endif

@@ -11,7 +11,8 @@
 # count is the same before and after. Then forkbomb alone at each MEM (fork
 # fails with -1 when the task table is full, and when memory runs out;
 # nothing panics; every frame comes back), and exhaust_spawn as init (spawn
-# refused while it holds every frame, hello loaded once it gave them back).
+# refused while it holds every frame, hello loaded once it gave them back),
+# and cow alone (fork copies nothing; with COW=0 it must see the copy).
 # Then an INIT that is not among
 # the programs: make stops with an error naming it. The ELF files come from the
 # directory user/ beside KERNEL.elf. Logs: build/test/procs-*.log.
@@ -94,6 +95,33 @@ for mem in "${sizes[@]}"; do
         fail "exhaust_spawn -m $mem:$bad see $log"
     fi
 done
+
+# cow alone: fork copies nothing (the frames it took are page tables, the
+# kernel stack and the trap context) and the child's 256 writes take 256
+# frames; linked with COW=0 (the eager copy) the same program must see the
+# copy and fail.
+for mem in "${sizes[@]}"; do
+    log=$logdir/procs-cow-$mem.log
+    boot "$log" "$mem" APPS="$userdir/cow.elf"
+    grep -a -q -x 'cow: OK' "$log" || bad+=" no 'cow: OK' ($(grep -a -m1 FAIL "$log"));"
+    took=$(sed -n 's/^cow: fork took \([0-9]*\) frames$/\1/p' "$log")
+    wrote=$(sed -n 's/^cow: writing 256 pages took \([0-9]*\) frames$/\1/p' "$log")
+    [ -n "$took" ] && [ "$took" -lt 32 ] || bad+=" fork took '${took:-?}' frames (want < 32);"
+    [ -n "$wrote" ] && [ "$wrote" -ge 256 ] && [ "$wrote" -le 264 ] || bad+=" 256 writes took '${wrote:-?}' frames (want 256 to 264);"
+    if [ -z "$bad" ]; then
+        pass "cow -m $mem: fork of a 1 MiB heap took $took frames, the child's 256 writes $wrote; the parent's bytes and a constant intact; every frame back"
+    else
+        fail "cow -m $mem:$bad see $log"
+    fi
+done
+log=$logdir/procs-cow-eager.log
+boot "$log" 32M APPS="$userdir/cow.elf" COW=0
+took=$(sed -n 's/^cow: fork took \([0-9]*\) frames$/\1/p' "$log")
+if [ -z "$bad" ] && [ -n "$took" ] && [ "$took" -ge 256 ] && grep -a -q "^cow: FAIL child's pages in shared frames" "$log"; then
+    pass "cow with COW=0 (eager fork): fork took $took frames and cow says so (FAIL line): the test sees a copy"
+else
+    fail "cow with COW=0:$bad fork took '${took:-?}' frames; $(grep -a -m1 -E 'FAIL|cow: OK' "$log"); see $log"
+fi
 
 # INIT must name one of the programs.
 out=$(make --no-print-directory -s kernel APPS="$userdir/hello.elf" INIT=no_such_init 2>&1)

@@ -106,6 +106,11 @@ fork(void)
 {
     return syscall6(SYS_clone, 0, 0, 0, 0, 0, 0);
 }
+int64
+frames(int which)
+{
+    return syscall6(SYS_frames, which, 0, 0, 0, 0, 0);
+}
 /* Microseconds since boot; 0 if the clock cannot be read. */
 static uint64
 now_us(void)

@@ -28,6 +28,7 @@ int64 spawn(const char *name);
 int64 exec(const char *name);
 int64 waitpid(int64 pid, int *status);
 int64 fork(void);
+int64 frames(int which);
 uint64 get_time_ms(void);
 void sleep_ms(uint64 ms);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
