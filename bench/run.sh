@@ -48,6 +48,8 @@ mmap_dbg_k=$(kvariant mmap-kdebug KDEBUG=1 "$PWD/$src/out/user/bench_mmap.elf")
 hello4k_k=$(kvariant hello-4k MEGAPAGES=0 "$PWD/$src/out/user/hello.elf")
 exhaust_k=$(kvariant exhaust "$PWD/$src/out/user/mmap_exhaust.elf")
 fuzz_k=$(kvariant fuzz "$PWD/$src/out/user/fuzz.elf")
+fork_k=$(kvariant fork "$PWD/$src/out/user/bench_fork.elf")
+fork_eager_k=$(kvariant fork-eager COW=0 "$PWD/$src/out/user/bench_fork.elf")
 # qemu_log KERNEL MEM [QEMU options...]: the console output, without \r
 qemu_log() {
     local k=$1 m=$2; shift 2
@@ -85,6 +87,19 @@ getpid_i=$(sed -n 's/.*per call: getpid \([0-9]*\), .*/\1/p' <<< "$mmap_out")
 yield_i=$(sed -n 's/.*per call: .*sched_yield \([0-9]*\)$/\1/p' <<< "$mmap_out")
 [ -n "$per_page" ] && [ -n "$zero_page" ] && [ -n "$getpid_i" ] && [ -n "$yield_i" ] ||
     { echo "bench: cannot read bench_mmap's output: $mmap_out" >&2; exit 1; }
+# fork + exit + waitpid at 1 and 16 MiB touched, copy-on-write and eager
+# (COW=0); a write fault that copies and one that takes the frame over.
+fork_line() {   # fork_line KERNEL: "ONE SIXTEEN COPYFAULT TAKEOVER"
+    local o; o=$(qemu_log "$1" 128M -icount shift=0 | grep '^bench_fork: ')
+    printf '%s %s %s\n' \
+        "$(sed -n 's/.*1 MiB \([0-9]*\), 16 MiB \([0-9]*\) instructions$/\1 \2/p' <<< "$o")" \
+        "$(sed -n 's/.*write fault that copies: \([0-9]*\) instructions$/\1/p' <<< "$o")" \
+        "$(sed -n 's/.*takes the frame over: \([0-9]*\) instructions$/\1/p' <<< "$o")"
+}
+read -r fork1_cow fork16_cow cow_fault_i takeover_i <<< "$(fork_line "$fork_k")"
+read -r fork1_eager fork16_eager _ _ <<< "$(fork_line "$fork_eager_k")"
+[ -n "$takeover_i" ] && [ -n "$fork16_eager" ] || { echo "bench: cannot read bench_fork's output" >&2; exit 1; }
+per_page_more() { echo $(( ($2 - $1) / 3840 )); }
 # Page-table pages of the kernel's own address space, by RAM size.
 # With megapages (the default) and without (MEGAPAGES=0).
 declare -A pt_pages pt_pages_4k
@@ -174,6 +189,14 @@ printf '%-44s %10s\n' "  debug build (KDEBUG=1)" "$per_page_dbg"
 printf '%-44s %10s\n' "  (debug build; its mmap, touch, munmap)" "$mmap_dbg_i $touch_dbg_i $munmap_dbg_i"
 printf '%-44s %10s\n' "  debug build's ratio to the floor" "$(ratio "$per_page_dbg" "$zero_page")"
 printf '%-44s %10s\n' "instructions per getpid (round trip)" "$getpid_i"
+printf '%-44s %10s\n' "fork + exit + waitpid, 1 MiB touched, COW" "$fork1_cow"
+printf '%-44s %10s\n' "  eager copy (COW=0)" "$fork1_eager"
+printf '%-44s %10s\n' "fork + exit + waitpid, 16 MiB touched, COW" "$fork16_cow"
+printf '%-44s %10s\n' "  eager copy (COW=0)" "$fork16_eager"
+printf '%-44s %10s\n' "  each page more, COW / eager" "$(per_page_more "$fork1_cow" "$fork16_cow") / $(per_page_more "$fork1_eager" "$fork16_eager")"
+printf '%-44s %10s\n' "  eager / COW at 16 MiB" "$(ratio "$fork16_eager" "$fork16_cow")"
+printf '%-44s %10s\n' "a write fault that copies the page" "$cow_fault_i"
+printf '%-44s %10s\n' "a write fault that takes the frame over" "$takeover_i"
 printf '%-44s %10s\n' "instructions per sched_yield (via scheduler)" "$yield_i"
 for m in 32M 128M 1G; do
     printf '%-44s %10s\n' "kernel page-table pages, $m (target <= 8)" "${pt_pages[$m]}"
@@ -203,6 +226,9 @@ cat > build/bench.json <<JSON
   "zero_page_instructions": $zero_page,
   "getpid_instructions": $getpid_i,
   "sched_yield_instructions": $yield_i,
+  "fork_exit_wait_instructions": {"cow": {"1MiB": $fork1_cow, "16MiB": $fork16_cow}, "eager": {"1MiB": $fork1_eager, "16MiB": $fork16_eager}},
+  "cow_fault_copy_instructions": $cow_fault_i,
+  "cow_fault_takeover_instructions": $takeover_i,
   "kernel_pagetable_pages": {"32M": ${pt_pages[32M]}, "128M": ${pt_pages[128M]}, "1G": ${pt_pages[1G]}},
   "kernel_pagetable_pages_4k": {"32M": ${pt_pages_4k[32M]}, "128M": ${pt_pages_4k[128M]}, "1G": ${pt_pages_4k[1G]}},
   "mmap_pages_one_by_one": {"32M": ${exhaust_pages[32M]}, "128M": ${exhaust_pages[128M]}, "1G": ${exhaust_pages[1G]}},
