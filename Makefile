@@ -19,7 +19,7 @@ KERNEL   := $(SRC)/$(KOUT)/kernel.elf
 MEM      ?= 128M
 QEMU     := qemu-system-riscv64
 QEMUOPTS  = -machine virt -nographic -bios default -smp 1 -m $(MEM) \
-            -no-reboot -kernel $(KERNEL)
+            -no-reboot -kernel $(KERNEL) $(QEMU_EXTRA)
 GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
 
 include book/lint.mk
@@ -48,7 +48,8 @@ help:
 ## make kernel     build the kernel (compiled from the #line tangle)
 ## make qemu       boot it and run every user program (MEM=128M by default);
 ##                 APPS="a.elf b.elf" runs exactly those ELF files instead;
-##                 KDEBUG=1 boots the debug build (freed frames filled, checks)
+##                 KDEBUG=1 boots the debug build (freed frames filled, checks);
+##                 QEMU_EXTRA="-icount shift=3" adds QEMU options
 ## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"

@@ -187,6 +187,7 @@ syscall(uint64 num, uint64 *a)
     case SYS_spawn:        return sys_spawn(a[0]);
     case SYS_clone:        return sys_fork();
     case SYS_frames:       return sys_frames(a[0]);
+    case SYS_setpriority:  return sys_setpriority((int64)a[0]);
     default:               return -1;
     }
 }

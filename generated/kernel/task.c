@@ -135,15 +135,15 @@ scheduler(void)
         struct task *t = NULL;
         for (int i = 1; i <= MAX_TASKS && t == NULL; i++) {
             int k = (last + i) % MAX_TASKS;
-            if (tasks[k].state == TASK_READY) {
+            if (tasks[k].state == TASK_READY)
                 t = &tasks[k];
-                last = k;
-            }
         }
         if (t == NULL) {
             check_nobody_waits_forever();
             break;
         }
+        t = stride_pick(t);
+        last = t - tasks;
         t->state = TASK_RUNNING;
         current = t;
         if (!t->started) {
@@ -262,6 +262,7 @@ syscall_name(uint64 num)
     case SYS_spawn:        return "spawn";
     case SYS_clone:        return "fork";
     case SYS_frames:       return "frames";
+    case SYS_setpriority:  return "setpriority";
     default:               return "unknown";
     }
 }
@@ -281,8 +282,10 @@ void
 task_wakeup(const void *chan)
 {
     for (int i = 0; i < MAX_TASKS; i++)
-        if (tasks[i].state == TASK_BLOCKED && tasks[i].chan == chan)
+        if (tasks[i].state == TASK_BLOCKED && tasks[i].chan == chan) {
             tasks[i].state = TASK_READY;
+            tasks[i].pass_valid = 0;    /* see "Stride scheduling" */
+        }
 }
 /* No task is ready: panic if one is blocked, since nothing can wake it. */
 void
@@ -475,6 +478,7 @@ sys_fork(void)
     c->trap_cx = pa2kva(translate(mm->pt, TRAP_CONTEXT, PTE_R | PTE_W));
     c->trap_cx->x[10] = 0;
     c->fp = p->fp;
+    c->priority = p->priority;
     c->parent = p;
     c->ctx.ra = (uint64)task_start;
     c->ctx.sp = kstack_top;
@@ -510,6 +514,58 @@ sys_frames(uint64 which)
     case 3:  return user_pages(0);
     default: return -1;
     }
+}
+#define BIG_STRIDE (1u << 30)
+#define DEFAULT_PRIORITY 16
+static uint32 pass_now;         /* the pass of the task chosen last */
+
+/* t's stride: BIG_STRIDE over its priority (never 0). */
+static uint32
+stride_of(const struct task *t)
+{
+    uint64 s = BIG_STRIDE / (t->priority ? t->priority : DEFAULT_PRIORITY);
+    return s ? (uint32)s : 1;
+}
+
+/* Does pass a come before pass b? Right while they are less than 2^31 apart. */
+static int
+pass_before(uint32 a, uint32 b)
+{
+    return (int32)(a - b) < 0;
+}
+
+/*
+ * The ready task with the smallest pass, the first in round-robin order
+ * (from first, chapter 3's choice) among equals; its pass moves on.
+ */
+struct task *
+stride_pick(struct task *first)
+{
+    struct task *best = NULL;
+    for (int i = 0; i < MAX_TASKS; i++) {
+        struct task *c = &tasks[(first - tasks + i) % MAX_TASKS];
+        if (c->state != TASK_READY)
+            continue;
+        if (!c->pass_valid) {
+            c->pass = pass_now;
+            c->pass_valid = 1;
+        }
+        if (best == NULL || pass_before(c->pass, best->pass))
+            best = c;
+    }
+    pass_now = best->pass;
+    best->pass += stride_of(best);
+    return best;
+}
+
+/* setpriority(prio): prio if prio >= 2, else -1 and nothing changes. */
+uint64
+sys_setpriority(int64 prio)
+{
+    if (prio < 2)
+        return -1;
+    current_task()->priority = prio;
+    return prio;
 }
 /* Load every embedded application and run them all to completion. */
 void

@@ -49,6 +49,9 @@ struct task {
     struct task *parent;             /* who may wait for it; NULL: nobody */
     int exit_code;                   /* its exit code, once it has exited */
     const void *chan;                /* what it sleeps on, when blocked */
+    uint32 pass;                    /* stride scheduling: smaller runs sooner */
+    int pass_valid;                 /* 0: a new or woken task, pass to be set */
+    uint64 priority;                /* setpriority; 0 = the default */
 };
 
 extern struct task *fp_owner;
@@ -77,5 +80,7 @@ struct mm *mm_copy(struct mm *mm);
 uint64 sys_fork(void);
 uint64 sys_frames(uint64 which);
 extern const uint64 cow_wanted;         /* apps.S: 0 if linked with COW=0 */
+struct task *stride_pick(struct task *first);
+uint64 sys_setpriority(int64 prio);
 
 #endif

@@ -259,8 +259,8 @@ check_ptdump() {
 # The shipped programs are exactly those this script knows (bench_* programs
 # are built for `make bench`, the stress programs for grading/tests/stress.sh;
 # make qemu runs neither).
-# proc_init and exhaust_spawn (INITs) and forkbomb (alone) are built for grading/tests/procs.sh.
-stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb exhaust_spawn)
+# proc_init and exhaust_spawn (INITs), forkbomb and stride (alone) are built for grading/tests/procs.sh.
+stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb exhaust_spawn stride)
 known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" "${!family[@]}" proc_exec | sort)
 found=$(cd "$userdir" 2>/dev/null && ls -- *.elf 2>/dev/null | sed 's/\.elf$//' | grep -v '^bench_' |
         grep -v -x -F "$(printf '%s\n' "${stress[@]}")" | sort)

@@ -12,7 +12,8 @@
 # fails with -1 when the task table is full, and when memory runs out;
 # nothing panics; every frame comes back), and exhaust_spawn as init (spawn
 # refused while it holds every frame, hello loaded once it gave them back),
-# and cow alone (fork copies nothing; with COW=0 it must see the copy).
+# cow alone (fork copies nothing; with COW=0 it must see the copy), and
+# stride alone (shares in proportion to priorities).
 # Then an INIT that is not among
 # the programs: make stops with an error naming it. The ELF files come from the
 # directory user/ beside KERNEL.elf. Logs: build/test/procs-*.log.
@@ -122,6 +123,22 @@ if [ -z "$bad" ] && [ -n "$took" ] && [ "$took" -ge 256 ] && grep -a -q "^cow: F
 else
     fail "cow with COW=0:$bad fork took '${took:-?}' frames; $(grep -a -m1 -E 'FAIL|cow: OK' "$log"); see $log"
 fi
+
+# stride alone: setpriority's refusals, four children's shares in
+# proportion to priorities 5..8 (within 30%), and a task woken after many
+# wraps of the passes gets its share at once.
+# Under -icount (a slice is a fixed number of instructions, so the shares
+# do not depend on the host's load), once: memory size plays no part.
+for mem in "${sizes[0]}"; do
+    log=$logdir/procs-stride-$mem.log
+    boot "$log" "$mem" APPS="$userdir/stride.elf" QEMU_EXTRA="-icount shift=3"
+    grep -a -q -x 'stride: OK' "$log" || bad+=" no 'stride: OK' ($(grep -a -m1 FAIL "$log"));"
+    if [ -z "$bad" ]; then
+        pass "stride -m $mem: turns per priority $(sed -n 's/^stride: priority \([0-9]*\): .*, \([0-9]*\) per 1000 priority$/\2/p' "$log" | tr '\n' ' ')(priorities 5-8), a woken task $(sed -n 's/^stride: after a long wait: \([0-9]*\) Ki turns, beside \([0-9]*\)$/\1 beside \2/p' "$log")"
+    else
+        fail "stride -m $mem:$bad see $log"
+    fi
+done
 
 # INIT must name one of the programs.
 out=$(make --no-print-directory -s kernel APPS="$userdir/hello.elf" INIT=no_such_init 2>&1)

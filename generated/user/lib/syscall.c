@@ -111,6 +111,11 @@ frames(int which)
 {
     return syscall6(SYS_frames, which, 0, 0, 0, 0, 0);
 }
+int64
+setpriority(int64 prio)
+{
+    return syscall6(SYS_setpriority, prio, 0, 0, 0, 0, 0);
+}
 /* Microseconds since boot; 0 if the clock cannot be read. */
 static uint64
 now_us(void)
