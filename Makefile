@@ -46,7 +46,8 @@ help:
 ## make lint       check the chapters for noweb hazards
 ## make check      lint + generated/ equals a fresh tangle (fast)
 ## make kernel     build the kernel (compiled from the #line tangle)
-## make qemu       boot it and run every user program (MEM=128M by default);
+## make qemu       boot it to a shell (type a program's name; exit powers off);
+##                 INIT= runs every program at boot instead (MEM=128M by default);
 ##                 APPS="a.elf b.elf" runs exactly those ELF files instead;
 ##                 KDEBUG=1 boots the debug build (freed frames filled, checks);
 ##                 QEMU_EXTRA="-icount shift=3" adds QEMU options
@@ -126,8 +127,14 @@ $(BUILD)/lint.ok $(BUILD)/tools/nwlint $(NW2MD) $(LINKCHECK) $(PTDUMP2DOT) test-
 # ---- kernel -----------------------------------------------------------------
 kernel: $(BUILD)/.tangle-stamp
 	$(MAKE) --no-print-directory -C $(SRC) O=$(KOUT) $(if $(APPS),APPS="$(abspath $(APPS))") \
-	    $(if $(KTESTS),KTESTS="$(abspath $(KTESTS))")
+	    $(if $(KTESTS),KTESTS="$(abspath $(KTESTS))") $(if $(INIT),INIT=$(INIT))
 
+# make qemu boots chapter 5's shell as init, every program embedded for it
+# to run by name, unless the command line says otherwise: APPS=... (those
+# programs) or INIT= (every program at boot, as chapters 2-4 run them).
+ifeq ($(origin INIT)$(APPS),undefined)
+qemu: INIT = sh
+endif
 qemu: kernel
 	$(QEMU) $(QEMUOPTS)
 

@@ -4,7 +4,7 @@
 # "FAIL: name: reason", and fails if any check failed. `make test` runs them
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
-TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-badelf test-stress test-figures \
+TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-shell test-badelf test-stress test-figures \
                 test-grade test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 # A sub-make that builds independent files one per core (unless make runs
@@ -146,7 +146,11 @@ test-apps: kernel
 test-procs: kernel
 	@grading/tests/procs.sh $(KERNEL)
 
-.PHONY: test-procs
+# Chapter 5's shell as init, typed at through the console (grading/tests/shell.sh).
+test-shell: kernel
+	@grading/tests/shell.sh $(KERNEL)
+
+.PHONY: test-procs test-shell
 
 test-badelf: kernel
 	@grading/tests/badelf.sh $(SRC)

@@ -81,3 +81,10 @@ sbi_shutdown(int failure)
     for (;;)
         wfi();
 }
+
+/* One byte from the console, or -1 if none is waiting (it never blocks). */
+int
+sbi_console_getchar(void)
+{
+    return (int)sbi_call(SBI_LEGACY_GETCHAR, 0, 0, 0, 0).error;
+}

@@ -188,6 +188,7 @@ syscall(uint64 num, uint64 *a)
     case SYS_clone:        return sys_fork();
     case SYS_frames:       return sys_frames(a[0]);
     case SYS_setpriority:  return sys_setpriority((int64)a[0]);
+    case SYS_read:         return sys_read((int64)a[0], a[1], a[2]);
     default:               return -1;
     }
 }

@@ -139,10 +139,13 @@ scheduler(void)
                 t = &tasks[k];
         }
         if (t == NULL) {
+            if (wait_for_input())
+                continue;
             check_nobody_waits_forever();
             break;
         }
         t = stride_pick(t);
+        input_check();
         last = t - tasks;
         t->state = TASK_RUNNING;
         current = t;
@@ -263,6 +266,7 @@ syscall_name(uint64 num)
     case SYS_clone:        return "fork";
     case SYS_frames:       return "frames";
     case SYS_setpriority:  return "setpriority";
+    case SYS_read:         return "read";
     default:               return "unknown";
     }
 }
@@ -567,6 +571,82 @@ sys_setpriority(int64 prio)
     current_task()->priority = prio;
     return prio;
 }
+/* Console bytes taken from the SBI, not yet read: [tail, head), modulo the size. */
+static struct {
+    char buf[256];
+    uint32 head, tail;
+    int readers;                /* tasks blocked in read */
+} input;
+
+/* Take what the console holds, as far as the buffer has room; wake the readers if any came. */
+static void
+input_poll(void)
+{
+    int c, got = 0;
+    while (input.head - input.tail < sizeof input.buf && (c = sbi_console_getchar()) >= 0) {
+        input.buf[input.head++ % sizeof input.buf] = (char)c;
+        got = 1;
+    }
+    if (got)
+        task_wakeup(&input);
+}
+
+/* Before each scheduling decision: look at the console if anyone waits for it. */
+void
+input_check(void)
+{
+    if (input.readers > 0)
+        input_poll();
+}
+
+/*
+ * No task is ready. If some wait for input: sleep the hart until the next
+ * tick, look at the console, and return 1 (the scheduler looks again).
+ */
+int
+wait_for_input(void)
+{
+    if (input.readers == 0)
+        return 0;
+    timer_arm();
+    asm volatile("wfi");
+    input_poll();
+    return 1;
+}
+
+/*
+ * read(fd, buf, len): fd 0 only. Waits for at least one byte; returns
+ * 1..len of them (64 at most at a time), 0 for len 0, -1 for a bad fd or
+ * buffer. A byte leaves the buffer only once it is in the user's memory.
+ */
+uint64
+sys_read(int64 fd, uint64 buf, uint64 len)
+{
+    struct task *t = current_task();
+    if (fd != 0)
+        return -1;
+    if (len == 0)
+        return 0;
+    cow_break_range(t->mm->pt, buf, len);
+    if (!user_range_ok(t->mm->pt, buf, len, PTE_R | PTE_W))
+        return -1;
+    input_poll();
+    while (input.head == input.tail) {
+        input.readers++;
+        task_sleep(&input);
+        input.readers--;
+    }
+    char chunk[64];
+    uint64 n = 0;
+    while (n < len && n < sizeof chunk && input.tail + n != input.head) {
+        chunk[n] = input.buf[(input.tail + n) % sizeof input.buf];
+        n++;
+    }
+    if (copyout(t->mm->pt, buf, chunk, n) < 0)
+        return -1;
+    input.tail += n;
+    return n;
+}
 /* Load every embedded application and run them all to completion. */
 void
 run_applications(void)
@@ -579,6 +659,8 @@ run_applications(void)
                                         app_table[i].end - app_table[i].start);
             continue;
         }
+        if (app_is(&app_table[i], "sh"))
+            continue;                   /* a shell waits for a person: only as init */
         task_create(app_table[i].name, app_table[i].start,
                     app_table[i].end - app_table[i].start);
     }

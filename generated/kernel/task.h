@@ -82,5 +82,9 @@ uint64 sys_frames(uint64 which);
 extern const uint64 cow_wanted;         /* apps.S: 0 if linked with COW=0 */
 struct task *stride_pick(struct task *first);
 uint64 sys_setpriority(int64 prio);
+int sbi_console_getchar(void);
+int wait_for_input(void);
+void input_check(void);
+uint64 sys_read(int64 fd, uint64 buf, uint64 len);
 
 #endif

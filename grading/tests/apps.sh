@@ -67,7 +67,7 @@ sym() { printf '0x%x' "0x$($NM "$1" | awk -v s="$2" '$3 == s { print $1; exit }'
 # Run make qemu with extra arguments; log to $1. Sets $status.
 boot() {
     local log=$1; shift
-    timeout "$TIMEOUT" make --no-print-directory -s qemu "$@" < /dev/null 2>&1 |
+    timeout "$TIMEOUT" make --no-print-directory -s qemu INIT= "$@" < /dev/null 2>&1 |
         tr -d '\r' | tr '\000' '?' > "$log"
     status=${PIPESTATUS[0]}
 }
@@ -259,8 +259,11 @@ check_ptdump() {
 # The shipped programs are exactly those this script knows (bench_* programs
 # are built for `make bench`, the stress programs for grading/tests/stress.sh;
 # make qemu runs neither).
-# proc_init and exhaust_spawn (INITs), forkbomb and stride (alone) are built for grading/tests/procs.sh.
-stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb exhaust_spawn stride)
+# proc_init and exhaust_spawn (INITs), forkbomb and stride (alone) are built for
+# grading/tests/procs.sh; sh (never started at boot but as init) and read_check
+# (it waits for input) for grading/tests/shell.sh.
+stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb exhaust_spawn stride
+        sh read_check)
 known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" "${!family[@]}" proc_exec | sort)
 found=$(cd "$userdir" 2>/dev/null && ls -- *.elf 2>/dev/null | sed 's/\.elf$//' | grep -v '^bench_' |
         grep -v -x -F "$(printf '%s\n' "${stress[@]}")" | sort)

@@ -22,7 +22,7 @@ mib() {   # 64M -> 64, 1G -> 1024
 
 for mem in "${sizes[@]}"; do
     log=$logdir/boot-$mem.log
-    timeout 20 make --no-print-directory -s qemu MEM="$mem" < /dev/null 2>&1 |
+    timeout 20 make --no-print-directory -s qemu MEM="$mem" INIT= < /dev/null 2>&1 |
         tr -d '\r' > "$log"
     status=${PIPESTATUS[0]}
     if [ "$status" -eq 0 ]; then

@@ -116,6 +116,11 @@ setpriority(int64 prio)
 {
     return syscall6(SYS_setpriority, prio, 0, 0, 0, 0, 0);
 }
+int64
+read(int fd, void *buf, uint64 len)
+{
+    return syscall6(SYS_read, fd, (uint64)buf, len, 0, 0, 0);
+}
 /* Microseconds since boot; 0 if the clock cannot be read. */
 static uint64
 now_us(void)

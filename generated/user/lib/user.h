@@ -30,6 +30,7 @@ int64 waitpid(int64 pid, int *status);
 int64 fork(void);
 int64 frames(int which);
 int64 setpriority(int64 prio);
+int64 read(int fd, void *buf, uint64 len);
 uint64 get_time_ms(void);
 void sleep_ms(uint64 ms);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
