@@ -43,8 +43,11 @@ kvariant() {   # kvariant NAME [VAR=VALUE...] APP...: build src/out-bench-NAME/k
     echo "$src/out-bench-$name/kernel.elf"
 }
 hello_k=$(kvariant hello "$PWD/$src/out/user/hello.elf")
-mmap_k=$(kvariant mmap "$PWD/$src/out/user/bench_mmap.elf")
-mmap_dbg_k=$(kvariant mmap-kdebug KDEBUG=1 "$PWD/$src/out/user/bench_mmap.elf")
+# Chapter 4's mmap (every page made at once: LAZY=0), and chapter 5's
+# demand paging (pages made on first touch) beside it.
+mmap_k=$(kvariant mmap LAZY=0 "$PWD/$src/out/user/bench_mmap.elf")
+mmap_dbg_k=$(kvariant mmap-kdebug KDEBUG=1 LAZY=0 "$PWD/$src/out/user/bench_mmap.elf")
+mmap_lazy_k=$(kvariant mmap-lazy "$PWD/$src/out/user/bench_mmap.elf")
 hello4k_k=$(kvariant hello-4k MEGAPAGES=0 "$PWD/$src/out/user/hello.elf")
 exhaust_k=$(kvariant exhaust "$PWD/$src/out/user/mmap_exhaust.elf")
 fuzz_k=$(kvariant fuzz "$PWD/$src/out/user/fuzz.elf")
@@ -81,6 +84,12 @@ split_dbg=$(sed -n 's/.*per page: mmap \([0-9]*\), touch \([0-9]*\), munmap \([0
 [ -n "$per_page_dbg" ] && [ -n "$split" ] && [ -n "$split_dbg" ] ||
     { echo "bench: cannot read bench_mmap's split: $mmap_out / $dbg_out" >&2; exit 1; }
 read -r mmap_i touch_i munmap_i <<< "$split"
+lazy_out=$(qemu_log "$mmap_lazy_k" 128M -icount shift=0 | grep '^bench_mmap: ') ||
+    { echo "bench: bench_mmap (lazy) printed nothing" >&2; exit 1; }
+per_page_lazy=$(sed -n 's/.* \([0-9]*\) instructions per page.*/\1/p' <<< "$lazy_out")
+read -r mmap_lazy_i touch_lazy_i munmap_lazy_i <<< \
+    "$(sed -n 's/.*per page: mmap \([0-9]*\), touch \([0-9]*\), munmap \([0-9]*\)$/\1 \2 \3/p' <<< "$lazy_out")"
+[ -n "$per_page_lazy" ] && [ -n "$munmap_lazy_i" ] || { echo "bench: cannot read bench_mmap (lazy): $lazy_out" >&2; exit 1; }
 read -r mmap_dbg_i touch_dbg_i munmap_dbg_i <<< "$split_dbg"
 zero_page=$(sed -n 's/.*zeroing one page: \([0-9]*\)/\1/p' <<< "$mmap_out")
 getpid_i=$(sed -n 's/.*per call: getpid \([0-9]*\), .*/\1/p' <<< "$mmap_out")
@@ -188,6 +197,9 @@ printf '%-44s %10s\n' "  ratio to the floor (target <= 1.30)" "$(ratio "$per_pag
 printf '%-44s %10s\n' "  debug build (KDEBUG=1)" "$per_page_dbg"
 printf '%-44s %10s\n' "  (debug build; its mmap, touch, munmap)" "$mmap_dbg_i $touch_dbg_i $munmap_dbg_i"
 printf '%-44s %10s\n' "  debug build's ratio to the floor" "$(ratio "$per_page_dbg" "$zero_page")"
+printf '%-44s %10s\n' "demand paging (chapter 5): per page, all told" "$per_page_lazy"
+printf '%-44s %10s\n' "  (its mmap, first touch, munmap)" "$mmap_lazy_i $touch_lazy_i $munmap_lazy_i"
+printf '%-44s %10s\n' "  first touch's ratio to zeroing a page" "$(ratio "$touch_lazy_i" "$zero_page")"
 printf '%-44s %10s\n' "instructions per getpid (round trip)" "$getpid_i"
 printf '%-44s %10s\n' "fork + exit + waitpid, 1 MiB touched, COW" "$fork1_cow"
 printf '%-44s %10s\n' "  eager copy (COW=0)" "$fork1_eager"
@@ -224,6 +236,8 @@ cat > build/bench.json <<JSON
   "kdebug_instructions_per_page": $per_page_dbg,
   "kdebug_per_page_split": {"mmap": $mmap_dbg_i, "touch": $touch_dbg_i, "munmap": $munmap_dbg_i},
   "zero_page_instructions": $zero_page,
+  "lazy_instructions_per_page": $per_page_lazy,
+  "lazy_per_page_split": {"mmap": $mmap_lazy_i, "first_touch": $touch_lazy_i, "munmap": $munmap_lazy_i},
   "getpid_instructions": $getpid_i,
   "sched_yield_instructions": $yield_i,
   "fork_exit_wait_instructions": {"cow": {"1MiB": $fork1_cow, "16MiB": $fork16_cow}, "eager": {"1MiB": $fork1_eager, "16MiB": $fork16_eager}},

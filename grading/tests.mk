@@ -93,11 +93,12 @@ $(eval $(call hostsim_test,vm,vm,frame heap slab vm mm,-DKDEBUG))
 $(eval $(call hostsim_test,areas,areas,frame heap slab vm mm,-DKDEBUG))
 $(eval $(call hostsim_test,elf,elf,frame heap slab vm mm elf,-DKDEBUG))
 $(eval $(call hostsim_test,cow,cow,frame heap slab vm mm,-DKDEBUG))
+$(eval $(call hostsim_test,lazy,cow,frame heap slab vm mm,-DKDEBUG -DSIM_LAZY=1))
 
 # test_fdt reads the QEMU blobs; test_elf loads the real user programs,
 # which the kernel build makes (-k: even if a kernel file does not compile,
 # which test-kernel reports).
-HOST_TESTS := format fdt frame frame_nokdebug heap slab slab_nokdebug vm areas elf cow
+HOST_TESTS := format fdt frame frame_nokdebug heap slab slab_nokdebug vm areas elf cow lazy
 
 # (The test programs and the blobs are made by a sub-make, one per core.)
 test-host: $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok

@@ -161,6 +161,8 @@ area_remove(struct mm *mm, struct map_area *a)
 static int
 area_map(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 {
+    if (mm_area_lazy(a))
+        return mm_promise(mm, a, from, to);
     uint64 va = vpn2va(from);
     if (a->kind == AREA_IDENTITY)
         return map_pages(mm->pt, va, va, to.n - from.n, a->perm);
@@ -182,6 +184,10 @@ area_unmap(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 {
     if (mm->cow)
         cow_release(mm->pt, vpn2va(from), to.n - from.n);
+    if (mm_area_lazy(a)) {
+        mm_unpromise(mm, from, to);
+        return;
+    }
     unmap_pages(mm->pt, vpn2va(from), to.n - from.n, a->kind == AREA_FRAMED);
 }
 /* Is a an area that an mmap range with these attributes may join? */
@@ -368,9 +374,29 @@ area_shares_cow(const struct map_area *a)
 }
 
 /*
+ * The frames a fork must reserve for user area a: one for each page that
+ * may be copied, and (see "Demand paging") one for each page promised but
+ * not yet made, which the child must be able to make too.
+ */
+static uint64
+area_fork_reserve(struct mm *mm, const struct map_area *a)
+{
+    if (!(a->perm & PTE_U) || a->kind != AREA_FRAMED)
+        return 0;
+    if (!mm_area_lazy(a))
+        return area_shares_cow(a) ? a->end.n - a->start.n : 0;
+    uint64 n = 0;
+    for (uint64 v = a->start.n; v < a->end.n; v++)
+        if (!(*walk(mm->pt, vpn2va((vpn_t){ v }), 0) & PTE_V) || area_shares_cow(a))
+            n++;
+    return n;
+}
+
+/*
  * Give child c an area like a, mapped to a's frames (one more reference
- * each); writable ones become copy-on-write in both spaces. 0, or -1 with
- * nothing kept in c if a table page cannot be had.
+ * each); writable ones become copy-on-write in both spaces, and a page
+ * promised but not made stays so in both. 0, or -1 with nothing kept in c
+ * if a table page cannot be had.
  */
 static int
 area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_area **made)
@@ -383,14 +409,21 @@ area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_are
         uint64 va = vpn2va((vpn_t){ v });
         pte_t *pe = walk(mm->pt, va, 0), *ce = walk(c->pt, va, 1);
         if (ce == NULL) {                       /* (its reservations: mm_share's) */
-            unmap_pages(c->pt, vpn2va(a->start), v - a->start.n, 1);
+            for (uint64 u = a->start.n; u < v; u++) {
+                pte_t *e = walk(c->pt, vpn2va((vpn_t){ u }), 0);
+                if (*e & PTE_V)
+                    frame_free(pte_ppn(*e));
+                *e = 0;
+            }
             kcache_free(&area_cache, b);
             return -1;
         }
-        if (area_shares_cow(a))
-            *pe = (*pe & ~PTE_W) | PTE_COW;
+        if (*pe & PTE_V) {
+            if (area_shares_cow(a))
+                *pe = (*pe & ~PTE_W) | PTE_COW;
+            frame_get(pte_ppn(*pe));
+        }
         *ce = *pe;
-        frame_get(pte_ppn(*pe));
     }
     area_insert(c, b);
     *made = b;
@@ -407,8 +440,7 @@ mm_share(struct mm *mm)
 {
     uint64 want = 0;
     for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n))
-        if (area_shares_cow(a))
-            want += a->end.n - a->start.n;
+        want += area_fork_reserve(mm, a);
     if (frame_reserve(want) < 0)
         return NULL;
     struct mm *c = mm_new();
@@ -421,10 +453,10 @@ mm_share(struct mm *mm)
     for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
         struct map_area *b = NULL;
         if (a->perm & PTE_U) {
+            uint64 cost = area_fork_reserve(mm, a);
             if (area_share(mm, c, a, &b) < 0)
                 goto fail;
-            if (area_shares_cow(a))
-                shared += a->end.n - a->start.n;
+            shared += cost;
         } else {
             b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm, a->kind, a->use);
             if (b == NULL)
@@ -446,4 +478,54 @@ fail:
     mm_free(c);                         /* gives back the shared pages' reservations */
     frame_unreserve(want - shared);
     return NULL;
+}
+
+/* Are a's pages made on first touch (those of mmap and sbrk, unless linked with LAZY=0)? */
+int
+mm_area_lazy(const struct map_area *a)
+{
+    return lazy_wanted && a->kind == AREA_FRAMED && (a->use == USE_HEAP || a->use == USE_MMAP);
+}
+
+/*
+ * Promise pages [from, to) of area a: a reserved frame each, and a marked
+ * entry (tables made on the way). 0, or -1 with nothing reserved or marked.
+ */
+int
+mm_promise(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
+{
+    uint64 n = to.n - from.n;
+    if (frame_reserve(n) < 0)
+        return -1;
+    for (uint64 i = 0; i < n; i++) {
+        uint64 va = vpn2va(from) + i * PAGE_SIZE;
+        pte_t *e = walk(mm->pt, va, 1);
+        if (e == NULL) {
+            for (uint64 j = 0; j < i; j++)
+                *walk(mm->pt, vpn2va(from) + j * PAGE_SIZE, 0) = 0;
+            frame_unreserve(n);
+            return -1;
+        }
+        if (*e != 0)
+            panic("mm_promise: %p is in use", (void *)va);
+        *e = a->perm | PTE_LAZY;
+    }
+    return 0;
+}
+
+/* Unmap pages [from, to) of a lazy area: the frames of pages made, the reservations of the others. */
+void
+mm_unpromise(struct mm *mm, vpn_t from, vpn_t to)
+{
+    for (uint64 v = from.n; v < to.n; v++) {
+        uint64 va = vpn2va((vpn_t){ v });
+        pte_t *e = walk(mm->pt, va, 0);
+        if (e == NULL || *e == 0)
+            panic("mm_unpromise: %p is neither mapped nor promised", (void *)va);
+        if (*e & PTE_V)
+            frame_free(pte_ppn(*e));
+        else
+            frame_unreserve(1);
+        *e = 0;
+    }
 }

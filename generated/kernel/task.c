@@ -441,8 +441,11 @@ mm_copy(struct mm *mm)
             return NULL;
         }
         for (uint64 v = a->start.n; v < a->end.n; v++) {
-            uint64 va = vpn2va((vpn_t){ v });
-            memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(translate(mm->pt, va, 0)), PAGE_SIZE);
+            uint64 va = vpn2va((vpn_t){ v }), from = translate(mm->pt, va, 0);
+            if (from == 0)
+                continue;               /* promised, not made (see "Demand paging") */
+            lazy_fault(c->pt, va);      /* the child's copy of it, made now */
+            memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(from), PAGE_SIZE);
         }
         if (a == mm->heap)
             c->heap = b;

@@ -69,6 +69,9 @@ usertrap(void)
     } else {
         if (scause == EXC_STORE_PAGE_FAULT && cow_fault(t->mm->pt, csr_read(stval)) == 0)
             usertrapret();
+        if ((scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
+             scause == EXC_INST_PAGE_FAULT) && lazy_fault(t->mm->pt, csr_read(stval)) == 0)
+            usertrapret();
         kill_for_fault(t, scause, csr_read(stval), tc->sepc);
     }
     usertrapret();

@@ -125,12 +125,12 @@ pagetable_free(pagetable_t pt)
 {
     free_level(pt, 2);
 }
-/* Does table page t hold no valid entry? */
+/* Does table page t hold nothing: every entry zero? */
 static int
 table_empty(pagetable_t t)
 {
     for (int i = 0; i < PTES_PER_PAGE; i++)
-        if (t[i] & PTE_V)
+        if (t[i] != 0)
             return 0;
     return 1;
 }
@@ -208,6 +208,7 @@ pagetable_dump(pagetable_t pt, const char *name)
 int
 user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
 {
+    lazy_populate(pt, va, len);
     /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)va; (void)len; (void)need;
        stub: panic("lab4 ex6: user_range_ok not implemented");
@@ -308,4 +309,37 @@ cow_break_range(pagetable_t pt, uint64 va, uint64 len)
         return;                                 /* copyout refuses these */
     for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE)
         cow_fault(pt, page);
+}
+
+/*
+ * The first touch of the promised page at va in pt: a reserved frame,
+ * zeroed, mapped with the permissions its entry keeps. 0, or -1 if va is
+ * not a promised page. (The return to user mode flushes the TLB.)
+ */
+int
+lazy_fault(pagetable_t pt, uint64 va)
+{
+    if (va >= USER_TOP)
+        return -1;
+    pte_t *e = walk(pt, va, 0);
+    if (e == NULL || (*e & (PTE_V | PTE_LAZY)) != PTE_LAZY)
+        return -1;
+    ppn_t f = frame_take_reserved();
+    memset(pa2kva(ppn2pa(f)), 0, PAGE_SIZE);
+    *e = make_pte(f, (*e & (PTE_R | PTE_W | PTE_X | PTE_U)) | PTE_V | PTE_A | PTE_D);
+    return 0;
+}
+
+/* Make the promised pages of user range [va, va + len) present, up to the first page that is neither. */
+void
+lazy_populate(pagetable_t pt, uint64 va, uint64 len)
+{
+    if (len == 0 || va >= USER_TOP || len > USER_TOP - va)
+        return;                                 /* user_range_ok refuses these */
+    for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE) {
+        pte_t *e = walk(pt, page, 0);
+        if (e == NULL || (*e & (PTE_V | PTE_LAZY)) == 0)
+            return;
+        lazy_fault(pt, page);
+    }
 }

@@ -163,5 +163,13 @@ struct mm *mm_share(struct mm *mm);
 int cow_fault(pagetable_t pt, uint64 va);
 void cow_release(pagetable_t pt, uint64 va, uint64 npages);
 void cow_break_range(pagetable_t pt, uint64 va, uint64 len);
+/* vm.c and mm.c, chapter 5: demand paging */
+#define PTE_LAZY (1UL << 9)     /* RSW bit, in an invalid entry: promised, not made */
+extern const uint64 lazy_wanted;    /* apps.S: 0 if linked with LAZY=0 */
+int lazy_fault(pagetable_t pt, uint64 va);
+void lazy_populate(pagetable_t pt, uint64 va, uint64 len);
+int mm_area_lazy(const struct map_area *a);
+int mm_promise(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to);
+void mm_unpromise(struct mm *mm, vpn_t from, vpn_t to);
 
 #endif

@@ -18,6 +18,12 @@ unsigned char sim_ram[SIM_RAM_SIZE] __attribute__((aligned(4096)));
  * arrays are page-aligned, so kva2pa(strampoline) is page-aligned too. */
 char strampoline[4096] __attribute__((aligned(4096)));
 unsigned long sim_phys_offset;
+/* Chapter 5's link-time choice (apps.S in the kernel): pages of mmap and
+ * sbrk made on first touch. Off unless the test is built with -DSIM_LAZY=1. */
+#ifndef SIM_LAZY
+#define SIM_LAZY 0
+#endif
+const unsigned long lazy_wanted = SIM_LAZY;
 
 char sim_panic_msg[512];
 int sim_panic_quiet;

@@ -4,7 +4,10 @@
  * (vm.c). Besides the cases, a random sequence of forks, writes, copyouts
  * and frees checked against a model of every space's bytes and against
  * the reservation invariant: reserved frames = the sum, over frames mapped
- * copy-on-write, of (references - 1).
+ * copy-on-write, of (references - 1), plus the pages promised and not yet
+ * made. Built twice: as test_cow (pages made at once) and, with
+ * -DSIM_LAZY=1, as test_lazy (pages of mmap and sbrk made on first touch,
+ * and demand paging's own cases).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -31,9 +34,13 @@
 
 static uint64 page_va(int i) { return i < NDATA ? DATA + i * PG : HEAP + (i - NDATA) * PG; }
 
+/* Pages promised but not made in a fresh space: the write-only page, when lazy. */
+#define WONLY_PROMISED (lazy_wanted ? 1UL : 0UL)
+
 static uint8 *
 bytes(struct mm *mm, uint64 va)
 {
+    lazy_populate(mm->pt, va, 1);               /* as the kernel's own accesses do */
     uint64 pa = translate(mm->pt, va, 0);
     assert_int_not_equal(pa, 0);
     return pa2kva(pa);
@@ -102,7 +109,15 @@ check_invariant(struct mm **mms, int n)
     for (int k = 0; k < n; k++)
         for (int a = 0; a < 4; a++)
             for (int i = 0; i < sizes[a]; i++) {
-                pte_t e = pte(mms[k], starts[a] + i * PG);
+                pte_t *ep = walk(mms[k]->pt, starts[a] + i * PG, 0);
+                if (ep == NULL || *ep == 0)
+                    continue;                               /* not in this space (any more) */
+                pte_t e = *ep;
+                if (!(e & PTE_V)) {                         /* promised, not made */
+                    assert_true(e & PTE_LAZY);
+                    want++;
+                    continue;
+                }
                 uint64 f = frame_no(e);
                 if ((e & PTE_COW) && (e & PTE_W))
                     fail_msg("page %lx of space %d is both writable and copy-on-write",
@@ -216,14 +231,14 @@ test_share_maps_the_same_frames(void **state)
     assert_true(w & PTE_W);
     assert_int_not_equal(pte_pa(pte(c, TRAP_CONTEXT)), pte_pa(pte(p, TRAP_CONTEXT)));
     assert_int_equal(bytes(c, TRAP_CONTEXT)[0], 0x10);      /* copied */
-    assert_int_equal(frame_reserved_count(), NPAGES);
+    assert_int_equal(frame_reserved_count(), NPAGES + 2 * WONLY_PROMISED);
     assert_ptr_equal(c->heap, mm_find(c, HEAP));
     assert_int_equal(c->heap_start, p->heap_start);
     assert_int_equal(c->brk, p->brk);
     struct mm *both[] = { p, c };
     check_invariant(both, 2);
     mm_free(c);
-    assert_int_equal(frame_reserved_count(), 0);
+    assert_int_equal(frame_reserved_count(), WONLY_PROMISED);
     no_leak(s);
     mm_free(p);
 }
@@ -245,7 +260,7 @@ test_write_copies_then_takes_over(void **state)
     assert_int_equal(pte_pa(pte(p, DATA)), old);
     assert_true(pte(p, DATA) & PTE_COW);
     assert_int_equal(frame_refs(pte_ppn(pte(p, DATA))), 1);
-    assert_int_equal(frame_reserved_count(), NPAGES - 1);
+    assert_int_equal(frame_reserved_count(), NPAGES - 1 + 2 * WONLY_PROMISED);
     assert_int_equal(frame_free_count(), free1);            /* not from the free frames */
     assert_int_equal(bytes(p, DATA)[0], 0x20);
     assert_int_equal(bytes(c, DATA)[0], 0xC1);
@@ -254,12 +269,12 @@ test_write_copies_then_takes_over(void **state)
 
     user_store(p, DATA, 0xB1);                              /* the last one: takes it over */
     assert_int_equal(pte_pa(pte(p, DATA)), old);
-    assert_int_equal(frame_reserved_count(), NPAGES - 1);
+    assert_int_equal(frame_reserved_count(), NPAGES - 1 + 2 * WONLY_PROMISED);
     assert_int_equal(frame_free_count(), free1);
     check_invariant(both, 2);
 
     mm_free(c);                                             /* the rest of the promises back */
-    assert_int_equal(frame_reserved_count(), 0);
+    assert_int_equal(frame_reserved_count(), WONLY_PROMISED);
     check_invariant(both, 1);
     for (int i = 1; i < NPAGES; i++) {                      /* all the parent's: no copy */
         uint64 f = frame_free_count();
@@ -326,15 +341,16 @@ test_unmap_gives_back_reservations(void **state)
     assert_non_null(c);
     struct mm *both[] = { p, c };
     assert_int_equal(mm_resize(c, c->heap, HEAP + 2 * PG), 0);  /* sbrk down 6 pages */
-    assert_int_equal(frame_reserved_count(), NPAGES - 6);
-    check_invariant(both, 1);                               /* (c's heap is shorter now) */
+    assert_int_equal(frame_reserved_count(), NPAGES - 6 + 2 * WONLY_PROMISED);
+    check_invariant(both, 2);                               /* (c's heap is shorter now) */
     user_store(p, HEAP + 5 * PG, 9);                        /* p's alone again: no copy */
-    assert_int_equal(frame_reserved_count(), NPAGES - 6);
+    assert_int_equal(frame_reserved_count(), NPAGES - 6 + 2 * WONLY_PROMISED);
     mm_free(p);
-    assert_int_equal(frame_reserved_count(), 0);            /* c's pages are all last references */
+    assert_int_equal(frame_reserved_count(), WONLY_PROMISED);   /* c's made pages: last references */
     user_store(c, DATA, 3);
-    assert_int_equal(frame_reserved_count(), 0);
+    assert_int_equal(frame_reserved_count(), WONLY_PROMISED);
     mm_free(c);
+    assert_int_equal(frame_reserved_count(), 0);
 }
 
 /* Out of memory at every step of mm_share: NULL, nothing kept, the parent whole. */
@@ -355,7 +371,7 @@ test_share_out_of_memory(void **state)
         if (c == NULL) {
             refused++;
             assert_int_equal(frame_free_count(), left);
-            assert_int_equal(frame_reserved_count(), 0);
+            assert_int_equal(frame_reserved_count(), WONLY_PROMISED);
             for (int i = 0; i < NPAGES; i++) {
                 assert_int_equal(frame_refs(pte_ppn(pte(p, page_va(i)))), 1);
                 assert_int_equal(bytes(p, page_va(i))[0], 0x60 + i);
@@ -389,11 +405,98 @@ test_share_out_of_heap(void **state)
     while ((q = kmalloc(32)) != NULL)
         heap_hoard[n++] = q;
     assert_null(mm_share(p));                               /* no struct mm */
-    assert_int_equal(frame_reserved_count(), 0);
+    assert_int_equal(frame_reserved_count(), WONLY_PROMISED);
     while (n > 0)
         kfree(heap_hoard[--n]);
     no_leak(s);
     mm_free(p);
+}
+
+/* ---- demand paging (test_lazy only) ------------------------------------------------ */
+
+static void
+test_lazy_promise_and_first_touch(void **state)
+{
+    (void)state;
+    if (!lazy_wanted)
+        skip();
+    struct snap s0 = snap();
+    struct mm *mm = mm_new();
+    assert_non_null(mm);
+    uint64 free0 = frame_free_count();
+    assert_non_null(mm_map(mm, HEAP, HEAP + 16 * PG, PTE_R | PTE_W | PTE_U, AREA_FRAMED, USE_MMAP));
+    assert_int_equal(frame_reserved_count(), 16);
+    assert_true(free0 - frame_free_count() - 16 <= 3);      /* tables, an area slab; no page */
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(pte(mm, HEAP + i * PG), PTE_R | PTE_W | PTE_U | PTE_LAZY);
+    assert_int_equal(translate(mm->pt, HEAP, 0), 0);
+    uint64 free1 = frame_free_count();
+
+    assert_int_equal(lazy_fault(mm->pt, HEAP + 3 * PG + 100), 0);
+    assert_int_equal(frame_reserved_count(), 15);
+    assert_int_equal(frame_free_count(), free1);            /* from the reserve */
+    static const uint8 zero[PG];
+    uint8 *made = pa2kva(translate(mm->pt, HEAP + 3 * PG, PTE_R | PTE_W | PTE_U));
+    assert_non_null(made);
+    assert_memory_equal(made, zero, PG);                    /* sim_ram was 0xA5 */
+    assert_int_equal(lazy_fault(mm->pt, HEAP + 3 * PG), -1);   /* made already */
+    assert_int_equal(lazy_fault(mm->pt, HEAP + 16 * PG), -1);  /* not promised */
+    assert_int_equal(lazy_fault(mm->pt, USER_TOP), -1);
+
+    uint8 buf[8];
+    memset(buf, 1, sizeof buf);
+    assert_int_equal(copyin(mm->pt, buf, HEAP + 5 * PG + 4, sizeof buf), 0);
+    assert_memory_equal(buf, zero, sizeof buf);
+    assert_int_equal(frame_reserved_count(), 14);
+    assert_int_equal(copyin(mm->pt, buf, HEAP + 15 * PG + 4090, 8), -1);   /* runs past the area */
+    assert_int_equal(frame_reserved_count(), 13);           /* (its first page was made) */
+
+    /* munmap of [2, 10): pages 3 and 5 made (frames back), six promised (reservations back) */
+    uint64 free2 = frame_free_count();
+    assert_int_equal(mm_unmap_range(mm, HEAP + 2 * PG, HEAP + 10 * PG, USE_MMAP), 0);
+    assert_int_equal(frame_reserved_count(), 7);
+    assert_int_equal(frame_free_count(), free2 + 2 + 6);
+    mm_free(mm);
+    assert_int_equal(frame_reserved_count(), 0);
+    no_leak(s0);
+}
+
+static void
+test_lazy_out_of_memory(void **state)
+{
+    (void)state;
+    if (!lazy_wanted)
+        skip();
+    struct snap s0 = snap();
+    struct mm *mm = mm_new();
+    assert_non_null(mm);
+    int worked = 0, refused = 0;
+    for (uint64 left = 0; left < 24; left++) {
+        int n = 0;
+        while (frame_free_count() > left)
+            hoard[n++] = frame_alloc();
+        struct map_area *a = mm_map(mm, HEAP, HEAP + 16 * PG, PTE_R | PTE_W | PTE_U,
+                                    AREA_FRAMED, USE_MMAP);
+        if (a == NULL) {
+            refused++;
+            assert_int_equal(frame_reserved_count(), 0);
+            for (int i = 0; i < 16; i++) {
+                pte_t *e = walk(mm->pt, HEAP + i * PG, 0);
+                assert_true(e == NULL || *e == 0);          /* nothing promised */
+            }
+        } else {
+            worked++;
+            assert_int_equal(frame_reserved_count(), 16);
+            assert_int_equal(lazy_fault(mm->pt, HEAP), 0);  /* a promise holds with 0 free */
+            assert_int_equal(mm_unmap_range(mm, HEAP, HEAP + 16 * PG, USE_MMAP), 0);
+            assert_int_equal(frame_reserved_count(), 0);
+        }
+        while (n > 0)
+            frame_free(hoard[--n]);
+    }
+    assert_true(refused > 0 && worked > 0);
+    mm_free(mm);
+    no_leak(s0);
 }
 
 /* ---- a random history, against a model ---------------------------------------------- */
@@ -471,6 +574,8 @@ main(void)
         cmocka_unit_test_setup(test_unmap_gives_back_reservations, setup),
         cmocka_unit_test_setup(test_share_out_of_memory, setup),
         cmocka_unit_test_setup(test_share_out_of_heap, setup),
+        cmocka_unit_test_setup(test_lazy_promise_and_first_touch, setup),
+        cmocka_unit_test_setup(test_lazy_out_of_memory, setup),
         cmocka_unit_test_setup(test_random_history, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

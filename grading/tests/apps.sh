@@ -32,7 +32,7 @@ fail() { echo "FAIL: $*"; failed=1; }
 # Programs that check themselves and end with "<name>: OK" (hello: its greeting).
 normal=(hello compute yield_a yield_b yield_c sleep taskinfo fp_a fp_b fp_c
         mmap_rw sbrk_heap cross_page hostile ptdump proc_spawn proc_orphan
-        forktest fork_mem fp_fork cow)
+        forktest fork_mem fp_fork cow lazy)
 # Chapter 5's programs that other programs start too, and how many times
 # each prints "<name>: OK" when every program starts at boot: proc_child
 # once at boot, three times for proc_spawn, once for each proc_exec (at

@@ -124,6 +124,15 @@ else
     fail "cow with COW=0:$bad fork took '${took:-?}' frames; $(grep -a -m1 -E 'FAIL|cow: OK' "$log"); see $log"
 fi
 
+# lazy with LAZY=0 (mmap makes every page at once): the program must see it.
+log=$logdir/procs-lazy-eager.log
+boot "$log" 32M APPS="$userdir/lazy.elf" LAZY=0
+if [ -z "$bad" ] && grep -a -q -x 'lazy: FAIL pages made by mmap: 512, want 0' "$log"; then
+    pass "lazy with LAZY=0 (pages made by mmap at once): lazy says so (FAIL line): the test sees the difference"
+else
+    fail "lazy with LAZY=0:$bad $(grep -a -m1 -E 'FAIL|lazy: OK' "$log"); see $log"
+fi
+
 # stride alone: setpriority's refusals, four children's shares in
 # proportion to priorities 5..8 (within 30%), and a task woken after many
 # wraps of the passes gets its share at once.
