@@ -65,7 +65,24 @@ $(BUILD)/figures/kernel-pt.log $(BUILD)/figures/kernel-pt-4k.log: $(BUILD)/figur
 $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot: $(BUILD)/figures/%.dot: $(BUILD)/figures/%.log $(PTDUMP2DOT)
 	$(PTDUMP2DOT) -n kernel -o $@ $<
 
+# The live figures of chapter 5's copy-on-write: cow_fig alone forks; the
+# child dumps its table, writes one page, dumps again; then the parent dumps.
+# Drawn side by side: the parent (dump 3) beside the child after the fork
+# (dump 1), and beside the child after its write (dump 2).
+$(BUILD)/figures/cow.log: $(BUILD)/figures/.objects
+	$(call figure_kernel,out-cowfig,APPS="$(abspath $(SRC))/out/user/cow_fig.elf")
+	timeout 30 $(QEMU) -machine virt -nographic -bios default -smp 1 -m 128M -no-reboot \
+	    -kernel $(SRC)/out-cowfig/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
+	[ "$$(grep -c '^\[ptdump\] end cow_fig ' $@.tmp)" = 3 ] || { echo "figures.mk: not three dumps in $@.tmp" >&2; exit 1; }
+	mv $@.tmp $@
+$(BUILD)/figures/cow-fork.dot: $(BUILD)/figures/cow.log $(PTDUMP2DOT)
+	$(PTDUMP2DOT) -c 3,1 -t "parent,child after the fork" -o $@ $<
+$(BUILD)/figures/cow-write.dot: $(BUILD)/figures/cow.log $(PTDUMP2DOT)
+	$(PTDUMP2DOT) -c 3,2 -t "parent,child after one write" -o $@ $<
+
 # nw2md's deps.mk records these dependencies too, but only once the chapter
 # has been woven; state them here so that a clean build makes the figures first.
 $(BOOK_HTML)/04-vm.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot \
     $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot
+$(BOOK_HTML)/05-processes.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/cow-fork.dot \
+    $(BUILD)/figures/cow-write.dot

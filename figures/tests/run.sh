@@ -100,6 +100,16 @@ for P in $TOOLS; do
 	same "golden: kernel dump with huge pages and a 509-page run$v" $E/kernel.dot "$OUT/got/kernel.dot" u
 	"$P" -l $T/hello.log >"$OUT/got/list.txt" 2>>"$OUT/err"
 	same "golden: -l lists the dumps$v" $E/list.txt "$OUT/got/list.txt" u
+	# two dumps of one name side by side (a fork: the parent, the child after one write)
+	"$P" -c 3,2 -t "parent,child after one write" $T/cow.log >"$OUT/got/cow-pair.dot" 2>>"$OUT/err"
+	same "golden: -c 3,2 draws the third and second dumps side by side$v" $E/cow-pair.dot "$OUT/got/cow-pair.dot" u
+	"$P" -c 1,3 $T/cow.log >"$OUT/got/cow-default.dot" 2>>"$OUT/err"
+	if grep -q '<b>cow_fig (dump 1)</b>' "$OUT/got/cow-default.dot" && grep -q '<b>cow_fig (dump 3)</b>' "$OUT/got/cow-default.dot" &&
+	   grep -q '10 of 11 user pages in the same frame' "$OUT/got/cow-default.dot"; then
+		pass "-c without -t titles each side by its dump's name and number$v"
+	else
+		fail "-c without -t titles each side by its dump's name and number$v" "see $OUT/got/cow-default.dot"
+	fi
 	# the same drawing from stdin, without the \r, and through -o
 	"$P" <$T/hello.log 2>>"$OUT/err" | tail -n +2 >"$OUT/stdin.dot"
 	tail -n +2 $E/hello.dot >"$OUT/golden-body.dot"
@@ -139,6 +149,18 @@ for P in $TOOLS; do
 		sh -c '"$1" </dev/null' sh "$P"
 	rejects "-n with a name not in the log$v" 1 "ptdump2dot: $T/hello.log:61: no dump named nope in the input" \
 		"$P" -n nope $T/hello.log
+	rejects "-c with a dump the log does not have$v" 1 "ptdump2dot: $T/cow.log:63: no dump number 9: the input has 3" \
+		"$P" -c 1,9 $T/cow.log
+	rejects "-c with the same dump twice$v" 2 "ptdump2dot: -c wants two different dump numbers from 1, K1,K2" \
+		"$P" -c 2,2 $T/cow.log
+	rejects "-c with a zero$v" 2 "ptdump2dot: -c wants two different dump numbers from 1, K1,K2" \
+		"$P" -c 0,2 $T/cow.log
+	rejects "-c with -n$v" 2 "ptdump2dot: -c goes with neither -n nor -l" "$P" -c 1,2 -n cow_fig $T/cow.log
+	rejects "-t without -c$v" 2 "ptdump2dot: -t goes with -c" "$P" -t a,b $T/cow.log
+	rejects "-t with one title$v" 2 "ptdump2dot: -t wants two titles, TITLE1,TITLE2" "$P" -c 1,2 -t parent $T/cow.log
+	rejects "-c still checks every dump it reads$v" 1 \
+		"ptdump2dot: $T/bad/bad-flags.log:5: flags 'VR-XU-AZ': character 8 is 'Z', expected 'D' or '-'" \
+		"$P" -c 1,2 $T/bad/bad-flags.log
 	rejects "-n still checks the dumps before the chosen one$v" 1 \
 		"ptdump2dot: $T/bad/bad-flags.log:5: flags 'VR-XU-AZ': character 8 is 'Z', expected 'D' or '-'" \
 		"$P" -n other $T/bad/bad-flags.log
@@ -152,7 +174,7 @@ for P in $TOOLS; do
 		"$P" $T/no-such.log
 	if "$P" -h >"$OUT/help" 2>&1; then
 		missing=
-		for o in h l n o; do grep -q "^  -$o " "$OUT/help" || missing="$missing -$o"; done
+		for o in h l n o c t; do grep -q "^  -$o " "$OUT/help" || missing="$missing -$o"; done
 		grep -q '^usage: ptdump2dot' "$OUT/help" || missing="$missing usage-line"
 		if [ -z "$missing" ]; then pass "-h lists every option$v"; else fail "-h lists every option$v" "lacks$missing"; fi
 	else

@@ -261,9 +261,9 @@ check_ptdump() {
 # make qemu runs neither).
 # proc_init and exhaust_spawn (INITs), forkbomb and stride (alone) are built for
 # grading/tests/procs.sh; sh (never started at boot but as init) and read_check
-# (it waits for input) for grading/tests/shell.sh.
+# (it waits for input) for grading/tests/shell.sh; cow_fig for the book's figures.
 stress=(mmap_exhaust hog_a hog_b hog_worker fuzz fuzz_long proc_init forkbomb exhaust_spawn stride
-        sh read_check)
+        sh read_check cow_fig)
 known=$(printf '%s\n' "${normal[@]}" "${bad[@]}" "${!family[@]}" proc_exec | sort)
 found=$(cd "$userdir" 2>/dev/null && ls -- *.elf 2>/dev/null | sed 's/\.elf$//' | grep -v '^bench_' |
         grep -v -x -F "$(printf '%s\n' "${stress[@]}")" | sort)
