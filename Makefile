@@ -27,7 +27,7 @@ include book/book.mk
 include figures/figures.mk
 include grading/grade.mk
 include grading/gradescope/gradescope.mk
-include labs/lab4.mk
+include labs/lab.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 

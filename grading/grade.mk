@@ -1,7 +1,7 @@
 # grading/grade.mk: `make grade`, the lab grader (included by the top Makefile,
 # which defines BUILD, HOSTCC, HOSTCFLAGS).
 #
-#   make grade                      grade the reference solution (build/lab4-ref/):
+#   make grade [LAB=5]              grade lab 4's (or lab 5's) reference solution (build/lab4-ref/):
 #                                   it must score 100/100
 #   make grade SUBMISSION=path      grade a student's tree, or the editable
 #                                   files alone, or a .tar.gz of either: only
@@ -18,8 +18,11 @@
 # Scratch trees and logs go to $(BUILD)/grade/runs/<run>/.
 
 GRADE      := $(BUILD)/tools/grade
-GRADE_SPEC ?= grading/lab4/tests.spec
-GRADE_REF  ?= $(BUILD)/lab4-ref
+# make grade LAB=5 (or LAB=lab5): another lab than lab 4 (labs/lab.mk's LABS)
+LAB        ?= lab4
+GRADE_LAB  := lab$(patsubst lab%,%,$(LAB))
+GRADE_SPEC ?= grading/$(GRADE_LAB)/tests.spec
+GRADE_REF  ?= $(BUILD)/$(GRADE_LAB)-ref
 GRADE_ARGS ?=
 GRADE_SRCS := $(wildcard grading/engine/*.c)
 GRADE_HDRS := $(wildcard grading/engine/*.h)
@@ -29,7 +32,9 @@ $(GRADE): $(GRADE_SRCS) $(GRADE_HDRS)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $(GRADE_SRCS)
 
 ## make grade      grade the lab (the reference; SUBMISSION=dir or .tar.gz: a student's)
-grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
+grade: $(GRADE) | $(BUILD)/.deps-ok
+	@[ -f $(GRADE_SPEC) ] || { echo "make grade: LAB=$(LAB): no $(GRADE_SPEC) (the labs: $(LABS))" >&2; exit 2; }
+	@$(MAKE) --no-print-directory $(GRADE_REF)/.stamp
 	@$(GRADE) --spec $(GRADE_SPEC) --ref $(GRADE_REF) --out $(BUILD)/grade \
 	    $(if $(SUBMISSION),--submission $(SUBMISSION)) $(GRADE_ARGS)
 

@@ -21,6 +21,8 @@ usage(FILE *f)
         "       grade --batch DIR --csv FILE [options]\n"
         "Grade a lab: build the reference tree with a submission's editable files,\n"
         "run the lab's tests under QEMU, print a report and the score.\n"
+        "  --lab NAME            the lab: --spec grading/NAME/tests.spec and --ref\n"
+        "                        build/NAME-ref (default lab4)\n"
         "  --spec FILE           the lab's test specification (default grading/lab4/tests.spec)\n"
         "  --ref DIR             the lab's reference tree (default build/lab4-ref)\n"
         "  --submission PATH     a student's tree, or a .tar.gz of it: only its\n"
@@ -109,7 +111,14 @@ parse_args(int argc, char **argv)
     opt.jobs = ncpu > 0 ? (int)ncpu : 2;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--spec") == 0)
+        if (strcmp(a, "--lab") == 0) {
+            const char *lab = need_arg(argc, argv, &i);
+            if (!*lab || strspn(lab, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(lab))
+                die("--lab %s: a lab's name is letters, digits, _ and -", lab);
+            const char *base = root && *root ? root : ".";
+            opt.spec_file = xasprintf("%s/grading/%s/tests.spec", base, lab);
+            opt.ref = xasprintf("%s/build/%s-ref", base, lab);
+        } else if (strcmp(a, "--spec") == 0)
             opt.spec_file = need_arg(argc, argv, &i);
         else if (strcmp(a, "--ref") == 0)
             opt.ref = need_arg(argc, argv, &i);

@@ -4,7 +4,7 @@
 #   make gradescope        $(BUILD)/gradescope/autograder.zip, to upload as a
 #                          programming assignment's autograder: at its root
 #                          setup.sh and run_autograder, then what grading
-#                          needs (reference/, the grader, grading/lab4/ with
+#                          needs (reference/, the grader, grading/LAB/ with
 #                          its hidden tests, grading/host/)
 #   make test-gradescope   unpack the zip into a scratch /autograder and
 #                          grade a correct, an empty and an ungradable
@@ -15,13 +15,17 @@
 GS_DIR   := $(BUILD)/gradescope
 GS_ZIP   := $(GS_DIR)/autograder.zip
 # The files the zip holds besides setup.sh and run_autograder: reference/,
-# the lab's reference tree ($(BUILD)/lab4-ref/ as tangled: its .tangled lists
+# the lab's reference tree ($(BUILD)/LAB-ref/ as tangled: its .tangled lists
 # it, so no build product slips in), and at the same paths as here the
 # grader and the lab's tests. (The recipe lists them again, after the tangle
 # this may run.)
-GS_REF   := $(BUILD)/lab4-ref
+# The lab: lab 4 unless make gradescope LAB=5 (grade.mk's GRADE_LAB); its
+# name goes into the zip as the file `lab`, which setup.sh and
+# run_autograder read.
+GS_LAB   := $(GRADE_LAB)
+GS_REF   := $(BUILD)/$(GS_LAB)-ref
 GS_FILES := $(wildcard grading/engine/*.c grading/engine/*.h) grading/gradescope/jsoncheck.c \
-            $(shell find grading/lab4 grading/host -type f 2>/dev/null | LC_ALL=C sort)
+            $(shell find grading/$(GS_LAB) grading/host -type f 2>/dev/null | LC_ALL=C sort)
 GS_SCRIPTS := grading/gradescope/setup.sh grading/gradescope/run_autograder
 
 ## make gradescope lab 4's autograder for Gradescope: build/gradescope/autograder.zip
@@ -34,7 +38,8 @@ $(GS_ZIP): $(GS_FILES) $(GS_SCRIPTS) grading/gradescope/gradescope.mk $(GS_REF)/
 	@mkdir -p $(GS_DIR)/stage/reference
 	@tar cf - -C $(GS_REF) .tangled $$(cat $(GS_REF)/.tangled) | tar xf - -C $(GS_DIR)/stage/reference
 	@tar cf - grading/engine/*.c grading/engine/*.h grading/gradescope/jsoncheck.c \
-	    $$(find grading/lab4 grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
+	    $$(find grading/$(GS_LAB) grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
+	@echo $(GS_LAB) > $(GS_DIR)/stage/lab
 	@cp $(GS_SCRIPTS) $(GS_DIR)/stage/
 	@chmod 755 $(GS_DIR)/stage/setup.sh $(GS_DIR)/stage/run_autograder
 	@cd $(GS_DIR)/stage && find . -type f | LC_ALL=C sort | zip -q -X -@ ../autograder.zip.tmp

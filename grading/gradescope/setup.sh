@@ -70,7 +70,8 @@ fi
 scratch=$(mktemp -d)
 chmod 711 "$scratch"        # the sandbox's uids pass through to their own files
 trap 'rm -rf "$scratch"' EXIT
-if bin/grade --spec grading/lab4/tests.spec --ref reference --out "$scratch" --name reference; then
+lab=$(cat lab 2>/dev/null || echo lab4)       # the lab this zip grades (gradescope.mk)
+if bin/grade --spec "grading/$lab/tests.spec" --ref reference --out "$scratch" --name reference; then
     echo "setup.sh: ready: the reference solution scores full marks with $(pwd)/bin/grade"
 else
     echo "setup.sh: the reference solution does not score full marks on this image" \

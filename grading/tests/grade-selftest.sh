@@ -559,6 +559,16 @@ else
     fail "batches: walk_practice in $(grep -l walk_practice "$work/scores.csv" "$work/intake.csv" "$bout"/*/report.txt "$bout"/*/results.json "$ibout"/*/report.txt "$ibout"/*/results.json | head -n 3 | tr '\n' ' ')"
 fi
 
+# ---- --lab: a lab by name ----------------------------------------------------------
+out=$("$grade" --lab 'lab4/../x' 2>&1); status=$?
+out2=$(GRADE_ROOT=$PWD "$grade" --lab no_such_lab 2>&1); status2=$?
+if [ $status -eq 2 ] && [ "$out" = "grade: --lab lab4/../x: a lab's name is letters, digits, _ and -" ] &&
+   [ $status2 -eq 2 ] && [ "$out2" = "grade: $PWD/grading/no_such_lab/tests.spec: No such file or directory" ]; then
+    pass "--lab: a name with a slash refused ('$out'); a lab that does not exist named by its spec's path"
+else
+    fail "--lab: status $status '$out'; status $status2 '$out2'"
+fi
+
 # ---- an error in a specification ----------------------------------------------
 spec=$work/bad.spec
 mkdir -p "$work/progs"

@@ -44,7 +44,7 @@ failed=0
 pass() { echo "PASS: lab4: $*"; }
 fail() { echo "FAIL: lab4: $*"; failed=1; }
 rm -rf "$work"; mkdir -p "$work"
-chapters=(src.nw/0[0-4]-*.nw)      # lab 4 is cut from chapters 0 to 4 (labs/lab4.mk)
+chapters=(src.nw/0[0-4]-*.nw)      # lab 4 is cut from chapters 0 to 4 (labs/lab.mk)
 editable="kernel/frame.c kernel/vm.c kernel/mm.c kernel/elf.c kernel/syscall.c"
 nex=$(grep -c '^exercise ' labs/lab4/exercises)   # the lab's exercises: 1 to nex
 
