@@ -38,10 +38,21 @@ grade: $(GRADE) | $(BUILD)/.deps-ok
 	@$(GRADE) --spec $(GRADE_SPEC) --ref $(GRADE_REF) --out $(BUILD)/grade \
 	    $(if $(SUBMISSION),--submission $(SUBMISSION)) $(GRADE_ARGS)
 
+## make mutants    grade every mistake of labs/LAB/mutants; killed and blamed per exercise
+mutants: $(GRADE) | $(BUILD)/.deps-ok
+	@$(MAKE) --no-print-directory $(GRADE_REF)/.stamp
+	@grading/mutants.sh --lab $(GRADE_LAB) $(GRADE)
+
+# A sample of lab 4's mutants, one per exercise the grader is known to
+# catch, each graded on its own exercise's tests (make mutants has them all).
+MUTANT_SAMPLE := alloc-nozero,walk-userbit,translate-nooffset,elf-nooffset,munmap-heap,copyout-now,dump-shallow
+test-mutants: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
+	@grading/mutants.sh --lab lab4 --sample $(MUTANT_SAMPLE) $(GRADE)
+
 test-grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
 	@grading/tests/grade-selftest.sh $(GRADE) $(BUILD)/lab4-ref
 
-.PHONY: grade test-grade
+.PHONY: grade test-grade mutants test-mutants
 
 # grading/grade is a script: never let make's built-in rules make it.
 grading/grade: ;

@@ -5,7 +5,7 @@
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
 TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-shell test-badelf test-stress test-figures \
-                test-grade test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
+                test-grade test-mutants test-hostile test-gradescope test-lab4 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 # A sub-make that builds independent files one per core (unless make runs
 # with -j already, whose jobserver it then shares).

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# mutants.sh: how many realistic mistakes does a lab's grader catch, and does
+# it blame the right exercise? The mutants are data, labs/LAB/mutants (its
+# header says the format): each is one change to one of the reference's
+# editable files (build/LAB-ref/), graded by the instructor's grader.
+#
+# usage: grading/mutants.sh [--lab LAB] [--sample ID,...] [GRADE]
+#   (full, make mutants)  every mutant, every test, in one batch (-j 2):
+#       per exercise, mutants killed (the grader took points) and blamed
+#       right (a test of the mutant's own exercise lost points); every
+#       survivor by name; a summary line. Status 1 if a mutant does not
+#       apply or the reference does not score full marks; survivors alone
+#       do not fail a report.
+#   --sample IDS  (make test) those mutants, each graded on its exercise's
+#       tests alone (hidden twins included), two at a time: a PASS line for
+#       each one killed, a FAIL line for each that survives.
+# GRADE: the grader binary (default build/tools/grade). Scratch in
+# build/mutants/LAB/.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+lab=lab4 sample= grade=build/tools/grade
+while [ $# -gt 0 ]; do
+    case $1 in
+        --lab) lab=$2; shift 2 ;;
+        --sample) sample=$2; shift 2 ;;
+        *) grade=$1; shift ;;
+    esac
+done
+[[ $grade == /* ]] || grade=$PWD/$grade
+list=labs/$lab/mutants spec=grading/$lab/tests.spec ref=build/$lab-ref
+work=build/mutants/$lab
+for f in "$list" "$spec" "$ref/Makefile" "$grade"; do
+    [ -e "$f" ] || { echo "mutants.sh: $f: no such file" >&2; exit 2; }
+done
+failed=0
+pass() { echo "PASS: mutants: $*"; }
+fail() { echo "FAIL: mutants: $*"; failed=1; }
+
+editable=$(awk '$1 == "editable" { for (i = 2; i <= NF; i++) print $i }' "$spec")
+# test -> exercise, for the tests the grader runs (not practice ones)
+declare -A ex_of
+while read -r t e; do ex_of[$t]=$e; done < <(awk '
+    /^test / { t = $2 } $1 == "exercise" { e[t] = $2 } $1 == "visibility" && $2 == "practice" { p[t] = 1 }
+    END { for (t in e) if (!p[t]) print t, e[t] }' "$spec")
+
+# The mutants: ID|EXERCISE|FILE|SUBSTITUTION|WHAT (the substitution may hold |).
+ids=() ; declare -A m_ex m_file m_subst m_what
+while IFS= read -r line; do
+    case $line in ''|'#'*) continue ;; esac
+    id=${line%%|*}; rest=${line#*|}
+    ex=${rest%%|*}; rest=${rest#*|}
+    file=${rest%%|*}; rest=${rest#*|}
+    what=${rest##*|}; subst=${rest%|*}
+    ids+=("$id"); m_ex[$id]=$ex; m_file[$id]=$file; m_subst[$id]=$subst; m_what[$id]=$what
+done < "$list"
+
+rm -rf "$work"; mkdir -p "$work/subs"
+# make ID: the reference's editable files with the mutant's change, in subs/ID
+make_mutant() {
+    local id=$1 d=$work/subs/$1 f
+    for f in $editable; do mkdir -p "$d/$(dirname "$f")"; cp "$ref/$f" "$d/$f"; done
+    perl -0pi -e "${m_subst[$id]}" "$d/${m_file[$id]}" 2> "$work/$id.perl"
+    if cmp -s "$ref/${m_file[$id]}" "$d/${m_file[$id]}"; then
+        fail "$id does not apply to ${m_file[$id]} ($(head -n 1 "$work/$id.perl"))"
+        rm -rf "$d"
+        return 1
+    fi
+}
+
+if [ -n "$sample" ]; then
+    for id in ${sample//,/ }; do
+        [ -n "${m_ex[$id]:-}" ] || { fail "no mutant $id in $list"; continue; }
+        make_mutant "$id" || continue
+        args=()
+        for t in "${!ex_of[@]}"; do [ "${ex_of[$t]}" = "${m_ex[$id]}" ] && args+=(--test "$t"); done
+        ( "$grade" --lab "$lab" --submission "$work/subs/$id" --name "mutant-$id" --out "$work/out" \
+              -j 1 "${args[@]}" > "$work/$id.out" 2>&1 ) &
+        while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
+    done
+    wait
+    for id in ${sample//,/ }; do
+        [ -f "$work/$id.out" ] || continue
+        score=$(sed -n 's/^Score: \([0-9]*\/[0-9]*\)$/\1/p' "$work/$id.out")
+        lost=$(awk '/^== Test /{t=$3} /^FAIL \(/{printf "%s ", t}' "$work/$id.out")
+        if [ -n "$score" ] && [ "${score%/*}" != "${score#*/}" ]; then
+            pass "$id (exercise ${m_ex[$id]}: ${m_what[$id]}) killed: $score, failing ${lost% }"
+        else
+            fail "$id (exercise ${m_ex[$id]}: ${m_what[$id]}) survives its exercise's tests (score '${score:-none}'); see $work/$id.out"
+        fi
+    done
+    exit $failed
+fi
+
+# ---- every mutant, every test, one batch (the reference as one more submission)
+n=0
+for id in "${ids[@]}"; do make_mutant "$id" && n=$((n + 1)); done
+mkdir -p "$work/subs/reference"
+for f in $editable; do mkdir -p "$work/subs/reference/$(dirname "$f")"; cp "$ref/$f" "$work/subs/reference/$f"; done
+t0=$SECONDS
+"$grade" --lab "$lab" --batch "$work/subs" --csv "$work/mutants.csv" --out "$work/out" --parallel 2 -j 1 \
+    > "$work/batch.out" 2>&1
+secs=$((SECONDS - t0))
+[ -s "$work/mutants.csv" ] || { fail "no CSV from the grader; see $work/batch.out"; exit 1; }
+report=$(awk -F, -v list="$(for id in "${ids[@]}"; do printf '%s=%s;' "$id" "${m_ex[$id]}"; done)" \
+             -v exmap="$(for t in "${!ex_of[@]}"; do printf '%s=%s;' "$t" "${ex_of[$t]}"; done)" '
+    BEGIN { n = split(list, a, ";"); for (i = 1; i <= n; i++) if (a[i] != "") { split(a[i], kv, "="); mex[kv[1]] = kv[2] }
+            n = split(exmap, b, ";"); for (i = 1; i <= n; i++) if (b[i] != "") { split(b[i], kv, "="); tex[kv[1]] = kv[2] } }
+    NR == 1 { for (i = 1; i <= NF; i++) col[i] = $i; ncol = NF; next }
+    { for (i = 1; i <= ncol; i++) row[$1, col[i]] = $i; names[$1] = 1 }
+    END {
+        if (row["reference", "score"] != row["reference", "max_score"]) { print "REFBAD " row["reference", "score"]; exit }
+        for (m in mex) {
+            if (!((m, "score") in row)) continue
+            e = mex[m]; total[e]++; all++
+            if (row[m, "score"] + 0 < row[m, "max_score"] + 0) {
+                killed[e]++; kills++; right = 0; lost = ""
+                for (i = 1; i <= ncol; i++) if (col[i] in tex && row[m, col[i]] != row["reference", col[i]]) {
+                    lost = lost " " col[i]; if (tex[col[i]] == e) right = 1 }
+                if (right) { blamed[e]++; blames++ }
+                else print "MISBLAMED " m " " e lost
+            } else print "SURVIVOR " m " " e
+        }
+        for (e = 1; e <= 99; e++) if (e in total) printf "EX %d %d %d %d\n", e, total[e], killed[e] + 0, blamed[e] + 0
+        printf "SUM %d %d %d\n", all, kills, blames
+    }' "$work/mutants.csv")
+if grep -q '^REFBAD' <<< "$report"; then
+    fail "the reference scores $(sed -n 's/^REFBAD //p' <<< "$report") in the batch; see $work/batch.out"
+    exit 1
+fi
+echo "mutants: $lab: $n mutants of $list, every test, graded in ${secs}s"
+while read -r _ e total killed blamed; do
+    title=$(awk -v e="$e" '$1 == "exercise" { x = $2 } $1 == "title" && x == e { $1 = ""; print substr($0, 2); exit }' "labs/$lab/exercises")
+    printf '  exercise %d (%s): %d of %d killed, %d of them blamed on it\n' "$e" "$title" "$killed" "$total" "$blamed"
+done < <(grep '^EX ' <<< "$report")
+while read -r _ id e; do
+    printf '  survivor: %s (exercise %s, %s): %s\n' "$id" "$e" "${m_file[$id]}" "${m_what[$id]}"
+done < <(grep '^SURVIVOR ' <<< "$report" | sort)
+while read -r _ id e lost; do
+    printf '  blamed elsewhere: %s (exercise %s) lost points in%s\n' "$id" "$e" " $lost"
+done < <(grep '^MISBLAMED ' <<< "$report" | sort)
+read -r _ all kills blames <<< "$(grep '^SUM ' <<< "$report")"
+echo "mutants: $lab: $kills of $all killed ($((all ? 100 * kills / all : 0))%), $blames of the $kills blamed on their own exercise"
+exit $failed
