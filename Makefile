@@ -51,7 +51,7 @@ help:
 ##                 APPS="a.elf b.elf" runs exactly those ELF files instead;
 ##                 KDEBUG=1 boots the debug build (freed frames filled, checks);
 ##                 QEMU_EXTRA="-icount shift=3" adds QEMU options
-## make qemu-gdb   boot it waiting for gdb; then, in another terminal: make gdb
+## make qemu-gdb   boot it (as make qemu) waiting for gdb; then, in another terminal: make gdb
 ## make book       the HTML book in build/book/ (book-epub, book-pdf: the others)
 ## make test       every check; ends with "N passed, N failed"
 ## make bench      build, boot, book and per-page timings (build/bench.json)
@@ -133,7 +133,7 @@ kernel: $(BUILD)/.tangle-stamp
 # to run by name, unless the command line says otherwise: APPS=... (those
 # programs) or INIT= (every program at boot, as chapters 2-4 run them).
 ifeq ($(origin INIT)$(APPS),undefined)
-qemu: INIT = sh
+qemu qemu-gdb: INIT = sh
 endif
 qemu: kernel
 	$(QEMU) $(QEMUOPTS)
