@@ -314,6 +314,11 @@ sys_waitpid(int64 pid, uint64 status)
         cow_break_range(t->mm->pt, status, sizeof(int));    /* see "Copy-on-write" */
     if (status != 0 && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
         return -1;
+    /* BEGIN SOLUTION lab5 ex4
+       stub: (void)pid;
+       stub: printf("[kernel] lab5 ex4: sys_waitpid not implemented\n");
+       stub: return -1;
+     */
     for (;;) {
         int children = 0;
         for (int i = 0; i < MAX_TASKS; i++) {
@@ -333,6 +338,7 @@ sys_waitpid(int64 pid, uint64 status)
             return -1;
         task_sleep(t);
     }
+    /* END SOLUTION */
 }
 
 /* getppid(): the parent's id, or 0 for a task nobody waits for. */
@@ -378,11 +384,16 @@ sys_spawn(uint64 name_va)
     const struct app *a = user_app(name_va);
     if (a == NULL)
         return -1;
+    /* BEGIN SOLUTION lab5 ex5
+       stub: printf("[kernel] lab5 ex5: sys_spawn not implemented\n");
+       stub: return -1;
+     */
     struct task *c = task_create(a->name, a->start, a->end - a->start);
     if (c == NULL)
         return -1;
     c->parent = current_task();
     return c->pid;
+    /* END SOLUTION */
 }
 /* exec(name): replace the caller's program by program name; -1 if it cannot. */
 uint64
@@ -395,6 +406,11 @@ sys_exec(uint64 name_va)
     uint64 entry, user_sp, size = a->end - a->start;
     if (elf_check(a->start, size, &err) < 0)
         return -1;
+    /* BEGIN SOLUTION lab5 ex3
+       stub: (void)entry; (void)user_sp;
+       stub: printf("[kernel] lab5 ex3: sys_exec not implemented\n");
+       stub: return -1;
+     */
     struct mm *mm = mm_from_elf(a->start, size, &entry, &user_sp, &err);
     if (mm == NULL)
         return -1;
@@ -415,6 +431,7 @@ sys_exec(uint64 name_va)
     memset(&t->fp, 0, sizeof t->fp);
     mm_free(old);
     return 0;
+    /* END SOLUTION */
 }
 struct task *init_task;          /* the init process, if there is one */
 
@@ -548,6 +565,10 @@ pass_before(uint32 a, uint32 b)
 struct task *
 stride_pick(struct task *first)
 {
+    /* BEGIN SOLUTION lab5 ex6
+       stub: (void)stride_of; (void)pass_before; (void)pass_now;
+       stub: return first;
+     */
     struct task *best = NULL;
     for (int i = 0; i < MAX_TASKS; i++) {
         struct task *c = &tasks[(first - tasks + i) % MAX_TASKS];
@@ -563,16 +584,23 @@ stride_pick(struct task *first)
     pass_now = best->pass;
     best->pass += stride_of(best);
     return best;
+    /* END SOLUTION */
 }
 
 /* setpriority(prio): prio if prio >= 2, else -1 and nothing changes. */
 uint64
 sys_setpriority(int64 prio)
 {
+    /* BEGIN SOLUTION lab5 ex6
+       stub: (void)prio;
+       stub: printf("[kernel] lab5 ex6: sys_setpriority not implemented\n");
+       stub: return -1;
+     */
     if (prio < 2)
         return -1;
     current_task()->priority = prio;
     return prio;
+    /* END SOLUTION */
 }
 /* Console bytes taken from the SBI, not yet read: [tail, head), modulo the size. */
 static struct {

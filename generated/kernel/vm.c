@@ -276,6 +276,10 @@ cow_fault(pagetable_t pt, uint64 va)
     pte_t *e = walk(pt, va, 0);
     if (e == NULL || (*e & (PTE_V | PTE_U | PTE_COW)) != (PTE_V | PTE_U | PTE_COW))
         return -1;
+    /* BEGIN SOLUTION lab5 ex1
+       stub: printf("[kernel] lab5 ex1: cow_fault not implemented\n");
+       stub: return -1;
+     */
     uint64 flags = ((*e & PTE_FLAGS) & ~PTE_COW) | PTE_W;
     ppn_t old = pte_ppn(*e);
     if (frame_refs(old) > 1) {
@@ -288,6 +292,7 @@ cow_fault(pagetable_t pt, uint64 va)
     }
     sfence_vma();
     return 0;
+    /* END SOLUTION */
 }
 
 /* Before npages pages from va are unmapped: each shared copy-on-write frame gives back its reservation. */
