@@ -121,6 +121,18 @@ static struct {
     uint64 n;               /* frames on it */
 } reserve = { NO_FRAME, 0 };
 
+/* Move n frames from the top of stack *from to the top of stack *to. */
+static void
+move_frames(uint32 *from, uint32 *to, uint64 n)
+{
+    for (uint64 k = 0; k < n; k++) {
+        uint32 i = *from;
+        *from = fa.rec[i].next;
+        fa.rec[i].next = *to;
+        *to = i;
+    }
+}
+
 /*
  * Set n free frames aside for later copies (frame_take_reserved):
  * 0, or -1 with nothing set aside if fewer than n are free.
@@ -130,12 +142,7 @@ frame_reserve(uint64 n)
 {
     if (fa.nfree < n)
         return -1;
-    for (uint64 k = 0; k < n; k++) {
-        uint32 i = fa.free_head;
-        fa.free_head = fa.rec[i].next;
-        fa.rec[i].next = reserve.head;
-        reserve.head = i;
-    }
+    move_frames(&fa.free_head, &reserve.head, n);
     fa.nfree -= n;
     reserve.n += n;
     return 0;
@@ -147,12 +154,7 @@ frame_unreserve(uint64 n)
 {
     if (n > reserve.n)
         panic("frame_unreserve: %lu frames, but %lu are reserved", n, reserve.n);
-    for (uint64 k = 0; k < n; k++) {
-        uint32 i = reserve.head;
-        reserve.head = fa.rec[i].next;
-        fa.rec[i].next = fa.free_head;
-        fa.free_head = i;
-    }
+    move_frames(&reserve.head, &fa.free_head, n);
     reserve.n -= n;
     fa.nfree += n;
 }

@@ -310,8 +310,6 @@ uint64
 sys_waitpid(int64 pid, uint64 status)
 {
     struct task *t = current_task();
-    if (status != 0)
-        cow_break_range(t->mm->pt, status, sizeof(int));    /* see "Copy-on-write" */
     if (status != 0 && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
         return -1;
     /* BEGIN SOLUTION lab5 ex4
@@ -622,7 +620,7 @@ input_poll(void)
         task_wakeup(&input);
 }
 
-/* Before each scheduling decision: look at the console if anyone waits for it. */
+/* At each scheduling decision: look at the console if anyone waits for it. */
 void
 input_check(void)
 {
@@ -658,7 +656,6 @@ sys_read(int64 fd, uint64 buf, uint64 len)
         return -1;
     if (len == 0)
         return 0;
-    cow_break_range(t->mm->pt, buf, len);
     if (!user_range_ok(t->mm->pt, buf, len, PTE_R | PTE_W))
         return -1;
     input_poll();

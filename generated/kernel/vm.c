@@ -208,6 +208,8 @@ pagetable_dump(pagetable_t pt, const char *name)
 int
 user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
 {
+    if (need & PTE_W)
+        cow_break_range(pt, va, len);
     lazy_populate(pt, va, len);
     /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)va; (void)len; (void)need;
@@ -246,7 +248,6 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 int
 copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
 {
-    cow_break_range(pt, dst, len);
     /* BEGIN SOLUTION lab4 ex6
        stub: (void)pt; (void)dst; (void)src; (void)len;
        stub: panic("lab4 ex6: copyout not implemented");
@@ -311,7 +312,7 @@ void
 cow_break_range(pagetable_t pt, uint64 va, uint64 len)
 {
     if (len == 0 || va >= USER_TOP || len > USER_TOP - va)
-        return;                                 /* copyout refuses these */
+        return;                                 /* user_range_ok refuses these */
     for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE)
         cow_fault(pt, page);
 }
