@@ -31,7 +31,7 @@ include labs/lab.mk
 
 .PHONY: all help deps tangle tools kernel qemu qemu-gdb gdb check test bench clean
 
-all: deps kernel book lab4
+all: deps kernel book $(LABS)
 	@echo
 	@echo "kernel: $(KERNEL)   (run it: make qemu)"
 	@echo "book:   $(BUILD)/book/index.html"

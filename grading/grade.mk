@@ -43,11 +43,17 @@ mutants: $(GRADE) | $(BUILD)/.deps-ok
 	@$(MAKE) --no-print-directory $(GRADE_REF)/.stamp
 	@grading/mutants.sh --lab $(GRADE_LAB) $(GRADE)
 
-# A sample of lab 4's mutants, four exercises the grader is known to
-# catch, each graded on its own exercise's tests (make mutants has them all).
-MUTANT_SAMPLE := alloc-nozero,translate-nooffset,munmap-heap,copyout-now
-test-mutants: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
-	@grading/mutants.sh --lab lab4 --sample $(MUTANT_SAMPLE) $(GRADE)
+# A sample of each lab's mutants, ones the grader is known to catch, each
+# graded on its own exercise's tests (make mutants has them all): four of
+# lab 4's, and two of lab 5's (the table-page rollback at fork, which only
+# the page-by-page out-of-memory test reaches, and a waitpid mistake).
+MUTANT_SAMPLE_lab4 := alloc-nozero,translate-nooffset,munmap-heap,copyout-now
+MUTANT_SAMPLE_lab5 := share-norollback,wait-anychild
+test-mutants: $(GRADE) $(BUILD)/lab4-ref/.stamp $(BUILD)/lab5-ref/.stamp | $(BUILD)/.deps-ok
+	@status=0; for l in lab4 lab5; do \
+	    case $$l in lab4) s=$(MUTANT_SAMPLE_lab4) ;; lab5) s=$(MUTANT_SAMPLE_lab5) ;; esac; \
+	    grading/mutants.sh --lab $$l --sample $$s $(GRADE) || status=1; \
+	done; exit $$status
 
 test-grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
 	@grading/tests/grade-selftest.sh $(GRADE) $(BUILD)/lab4-ref

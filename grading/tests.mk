@@ -5,7 +5,7 @@
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
 TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-shell test-badelf test-stress test-figures \
-                test-grade test-mutants test-hostile test-gradescope test-lab4 test-lab5-cut test-line-error test-gdb test-book test-book-pdf
+                test-grade test-mutants test-hostile test-gradescope test-lab4 test-lab5 test-line-error test-gdb test-book test-book-pdf
 TESTDIR := $(BUILD)/test
 # A sub-make that builds independent files one per core (unless make runs
 # with -j already, whose jobserver it then shares).
@@ -15,19 +15,30 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 
 .PHONY: test $(TEST_TARGETS)
 
-# Before test-book, the book's HTML pages, EPUB and PDF (which test-book-pdf
-# checks) are made by one sub-make, a pandoc or pdflatex per core. Its
-# status is not looked at (-k): each target's own make then makes what is
-# still missing, and fails on what does not build.
-TEST_PREBUILD_test-book := book book-epub book-pdf
+# The book's HTML pages, EPUB and PDF (which test-book and test-book-pdf
+# check) and the labs' trees and handouts (test-lab4, test-lab5) are made
+# by one sub-make in the background, started with $(TEST_BOOK_START) (the
+# grader's self-test, which leaves a core idle much of the time: each
+# pdflatex takes one for ~40 s) and waited for before the first test that
+# needs them. Its status is not looked at (-k): each target's own make
+# then makes what is still missing, and fails on what does not build.
+TEST_PREBUILD_test-book := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
+TEST_BOOK_START := test-grade
+TEST_PREBUILT := $(LABS:%=test-%) test-book test-book-pdf
 
 test: | $(BUILD)/.deps-ok
-	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; \
+	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; : > $(TESTDIR)/times; \
+	book=; \
 	for t in $(TEST_TARGETS); do \
-	    if [ $$t = test-book ]; then \
-	        $(PARMAKE) -k $(TEST_PREBUILD_test-book) > $(TESTDIR)/$$t.prebuild 2>&1 || true; \
+	    if [ $$t = $(TEST_BOOK_START) ]; then \
+	        $(MAKE) --no-print-directory book-tools > $(TESTDIR)/test-book.prebuild 2>&1 || true; \
+	        { $(MAKE) --no-print-directory -k $(TEST_PREBUILD_test-book) > $(TESTDIR)/test-book.prebuild.bg 2>&1 || true; } & \
+	        book=$$!; \
 	    fi; \
+	    case " $(TEST_PREBUILT) " in *" $$t "*) [ -z "$$book" ] || wait $$book; book= ;; esac; \
+	    start=$$(date +%s); \
 	    status=0; $(MAKE) --no-print-directory $$t > $(TESTDIR)/$$t.out 2>&1 || status=$$?; \
+	    echo "$$t $$(( $$(date +%s) - start ))" >> $(TESTDIR)/times; \
 	    grep -E '^(PASS|FAIL):' $(TESTDIR)/$$t.out | tee -a $(TESTDIR)/summary || true; \
 	    if [ $$status -ne 0 ] && ! grep -q '^FAIL:' $(TESTDIR)/$$t.out; then \
 	        echo "FAIL: $$t: exited with status $$status:" | tee -a $(TESTDIR)/summary; \
@@ -189,9 +200,3 @@ test-hostile: $(GRADE) $(LAB4)/.stamp $(LAB4_REF)/.stamp | $(BUILD)/.deps-ok
 
 .PHONY: test-hostile
 
-# Lab 5's solution regions in chapter 5 (labs/tests/lab5-cut.sh), until the
-# lab itself exists: markers, a skeleton that builds and boots, solutions kept.
-test-lab5-cut: $(STRIP) $(BUILD)/.tangle-stamp | $(BUILD)/.deps-ok
-	@labs/tests/lab5-cut.sh $(STRIP)
-
-.PHONY: test-lab5-cut

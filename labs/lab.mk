@@ -9,7 +9,9 @@
 #   labs/LAB/GNUmakefile    the student tree's make, qemu, qemu-gdb, grade
 #   grading/LAB/            its tests: tests.spec (editable files, tests,
 #                           points), values.c, progs/, ktests/, hidden/
-#   labs/tests/LAB.sh       the checks of make test-LAB
+#   labs/LAB/checks         what labs/tests/lab.sh, the checks of make
+#                           test-LAB, needs beyond the spec (the handout's
+#                           title and chapter, how the skeleton boots)
 # and one line at the end of this file naming its chapters:
 #   $(eval $(call lab_rules,LAB,CHAPTER NUMBERS))
 # Nothing else in labs/, grading/engine/ or the Makefiles knows the lab.
@@ -42,7 +44,7 @@ $(1)_REF      := $$(BUILD)/$(1)-ref
 $(1)_HANDOUT  := $$(BUILD)/$(1)-handout
 $(1)_DEPS     := labs/$(1)/exercises labs/$(1)/handout.md labs/$(1)/GNUmakefile labs/mklab.sh \
                  book/tangle.sh grading/grade $$(wildcard grading/engine/*) \
-                 $$(wildcard grading/$(1)/* grading/$(1)/progs/* grading/$(1)/ktests/*) \
+                 $$(wildcard grading/$(1)/* grading/$(1)/progs/* grading/$(1)/ktests/* grading/common/*) \
                  grading/host/sim.h $$(wildcard grading/host/rpc/*.[ch])
 
 ## make lab4 (lab5, ...) a lab's student skeleton: build/LAB/ and build/LAB.tar.gz
@@ -72,14 +74,15 @@ $$(BUILD)/$(1).tar.gz: $$($(1)_TREE)/.stamp $$($(1)_TREE)/.handout
 	@tar czf $$@.tmp --exclude=$(1)/.stamp --exclude=$(1)/.handout -C $$(BUILD) $(1) && mv $$@.tmp $$@
 
 test-$(1): $$(BUILD)/$(1).tar.gz $$(STRIP) $$(GRADE) $$($(1)_REF)/.stamp
-	@labs/tests/$(1).sh $$(STRIP) $$(BUILD)
+	@labs/tests/lab.sh $(1) $$(STRIP) $$(BUILD) $$($(1)_CHAPTERS)
 
 .PHONY: $(1) test-$(1)
 endef
 
 # The labs, and the chapters each is cut from.
-LABS := lab4
+LABS := lab4 lab5
 $(eval $(call lab_rules,lab4,00 01 02 03 04))
+$(eval $(call lab_rules,lab5,00 01 02 03 04 05))
 
 # Names the tests and the Gradescope packaging use for lab 4.
 LAB4     := $(lab4_TREE)

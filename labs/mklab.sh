@@ -89,6 +89,9 @@ progs=$(awk '$1 == "programs" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec"
 ktests=$(awk '$1 == "ktests" { for (i = 2; i <= NF; i++) print $i }' "$t/$spec")
 for p in $progs; do cp "grading/$lab/progs/$p.c" "$t/grading/$lab/progs/"; done
 cp grading/$lab/progs/*.h "$t/grading/$lab/progs/"
+# What every lab's programs share (grading/common: seedcore.h).
+mkdir -p "$t/grading/common"
+cp grading/common/*.h "$t/grading/common/"
 for k in $ktests; do cp "grading/$lab/ktests/$k.c" "$t/grading/$lab/ktests/"; done
 # The host test's files (the spec's files line): sim.h and the harness.
 cp grading/host/sim.h "$t/grading/host/"

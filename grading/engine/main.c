@@ -227,8 +227,12 @@ build_values(void)
         char *bin = xasprintf("%s/values-%d-%d", dir, (int)getpid(), i);
         char *log = xasprintf("%s.log", bin);
         const char *cc = getenv("HOSTCC");
+        /* Its headers: the lab's, beside it, and every lab's (../common). */
+        char *slash = strrchr(opt.spec_file, '/');
+        char *common = slash ? xasprintf("-I%.*s/../common", (int)(slash - opt.spec_file), opt.spec_file)
+                             : xstrdup("-I../common");
         char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O1", "-std=c11", "-Wall", "-Werror",
-                         "-o", bin, src[i], NULL };
+                         common, "-o", bin, src[i], NULL };
         int fd = open_log(log);
         struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
         close(fd);
@@ -242,6 +246,7 @@ build_values(void)
         nvalues_built = opt.nvalues_bins = i + 1;
         unlink(log);
         free(log);
+        free(common);
         free(src[i]);
     }
     free(src);

@@ -234,9 +234,10 @@ build_programs(void)
 {
     char *dir = xasprintf("%s/progs", rundir), *ptree = xasprintf("%s/tree", dir);
     copy_tree(opt.ref, ptree, (const char *const *)spec.editable, spec.neditable);
-    static const char *const from[] = { "progs", "hidden" };
+    /* ../common: what every lab's programs share (seedcore.h). */
+    static const char *const from[] = { "../common", "progs", "hidden" };
     char *user = xasprintf("%s/user", ptree);
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 3; k++) {
         char *progs = xasprintf("%s/%s", spec.dir, from[k]);
         copy_dir_files(progs, user, ".c .h", 1);
         free(progs);
@@ -407,11 +408,14 @@ prepare_test(struct test *t)
             free(src);
             free(dst);
         }
-        /* The in-kernel tests' headers: the lab's shared ones (progs, .h). */
+        /* The in-kernel tests' headers: the lab's shared ones (progs, .h)
+           and every lab's (../common). */
         if (t->nktests) {
             char *h = xasprintf("%s/progs", dir);
-            char *from = xasprintf("%s/progs", spec.dir);
+            char *from = xasprintf("%s/progs", spec.dir), *common = xasprintf("%s/../common", spec.dir);
+            copy_dir_files(common, h, ".h", 0);
             copy_dir_files(from, h, ".h", 0);
+            free(common);
             free(from);
             free(h);
         }

@@ -25,7 +25,7 @@ GS_ZIP   := $(GS_DIR)/autograder.zip
 GS_LAB   := $(GRADE_LAB)
 GS_REF   := $(BUILD)/$(GS_LAB)-ref
 GS_FILES := $(wildcard grading/engine/*.c grading/engine/*.h) grading/gradescope/jsoncheck.c \
-            $(shell find grading/$(GS_LAB) grading/host -type f 2>/dev/null | LC_ALL=C sort)
+            $(shell find grading/$(GS_LAB) grading/common grading/host -type f 2>/dev/null | LC_ALL=C sort)
 GS_SCRIPTS := grading/gradescope/setup.sh grading/gradescope/run_autograder
 
 ## make gradescope lab 4's autograder for Gradescope: build/gradescope/autograder.zip
@@ -38,7 +38,7 @@ $(GS_ZIP): $(GS_FILES) $(GS_SCRIPTS) grading/gradescope/gradescope.mk $(GS_REF)/
 	@mkdir -p $(GS_DIR)/stage/reference
 	@tar cf - -C $(GS_REF) .tangled $$(cat $(GS_REF)/.tangled) | tar xf - -C $(GS_DIR)/stage/reference
 	@tar cf - grading/engine/*.c grading/engine/*.h grading/gradescope/jsoncheck.c \
-	    $$(find grading/$(GS_LAB) grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
+	    $$(find grading/$(GS_LAB) grading/common grading/host -type f | LC_ALL=C sort) | tar xf - -C $(GS_DIR)/stage
 	@echo $(GS_LAB) > $(GS_DIR)/stage/lab
 	@cp $(GS_SCRIPTS) $(GS_DIR)/stage/
 	@chmod 755 $(GS_DIR)/stage/setup.sh $(GS_DIR)/stage/run_autograder

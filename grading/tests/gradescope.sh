@@ -63,7 +63,7 @@ if unzip -q "$zip" -d "$root/source"; then
                   END{for (t in h) {n=split(p[t], w); for (i=2; i<=n; i++) print w[i]}}' \
              "$root/source/grading/lab4/tests.spec")
     for f in setup.sh run_autograder grading/engine/main.c grading/engine/sandbox.c grading/gradescope/jsoncheck.c \
-             grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h \
+             grading/lab4/tests.spec grading/lab4/values.c grading/lab4/progs/seedgen.h grading/common/seedcore.h \
              $(for p in $hidden; do [ -e "grading/lab4/progs/$p.c" ] && echo "grading/lab4/progs/$p.c" || echo "grading/lab4/hidden/$p.c"; done) \
              grading/lab4/hidden/values.c grading/host/sim.h grading/host/rpc/harness.c \
              grading/host/rpc/server.c reference/Makefile reference/kernel/vm.c \

@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
-# lab4.sh: the checks of `make lab4`. Prints PASS:/FAIL: lines; exit 1 if
-# any check failed.
+# lab.sh: the checks of `make test-LAB`, for any lab. Prints PASS:/FAIL:
+# lines; exit 1 if any check failed.
 #
-# usage: labs/tests/lab4.sh STRIP BUILD
-# STRIP is the stripper (build/tools/strip), BUILD the build directory that
-# holds lab4/, lab4.tar.gz and lab4-solutions.txt (make lab4 made them).
-# Run from the top of the project. Scratch files go to BUILD/test/lab4/.
+# usage: labs/tests/lab.sh LAB STRIP BUILD CHAPTER.nw...
+# LAB is the lab (lab4), STRIP the stripper (build/tools/strip), BUILD the
+# build directory that holds LAB/, LAB.tar.gz and LAB-solutions.txt (make
+# LAB made them), the chapters those the lab is cut from (labs/lab.mk).
+# What differs between labs is data: the spec (editable files, tests,
+# hidden and practice ones), labs/LAB/exercises, and labs/LAB/checks, a
+# few shell variables this script reads (the handout's title, the chapter
+# with the exercises and a question of it, how the skeleton is booted and
+# the line it must print). Run from the top of the project. Scratch files
+# go to BUILD/test/LAB/.
 #   markers     the chapters' markers check out; each kind of malformed
 #               marker is an error naming FILE:LINE
-#   skeleton    builds with -Wall -Werror; boots to the first exercise's
-#               "not implemented" panic, no hang
+#   skeleton    builds with -Wall -Werror; boots (with checks' boot_make
+#               arguments) to a "not implemented" line the handout quotes
+#               (checks' boot_re), no hang
 #   shipped     the skeleton's spec: hidden tests (spec stanza and
 #               programs) not shipped; practice tests shipped as public
 #               tests, with their programs; the spec's total kept, and the
-#               shipped tests' points add up to it
+#               shipped tests' points add up to it (a lab may have no
+#               hidden or no practice test: checks' hidden=no, practice=no)
 #   grade       the skeleton's own `make grade`: 0/total (every test needs
 #               an exercise), every test fails on a "not implemented"
 #               message (practice tests too), none by timeout
@@ -21,13 +29,13 @@
 #               without its fences; a malformed, unclosed or nested fence
 #               is an error naming FILE:LINE
 #   handout     its own title page; an exercise box for every exercise in
-#               chapter 4; the questions there, without answers; no
+#               its chapter; the questions there, without answers; no
 #               solution region; nothing only an instructor should read
 #               (shading, the solution markers)
 #   leak        no line of any solution region (one that appears nowhere
-#               else in the chapters) is anywhere in BUILD/lab4/
+#               else in the chapters) is anywhere in BUILD/LAB/
 #   order       with exercises 1 to k-1 put back, every test of exercise k
-#               fails on exercise k's own message first (k = 1 to 9): what
+#               fails on exercise k's own message first (k = 1 to n): what
 #               make grade shows a student next is the exercise they are on
 #               (and with exercise k-1 missing too, the earlier one's)
 #   solved      the solution regions put back: the skeleton's own
@@ -36,22 +44,31 @@
 #               no practice ones) 100/100 too
 set -uo pipefail
 export LC_ALL=C
-strip=${1:?usage: lab4.sh STRIP BUILD}
-build=${2:?usage: lab4.sh STRIP BUILD}
-lab=$build/lab4
-work=$build/test/lab4
+usage="usage: lab.sh LAB STRIP BUILD CHAPTER.nw..."
+L=${1:?$usage}
+strip=${2:?$usage}
+build=${3:?$usage}
+shift 3
+chapters=("$@")
+[ ${#chapters[@]} -gt 0 ] || { echo "$usage" >&2; exit 2; }
+lab=$build/$L
+work=$build/test/$L
 failed=0
-pass() { echo "PASS: lab4: $*"; }
-fail() { echo "FAIL: lab4: $*"; failed=1; }
+pass() { echo "PASS: $L: $*"; }
+fail() { echo "FAIL: $L: $*"; failed=1; }
 rm -rf "$work"; mkdir -p "$work"
-chapters=(src.nw/0[0-4]-*.nw)      # lab 4 is cut from chapters 0 to 4 (labs/lab.mk)
-editable="kernel/frame.c kernel/vm.c kernel/mm.c kernel/elf.c kernel/syscall.c"
-nex=$(grep -c '^exercise ' labs/lab4/exercises)   # the lab's exercises: 1 to nex
+# The lab's data: labs/LAB/checks (title, chapter, question, boot, hidden,
+# practice, control), the spec's editable files, the exercises.
+title= chapter= questions_id= question= boot_make= boot_re= hidden_tests=yes practice_tests=yes control=
+# shellcheck source=/dev/null
+. "labs/$L/checks" || { echo "FAIL: $L: labs/$L/checks: cannot read it"; exit 1; }
+editable=$(awk '$1 == "editable" { for (i = 2; i <= NF; i++) printf "%s ", $i }' "grading/$L/tests.spec")
+nex=$(grep -c '^exercise ' "labs/$L/exercises")   # the lab's exercises: 1 to nex
 
 # ---- markers ----------------------------------------------------------------
-if out=$("$strip" --lab lab4 --exercises labs/lab4/exercises --spec grading/lab4/tests.spec \
+if out=$("$strip" --lab "$L" --exercises "labs/$L/exercises" --spec "grading/$L/tests.spec" \
          --check "${chapters[@]}" 2>&1); then
-    n=$(grep -c '^ *\/\* BEGIN SOLUTION lab4 ex' "${chapters[@]}" | awk -F: '{s += $2} END {print s}')
+    n=$(grep -c "^ *\/\* BEGIN SOLUTION $L ex" "${chapters[@]}" | awk -F: '{s += $2} END {print s}')
     pass "markers: $n solution regions, balanced, each naming a known exercise; every exercise has one and points"
 else
     fail "markers: $out"
@@ -155,18 +172,19 @@ else
 fi
 
 # ---- the skeleton -----------------------------------------------------------
-tar tzf "$build/lab4.tar.gz" > "$work/tar.list" 2>&1
-if grep -q '^lab4/GNUmakefile$' "$work/tar.list" && grep -q '^lab4/handout/04-vm.html$' "$work/tar.list" &&
-   grep -q '^lab4/handout.pdf$' "$work/tar.list" && ! grep -v -q '^lab4/' "$work/tar.list"; then
-    pass "lab4.tar.gz: $(grep -c -v '/$' "$work/tar.list") files, all under lab4/, with GNUmakefile and the handout (HTML, PDF)"
+tar tzf "$build/$L.tar.gz" > "$work/tar.list" 2>&1
+if grep -q "^$L/GNUmakefile\$" "$work/tar.list" && grep -q "^$L/handout/$chapter.html\$" "$work/tar.list" &&
+   grep -q "^$L/handout.pdf\$" "$work/tar.list" && ! grep -v -q "^$L/" "$work/tar.list"; then
+    pass "$L.tar.gz: $(grep -c -v '/$' "$work/tar.list") files, all under $L/, with GNUmakefile and the handout (HTML, PDF)"
 else
-    fail "lab4.tar.gz missing or without lab4/GNUmakefile"
+    fail "$L.tar.gz missing or without $L/GNUmakefile"
 fi
 # A student's copy, unpacked from the tarball.
-tar xzf "$build/lab4.tar.gz" -C "$work"
-s=$work/lab4
+tar xzf "$build/$L.tar.gz" -C "$work"
+s=$work/$L
 # (one compiler per core; the make of a student's shell, without this run's MAKEFLAGS)
-if out=$(env -u MAKEFLAGS -u MFLAGS make -j"$(nproc)" -C "$s" 2>&1) && [ -f "$s/out/kernel.elf" ] &&
+# shellcheck disable=SC2086
+if out=$(env -u MAKEFLAGS -u MFLAGS make -j"$(nproc)" -C "$s" $boot_make 2>&1) && [ -f "$s/out/kernel.elf" ] &&
    ! printf '%s\n' "$out" | grep -q -i 'warning'; then
     pass "skeleton: builds with -Wall -Werror, no warning"
 else
@@ -174,13 +192,13 @@ else
 fi
 out=$(timeout 20 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 -m 128M \
       -no-reboot -kernel "$s/out/kernel.elf" < /dev/null 2>&1 | tr -d '\r'); status=$?
-panic=$(printf '%s\n' "$out" | grep -m 1 '^\[kernel\] panic at .*lab4 ex1: .* not implemented')
-if [ $status -ne 124 ] && [ -n "$panic" ] && grep -q -F "    $panic" labs/lab4/handout.md; then
-    pass "skeleton: boots to '$panic', no hang; the handout quotes that line"
+panic=$(printf '%s\n' "$out" | grep -m 1 -E "$boot_re")
+if [ $status -ne 124 ] && [ -n "$panic" ] && grep -q -F "    $panic" "labs/$L/handout.md"; then
+    pass "skeleton: boots${boot_make:+ ($boot_make)} to '$panic', no hang; the handout quotes that line"
 else
     fail "skeleton boot: status $status, output ends: $(printf '%s\n' "$out" | tail -n 3)"
 fi
-spec=grading/lab4/tests.spec sspec=$s/grading/lab4/tests.spec
+spec=grading/$L/tests.spec sspec=$s/grading/$L/tests.spec
 progs_of() { awk -v t="$1" '/^test /{c=($2==t)} c && $1=="programs" {for (i=2;i<=NF;i++) print $i}' "$2"; }
 hidden=$(awk '/^test /{t=$2} $1=="visibility" && $2=="hidden" {print t}' "$spec")
 leaked=""
@@ -190,15 +208,16 @@ for t in $hidden; do
         [ -n "$(find "$s" -name "$p.c" -o -name "$p.elf" | head -n 1)" ] && leaked="$leaked $p"
     done
 done
-# Nothing of grading/lab4/hidden/ (the twins' programs, generator, values).
-for f in grading/lab4/hidden/*; do
+# Nothing of grading/LAB/hidden/ (the twins' programs, generator, values).
+for f in grading/$L/hidden/*; do
+    [ -e "$f" ] || continue
     while IFS= read -r g; do
         cmp -s "$f" "$g" && leaked="$leaked $f (as $g)"
     done < <(find "$s" -name "$(basename "$f")")
 done
 grep -v '^[[:space:]]*#' "$sspec" | grep -q 'hidden/' && leaked="$leaked (the spec names hidden/)"
-if [ -n "$hidden" ] && [ -z "$leaked" ]; then
-    pass "hidden tests not shipped: $(echo $hidden) (spec, programs, grading/lab4/hidden/)"
+if { [ -n "$hidden" ] || [ "$hidden_tests" = no ]; } && [ -z "$leaked" ]; then
+    pass "hidden tests not shipped: $(echo ${hidden:-none}) (spec, programs, grading/$L/hidden/)"
 else
     fail "hidden tests: '$hidden', shipped: '$leaked'"
 fi
@@ -208,16 +227,16 @@ missing=""
 for t in $practice; do
     grep -q "^test $t\$" "$sspec" || missing="$missing $t"
     for p in $(progs_of "$t" "$spec"); do
-        [ -e "$s/grading/lab4/progs/$p.c" ] || missing="$missing $p.c"
+        [ -e "$s/grading/$L/progs/$p.c" ] || missing="$missing $p.c"
     done
 done
 total=$(awk '$1 == "total" {print $2}' "$spec")
 stotal=$(awk '$1 == "total" {print $2}' "$sspec")
 ssum=$(awk '$1 == "points" {s += $2} END {print s + 0}' "$sspec")
 nship=$(grep -c '^test ' "$sspec")
-if [ -n "$practice" ] && [ -z "$missing" ] && ! grep -q '^visibility \(practice\|hidden\)' "$sspec" &&
+if { [ -n "$practice" ] || [ "$practice_tests" = no ]; } && [ -z "$missing" ] && ! grep -q '^visibility \(practice\|hidden\)' "$sspec" &&
    [ -n "$total" ] && [ "$stotal" = "$total" ] && [ "$ssum" = "$total" ]; then
-    pass "practice tests shipped as public ones: $(echo $practice) (spec and programs); $nship tests shipped, their points add up to the spec's total, $total"
+    pass "practice tests shipped as public ones: $(echo ${practice:-none}) (spec and programs); $nship tests shipped, their points add up to the spec's total, $total"
 else
     fail "practice tests: '$practice', not shipped: '$missing'; shipped total '$stotal', points $ssum, spec total '$total'"
 fi
@@ -231,8 +250,8 @@ score=$(printf '%s\n' "$out" | sed -n 's/^Score: //p')
 rundir=$(printf '%s\n' "$out" | sed -n 's/.*logs in \(.*\)$/\1/p' | head -n 1)
 silent=""
 for t in $(printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{print t}'); do
-    grep -q 'lab4 ex[0-9]*: .*not implemented' "$s/$rundir/$t.log" 2>/dev/null ||
-        grep -q 'lab4 ex[0-9]*: .*not implemented' "$rundir/$t.log" 2>/dev/null || silent="$silent $t"
+    grep -q "$L ex[0-9]*: .*not implemented" "$s/$rundir/$t.log" 2>/dev/null ||
+        grep -q "$L ex[0-9]*: .*not implemented" "$rundir/$t.log" 2>/dev/null || silent="$silent $t"
 done
 unrun=""
 for t in $practice; do printf '%s\n' "$out" | grep -q "^== Test $t ==$" || unrun="$unrun $t"; done
@@ -247,13 +266,16 @@ fi
 # A solution line counts when it is distinctive: 12 characters or more, not
 # a comment or a lone brace, and found in the chapters no more often than in
 # the regions (so nowhere outside them).
-sol=$build/lab4-solutions.txt
+sol=$build/$L-solutions.txt
 # Lines of the grader's own sources shipped with the lab do not count
 # either: its tests call the same functions.
 trim() { sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' "$@"; }
 trim "${chapters[@]}" | sort | uniq -c > "$work/all.count"
 trim "$sol" | sort | uniq -c > "$work/sol.count"
-(cd "$lab" && find grading -type f -print0 | xargs -0 cat) | trim | sort -u > "$work/grading.lines"
+# Nor do the stubs' lines (a stub may keep a line of the solution, such as
+# a free on the way out: it ships on purpose).
+{ (cd "$lab" && find grading -type f -print0 | xargs -0 cat)
+  sed -n 's/^[[:space:]]*stub: //p' "${chapters[@]}"; } | trim | sort -u > "$work/grading.lines"
 awk 'FILENAME == ARGV[1] { grading[$0] = 1; next }
      FILENAME == ARGV[2] { n = $1; $1 = ""; all[substr($0, 2)] = n; next }
      { n = $1; $1 = ""; l = substr($0, 2)
@@ -266,13 +288,13 @@ nd=$(wc -l < "$work/distinctive")
       -print0 | xargs -0 cat
   find "$lab" -name '*.html' -print0 | xargs -0 cat |
       sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e 's/&amp;/\&/g'
-  cat "$build"/lab4-handout/book-md/*.md; } 2>/dev/null |
+  cat "$build/$L-handout"/book-md/*.md; } 2>/dev/null |
     trim | sort -u > "$work/lab.lines"
 found=$(sort -u "$work/distinctive" | comm -12 - "$work/lab.lines")
 # The comparison finds a line that is there: one solution line planted in a copy.
 planted=$( (cat "$work/lab.lines"; head -n 1 "$work/distinctive") | sort -u | comm -12 <(sort -u "$work/distinctive") -)
-if [ "$nd" -ge 50 ] && [ -z "$found" ] && [ "$(printf '%s\n' "$planted" | grep -c .)" -eq 1 ] &&
-   grep -q -F 'frame_alloc' "$work/lab.lines"; then
+if [ "$nd" -ge 40 ] && [ -z "$found" ] && [ "$(printf '%s\n' "$planted" | grep -c .)" -eq 1 ] &&
+   grep -q -F "$(awk '$1 == "functions" {print $2; exit}' "labs/$L/exercises")" "$work/lab.lines"; then
     pass "leak: none of the $nd distinctive solution lines is anywhere in $lab/ (sources, handout HTML as text) or the handout's Markdown"
 else
     fail "leak: $nd distinctive lines; found in $lab/: $(printf '%s\n' "$found" | head -n 3)"
@@ -283,27 +305,27 @@ fi
 # region or answer anywhere, while the questions are there.
 h=$lab/handout
 noboxes=""
-for k in $(seq 1 "$nex"); do grep -q "<strong>Exercise $k:" "$h/04-vm.html" || noboxes="$noboxes $k"; done
-nbox=$(grep -o '<div class="exercise">' "$h/04-vm.html" | wc -l)
+for k in $(seq 1 "$nex"); do grep -q "<strong>Exercise $k:" "$h/$chapter.html" || noboxes="$noboxes $k"; done
+nbox=$(grep -o '<div class="exercise">' "$h/$chapter.html" | wc -l)
 nsolans=$(cat "$h"/*.html | grep -c 'class="answer"\|class="solution')
-if grep -q '<h1 class="title">Lab 4: address spaces</h1>' "$h/index.html" && [ -z "$noboxes" ] &&
-   [ "$nsolans" -eq 0 ] && grep -q 'id="vm-questions"' "$h/04-vm.html" &&
-   grep -q 'Why is the stack of a program placed above' "$h/04-vm.html"; then
-    pass "handout: titled 'Lab 4: address spaces'; $nbox exercise boxes in chapter 4, every exercise has one; the questions without answers; no solution region"
+if grep -q -F "<h1 class=\"title\">$title</h1>" "$h/index.html" && [ -z "$noboxes" ] &&
+   [ "$nsolans" -eq 0 ] && grep -q "id=\"$questions_id\"" "$h/$chapter.html" &&
+   grep -q -F "$question" "$h/$chapter.html"; then
+    pass "handout: titled '$title'; $nbox exercise boxes in $chapter, every exercise has one; the questions without answers; no solution region"
 else
     fail "handout: title, boxes missing for:$noboxes ($nbox boxes), $nsolans answers or solution regions, questions present?"
 fi
 # Nothing only an instructor should read: no word of shading, of the
 # solution markers or of the instructor's edition, in the pages as text or
 # in the Markdown the PDF is made from.
-instr='shad(ed|ing|es?)\b|(BEGIN|END) SOLUTION|Solution: lab|answers are for the instructor|Instructors will find|make lab4|^ *::: *(instructor|student)'
+instr='shad(ed|ing|es?)\b|(BEGIN|END) SOLUTION|Solution: lab|answers are for the instructor|Instructors will find|make $L|^ *::: *(instructor|student)'
 said=$( { for f in "$h"/*.html; do
             sed -e 's/<[^>]*>//g' -e 's/&lt;/</g' -e 's/&gt;/>/g' -e 's/&quot;/"/g' -e "s/&#39;/'/g" -e 's/&amp;/\&/g' "$f" |
                 grep -n -i -E "$instr" | sed "s|^|$(basename "$f"):|"
         done
-        grep -n -i -E "$instr" "$build/lab4-handout/book-md/book.md" | sed 's|^|book.md:|'; } | head -n 5)
-if [ -z "$said" ] && grep -q 'class="exercise"' "$h/04-vm.html" &&
-   grep -q '^::: exercise' "$build/lab4-handout/book-md/book.md"; then
+        grep -n -i -E "$instr" "$build/$L-handout/book-md/book.md" | sed 's|^|book.md:|'; } | head -n 5)
+if [ -z "$said" ] && grep -q 'class="exercise"' "$h/$chapter.html" &&
+   grep -q '^::: exercise' "$build/$L-handout/book-md/book.md"; then
     pass "handout: says nothing only an instructor should read (shading, solution markers, the instructor's edition)"
 else
     fail "handout: instructor's text: $(printf '%s\n' "$said" | tr '\n' ' ' | cut -c 1-400)"
@@ -315,23 +337,23 @@ fi
 put_back() {
     local tmp=$2.put
     rm -rf "$tmp" && mkdir -p "$tmp"
-    "$strip" --lab lab4 --exercises labs/lab4/exercises ${1:+--keep "$1"} \
+    "$strip" --lab "$L" --exercises "labs/$L/exercises" ${1:+--keep "$1"} \
         --out "$tmp/src" "${chapters[@]}" &&
         book/tangle.sh "$tmp/tree" "$tmp/src"/*.nw > /dev/null &&
         for f in $editable; do cp "$tmp/tree/$f" "$2/$f" || return 1; done
 }
 # first_messages K DIR: for each shipped test of exercise K, graded in the
-# tree DIR, TEST=the exercise number of the first "lab4 exN" message in its
+# tree DIR, TEST=the exercise number of the first "LAB exN" message in its
 # log (none: 0)
 first_messages() {
     local k=$1 d=$2 tests args="" out rundir t log
-    tests=$(awk -v k="$k" '/^test /{t=$2} $1 == "exercise" && $2 == k {print t}' "$d/grading/lab4/tests.spec")
+    tests=$(awk -v k="$k" '/^test /{t=$2} $1 == "exercise" && $2 == k {print t}' "$d/grading/$L/tests.spec")
     for t in $tests; do args="$args --test $t"; done
     out=$(make -C "$d" grade GRADE_ARGS="$args" 2>&1)
     rundir=$(printf '%s\n' "$out" | sed -n 's/.*logs in \(.*\)$/\1/p' | head -n 1)
     for t in $tests; do
         log=$d/$rundir/$t.log; [ -f "$log" ] || log=$rundir/$t.log
-        printf '%s=%s ' "$t" "$(grep -o 'lab4 ex[0-9]*' "$log" 2>/dev/null | head -n 1 | sed 's/lab4 ex//;s/^$/0/')"
+        printf '%s=%s ' "$t" "$(grep -o "$L ex[0-9]*" "$log" 2>/dev/null | head -n 1 | sed "s/$L ex//;s/^\$/0/")"
     done
 }
 # order_run K DONE: a copy of the skeleton with exercises DONE solved,
@@ -348,8 +370,10 @@ for k in $(seq 1 "$nex"); do
     order_run "$k" "$(seq -s, 1 $((k - 1)))" "$k" &
     while [ "$(jobs -rp | wc -l)" -ge 2 ]; do wait -n; done
 done
-# The control: exercise 3's tests with exercise 2 missing show exercise 2's message.
-order_run control 1 3 &
+# The control (checks' control="K M"): exercise K's tests with exercises 1
+# to M-1 done (M missing) show exercise M's message.
+read -r ck cm <<< "$control"
+order_run control "$(seq -s, 1 $((cm - 1)))" "$ck" &
 wait
 wrong=""
 for k in $(seq 1 "$nex"); do
@@ -359,11 +383,11 @@ for k in $(seq 1 "$nex"); do
     for tv in $got; do [ "${tv#*=}" = "$k" ] || wrong="$wrong k=$k:$tv"; done
 done
 control=$(cat "$work/order-control.got" 2>/dev/null)
-cmask=$(for tv in $control; do [ "${tv#*=}" = 2 ] || echo "$tv"; done)
+cmask=$(for tv in $control; do [ "${tv#*=}" = "$cm" ] || echo "$tv"; done)
 if [ -z "$wrong" ] && [ -n "$control" ] && [ -z "$cmask" ]; then
-    pass "order: with exercises 1 to k-1 done, every test of exercise k fails on exercise k's message first, for k = 1 to $nex (control: exercise 3's tests without exercise 2: $(echo $control))"
+    pass "order: with exercises 1 to k-1 done, every test of exercise k fails on exercise k's message first, for k = 1 to $nex (control: exercise $ck's tests without exercise $cm: $(echo $control))"
 else
-    fail "order: wrong first messages:$wrong; control (want 2): '$control'"
+    fail "order: wrong first messages:$wrong; control (want $cm): '$control'"
 fi
 
 # ---- the solutions put back -----------------------------------------------------
@@ -377,7 +401,7 @@ if [ $status -eq 0 ] && [ "$score" = "$total/$total" ] && [ "$score" = 100/100 ]
 else
     fail "solved: status $status, score '$score' (want 100/100), $nok of $nship tests pass; see $work/solved-grade.out"
 fi
-out=$(build/tools/grade --name lab4-solved --submission "$s" 2>&1); status=$?
+out=$(build/tools/grade --lab "$L" --name "$L-solved" --submission "$s" 2>&1); status=$?
 printf '%s\n' "$out" > "$work/solved-full.out"
 ran=$(printf '%s\n' "$out" | grep -c '^== Test ')
 ranp=""
@@ -389,5 +413,5 @@ if [ $status -eq 0 ] && printf '%s\n' "$out" | grep -q '^Score: 100/100$' && [ -
 else
     fail "solved, instructor's grade: status $status, $(printf '%s\n' "$out" | grep '^Score'), $ran tests, hidden run: $nhid, practice run: '$ranp'; see $work/solved-full.out"
 fi
-[ $failed -ne 0 ] || rm -rf "$work" build/grade/lab4-solved
+[ $failed -ne 0 ] || rm -rf "$work" "build/grade/$L-solved"
 exit $failed
