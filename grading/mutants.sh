@@ -101,7 +101,14 @@ t0=$SECONDS
     > "$work/batch.out" 2>&1
 secs=$((SECONDS - t0))
 [ -s "$work/mutants.csv" ] || { fail "no CSV from the grader; see $work/batch.out"; exit 1; }
-report=$(awk -F, -v list="$(for id in "${ids[@]}"; do printf '%s=%s;' "$id" "${m_ex[$id]}"; done)" \
+# A mutant that does not compile tests nothing of the tests: the list is
+# wrong, and the mutant is not counted.
+nobuild=$(sed -n 's/^\[[0-9]*\/[0-9]*\] \([^:]*\): .*(build failed.*/\1/p' "$work/batch.out")
+for id in $nobuild; do
+    fail "$id does not build (see $work/out/$id/run/build.log): fix its line in $list"
+done
+report=$(awk -F, -v list="$(for id in "${ids[@]}"; do case " $nobuild " in *" $id "*) continue ;; esac
+                            printf '%s=%s;' "$id" "${m_ex[$id]}"; done)" \
              -v exmap="$(for t in "${!ex_of[@]}"; do printf '%s=%s;' "$t" "${ex_of[$t]}"; done)" '
     BEGIN { n = split(list, a, ";"); for (i = 1; i <= n; i++) if (a[i] != "") { split(a[i], kv, "="); mex[kv[1]] = kv[2] }
             n = split(exmap, b, ";"); for (i = 1; i <= n; i++) if (b[i] != "") { split(b[i], kv, "="); tex[kv[1]] = kv[2] } }

@@ -109,6 +109,7 @@ struct test {
     int nfiles;
     char *run;
     char *memory;
+    int icount;                 /* QEMU's -icount shift=N, or -1: wall-clock time */
     char *cflags_raw;           /* its programs' and in-kernel tests' flags, as written */
     int cflags_line;
     char **makeargs;            /* extra arguments of its kernel's link */

@@ -522,8 +522,11 @@ run_test(struct test *t)
             struct step q = { NULL, NULL, NULL, { { dir, "/grade/test", 1 } }, 1,
                               t->timeout, opt.cap, qemu_limit(t->memory), 0 };
             char *kernel = xstrdup(step_path(&q, 0, "out/kernel.elf", p1, sizeof p1));
+            char shift[32];
+            snprintf(shift, sizeof shift, "shift=%d", t->icount);
             char *qargv[] = { (char *)opt.qemu, "-machine", "virt", "-nographic", "-bios", "default",
-                              "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel, NULL };
+                              "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel,
+                              t->icount >= 0 ? "-icount" : NULL, shift, NULL };
             q.argv = qargv;
             q.cwd = step_path(&q, 0, NULL, p2, sizeof p2);
             w.o = run_step(&q, fd);

@@ -371,6 +371,7 @@ parse_spec(struct spec *sp, const char *path)
             t = &sp->tests[sp->ntests++];
             t->name = xstrdup(value);
             t->line = start;
+            t->icount = -1;
             t->visibility = "visible";
         } else if (strcmp(key, "expect") == 0 || strcmp(key, "forbid") == 0
                    || strcmp(key, "count") == 0 || strcmp(key, "equal") == 0) {
@@ -398,6 +399,10 @@ parse_spec(struct spec *sp, const char *path)
             free(expand(value, start));         /* every ${NAME} must be known */
             *(t ? &t->cflags_raw : &sp->cflags_raw) = xstrdup(value);
             *(t ? &t->cflags_line : &sp->cflags_line) = start;
+        } else if (strcmp(key, "icount") == 0) {
+            if (t == NULL)
+                spec_error("icount: a test directive (give it to the tests that measure time)");
+            t->icount = (int)parse_int(value, 0, 10, "icount");
         } else if (strcmp(key, "memory") == 0) {
             if (!good_name(value))
                 spec_error("memory: want a size like 128M, not '%s'", value);

@@ -96,6 +96,7 @@ nspec=$work/lab4-notwins/tests.spec
 mkdir -p "$(dirname "$nspec")"
 for x in progs ktests hidden values.c; do ln -sfn "$PWD/grading/lab4/$x" "$(dirname "$nspec")/$x"; done
 ln -sfn "$PWD/grading/host" "$work/host"
+ln -sfn "$PWD/grading/common" "$work/common"
 awk 'NR == FNR { if ($1 == "test") t = $2; else if ($1 == "points") pts[t] = $2
                  else if ($1 == "twin") twin[t] = $2; next }
      FNR == 1 { for (h in twin) extra[twin[h]] += pts[h] }
@@ -202,6 +203,7 @@ sdir=$work/students/lab4
 mkdir -p "$sdir"
 for x in progs ktests hidden; do ln -s "$PWD/grading/lab4/$x" "$sdir/$x"; done
 ln -s "$PWD/grading/host" "$work/students/host"
+ln -s "$PWD/grading/common" "$work/students/common"
 ln -s "$PWD/grading/lab4/values.c" "$sdir/values.c"
 grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec |
     sed 's/^twins gate$/twins flag/' > "$sdir/tests.spec"
@@ -227,6 +229,7 @@ susdir=$work/suspicious/lab4
 mkdir -p "$susdir" "$work/suspicious/batch"
 for x in progs ktests hidden values.c; do ln -sfn "$PWD/grading/lab4/$x" "$susdir/$x"; done
 ln -sfn "$PWD/grading/host" "$work/suspicious/host"
+ln -sfn "$PWD/grading/common" "$work/suspicious/common"
 awk '/^test /{t=$2} t == "frames_h" && /^expect \^h_frames:/{print "expect ^h_frames: no kernel prints this$"; next} {print}' \
     "$spec" > "$susdir/tests.spec"
 run_grade - suspicious --spec "$susdir/tests.spec" --test frames --test frames_h

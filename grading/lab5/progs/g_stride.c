@@ -2,11 +2,15 @@
  * g_stride: lab 5, exercise 6. setpriority refuses priorities below 2
  * and takes the others. Then four children, two at a low priority and
  * two at a priority at least three times higher (both from the seed),
- * count loop turns over the same 0.5 s of wall-clock time and exit with
+ * count loop turns over the same 1.5 s (of instructions: see below) and exit with
  * their count in units of 1,024 turns. Under stride scheduling each
  * child's count over its priority is about the same; under round robin
- * the high ones would get no more than the low ones. The check allows
- * 40% either way (the test runs beside others on a busy machine).
+ * the high ones would get no more than the low ones, three times less per
+ * priority. The test runs under QEMU's -icount (the spec's icount), where
+ * time is counted in instructions, so the shares do not depend on what
+ * else the grading machine runs (with wall-clock time, a batch of graders
+ * made them 40% apart); the check allows 20% between the largest and the
+ * smallest count per priority.
  * Prints
  *
  *     g_stride: TOKEN refused=3 lo=L hi=H shares=ok
@@ -15,7 +19,7 @@
 #include "lab5.h"
 
 #define CHILDREN 4
-#define WINDOW_MS 500
+#define WINDOW_MS 1500
 
 static uint64
 now_ms(void)
@@ -74,8 +78,8 @@ main(void)
         low = per < low ? per : low;
         high = per > high ? per : high;
     }
-    int ok = low > 0 && high * 100 <= low * 140;
-    check_that("shares in proportion to priorities (within 40%)", ok);
+    int ok = low > 0 && high * 10 <= low * 12;
+    check_that("shares in proportion to priorities (within 20%)", ok);
     printf("%s: %s refused=%d lo=%ld hi=%ld shares=%s\n", PROG, TOKEN, refused, lo, hi,
            ok ? "ok" : "bad");
     return verdict();
