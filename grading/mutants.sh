@@ -55,13 +55,31 @@ while IFS= read -r line; do
 done < "$list"
 
 rm -rf "$work"; mkdir -p "$work/subs"
+# The lines of the lab's solution regions in the chapters (trimmed): a
+# mutant may change only those. (A substitution replaces its first match,
+# which may lie outside the regions: in code the student does not write,
+# where the mutant tests nothing of the student's work.)
+trim() { sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//'; }
+awk -v lab="$lab" '
+    $0 ~ "BEGIN SOLUTION " lab " ex" { state = $0 ~ /\*\// ? 2 : 1; next }
+    state == 1 && /\*\// { state = 2; next }
+    state == 2 && /END SOLUTION/ { state = 0; next }
+    state == 2 { print }' src.nw/*.nw | sed 's/@<</<</g' | trim | sort -u > "$work/solution-lines"
+[ -s "$work/solution-lines" ] || { fail "no solution region of $lab in src.nw/"; exit 1; }
 # make ID: the reference's editable files with the mutant's change, in subs/ID
 make_mutant() {
-    local id=$1 d=$work/subs/$1 f
+    local id=$1 d=$work/subs/$1 f outside
     for f in $editable; do mkdir -p "$d/$(dirname "$f")"; cp "$ref/$f" "$d/$f"; done
     perl -0pi -e "${m_subst[$id]}" "$d/${m_file[$id]}" 2> "$work/$id.perl"
     if cmp -s "$ref/${m_file[$id]}" "$d/${m_file[$id]}"; then
         fail "$id does not apply to ${m_file[$id]} ($(head -n 1 "$work/$id.perl"))"
+        rm -rf "$d"
+        return 1
+    fi
+    outside=$(diff "$ref/${m_file[$id]}" "$d/${m_file[$id]}" | sed -n 's/^< //p' | trim |
+              grep -v -x -F -f "$work/solution-lines" | grep -v '^$' | head -n 1)
+    if [ -n "$outside" ]; then
+        fail "$id changes a line outside $lab's solution regions: '$outside'"
         rm -rf "$d"
         return 1
     fi

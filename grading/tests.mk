@@ -15,36 +15,45 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 
 .PHONY: test $(TEST_TARGETS)
 
-# The book's HTML pages, EPUB and PDF (which test-book and test-book-pdf
-# check) and the labs' trees and handouts (test-lab4, test-lab5) are made
-# by one sub-make in the background, started with $(TEST_BOOK_START) (the
-# grader's self-test, which leaves a core idle much of the time: each
-# pdflatex takes one for ~40 s) and waited for before the first test that
-# needs them. Its status is not looked at (-k): each target's own make
-# then makes what is still missing, and fails on what does not build.
-TEST_PREBUILD_test-book := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
-TEST_BOOK_START := test-grade
-TEST_PREBUILT := $(LABS:%=test-%) test-book test-book-pdf
+# Two lanes. The checks of the labs and of the book (TEST_LANE) run in the
+# background, one after the other, from the start of $(TEST_LANE_START)
+# (the grader's self-test): first one sub-make makes what they need (the
+# book's HTML pages, EPUB and PDF, the labs' trees and handouts: a
+# pdflatex takes a core for ~40 s), then each runs. The other targets run
+# in the foreground meanwhile, in TEST_TARGETS' order; the lane's lines
+# are printed after theirs. The prebuild's status is not looked at (-k):
+# each target's own make then makes what is still missing, and fails on
+# what does not build. Each target's seconds go to build/test/times.
+TEST_LANE := $(LABS:%=test-%) test-book test-book-pdf
+TEST_LANE_PREBUILD := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
+TEST_LANE_START := test-grade
 
 test: | $(BUILD)/.deps-ok
 	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; : > $(TESTDIR)/times; \
-	book=; \
+	run() { start=$$(date +%s); status=0; \
+	    $(MAKE) --no-print-directory $$1 > $(TESTDIR)/$$1.out 2>&1 || status=$$?; \
+	    echo "$$1 $$(( $$(date +%s) - start ))" >> $(TESTDIR)/times; \
+	    echo $$status > $(TESTDIR)/$$1.status; }; \
+	report() { grep -E '^(PASS|FAIL):' $(TESTDIR)/$$1.out | tee -a $(TESTDIR)/summary || true; \
+	    status=$$(cat $(TESTDIR)/$$1.status 2> /dev/null || echo 1); \
+	    if [ "$$status" -ne 0 ] && ! grep -q '^FAIL:' $(TESTDIR)/$$1.out; then \
+	        echo "FAIL: $$1: exited with status $$status:" | tee -a $(TESTDIR)/summary; \
+	        tail -15 $(TESTDIR)/$$1.out; \
+	    fi; }; \
+	lane=; \
 	for t in $(TEST_TARGETS); do \
-	    if [ $$t = $(TEST_BOOK_START) ]; then \
-	        $(MAKE) --no-print-directory book-tools > $(TESTDIR)/test-book.prebuild 2>&1 || true; \
-	        { $(MAKE) --no-print-directory -k $(TEST_PREBUILD_test-book) > $(TESTDIR)/test-book.prebuild.bg 2>&1 || true; } & \
-	        book=$$!; \
+	    case " $(TEST_LANE) " in *" $$t "*) continue ;; esac; \
+	    if [ $$t = $(TEST_LANE_START) ]; then \
+	        $(MAKE) --no-print-directory book-tools > $(TESTDIR)/lane.prebuild 2>&1 || true; \
+	        { $(MAKE) --no-print-directory -k $(TEST_LANE_PREBUILD) >> $(TESTDIR)/lane.prebuild 2>&1; \
+	          for u in $(filter $(TEST_LANE),$(TEST_TARGETS)); do run $$u; done; } & \
+	        lane=$$!; \
 	    fi; \
-	    case " $(TEST_PREBUILT) " in *" $$t "*) [ -z "$$book" ] || wait $$book; book= ;; esac; \
-	    start=$$(date +%s); \
-	    status=0; $(MAKE) --no-print-directory $$t > $(TESTDIR)/$$t.out 2>&1 || status=$$?; \
-	    echo "$$t $$(( $$(date +%s) - start ))" >> $(TESTDIR)/times; \
-	    grep -E '^(PASS|FAIL):' $(TESTDIR)/$$t.out | tee -a $(TESTDIR)/summary || true; \
-	    if [ $$status -ne 0 ] && ! grep -q '^FAIL:' $(TESTDIR)/$$t.out; then \
-	        echo "FAIL: $$t: exited with status $$status:" | tee -a $(TESTDIR)/summary; \
-	        tail -15 $(TESTDIR)/$$t.out; \
-	    fi; \
+	    run $$t; report $$t; \
 	done; \
+	if [ -n "$$lane" ]; then wait $$lane; \
+	else for u in $(filter $(TEST_LANE),$(TEST_TARGETS)); do run $$u; done; fi; \
+	for u in $(filter $(TEST_LANE),$(TEST_TARGETS)); do report $$u; done; \
 	p=$$(grep -c '^PASS:' $(TESTDIR)/summary || true); \
 	f=$$(grep -c '^FAIL:' $(TESTDIR)/summary || true); \
 	echo "$$p passed, $$f failed"; [ $$f -eq 0 ]

@@ -80,12 +80,13 @@ void copy_dir_files(const char *from, const char *to, const char *suffixes, int 
 
 /* ---- spec.c ---- */
 
-enum check_kind { C_EXPECT, C_FORBID, C_COUNT, C_EQUAL };
+enum check_kind { C_EXPECT, C_FORBID, C_COUNT, C_EQUAL, C_PTDUMP };
 extern const char *const check_names[];
 
 struct check {
     enum check_kind kind;
     long count;                 /* C_COUNT: lines wanted */
+                                /* C_PTDUMP: pat is the dump's name, re unused */
     char *raw;                  /* the RE as written */
     int line;                   /* of its directive */
     char *pat;                  /* the RE with the test's ${NAME}s replaced */

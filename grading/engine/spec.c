@@ -46,7 +46,7 @@ value_of(const char *name, size_t n)
 /* ------------------------------------------------------------------------ */
 /* The specification                                                        */
 
-const char *const check_names[] = { "expect", "forbid", "count", "equal" };
+const char *const check_names[] = { "expect", "forbid", "count", "equal", "ptdump" };
 
 static const char *spec_path;
 static int spec_line;
@@ -157,6 +157,12 @@ compile_check(struct check *c)
     int saved = spec_line;
     spec_line = c->line;
     c->pat = replace_values(c->raw, c->line, 1);
+    if (c->kind == C_PTDUMP) {
+        if (!good_name(c->pat))
+            spec_error("ptdump: want the name the dumps carry, not '%s'", c->raw);
+        spec_line = saved;
+        return;
+    }
     int flags = REG_EXTENDED | (c->kind == C_EQUAL ? 0 : REG_NOSUB);
     int rc = regcomp(&c->re, c->pat, flags);
     if (rc != 0) {
@@ -374,9 +380,10 @@ parse_spec(struct spec *sp, const char *path)
             t->icount = -1;
             t->visibility = "visible";
         } else if (strcmp(key, "expect") == 0 || strcmp(key, "forbid") == 0
-                   || strcmp(key, "count") == 0 || strcmp(key, "equal") == 0) {
+                   || strcmp(key, "count") == 0 || strcmp(key, "equal") == 0
+                   || strcmp(key, "ptdump") == 0) {
             enum check_kind k = key[0] == 'e' ? (key[1] == 'x' ? C_EXPECT : C_EQUAL)
-                              : key[0] == 'f' ? C_FORBID : C_COUNT;
+                              : key[0] == 'f' ? C_FORBID : key[0] == 'c' ? C_COUNT : C_PTDUMP;
             if (t)
                 add_check(&t->checks, &t->nchecks, k, value);
             else

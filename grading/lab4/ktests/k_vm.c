@@ -126,6 +126,50 @@ word_pa(uint64 j, uint64 w, int alias, const char *what)
     return pa == want ? pa : 0;
 }
 
+/*
+ * Out of memory half way: with one free frame left, map two pages on
+ * either side of a 2 MiB boundary where no table is, in a gigabyte whose
+ * middle-level table exists (the test's page 0 is in it). The first page
+ * takes the last frame for its table; the second finds none: map_pages
+ * must say -1 and leave no page mapped (the table made stays, as tables
+ * do). Not in the sum: a FAIL line for each broken promise.
+ */
+static void
+map_out_of_memory(void)
+{
+    uint64 gib = sg_kvm_va(SEED, 0, 0) & ~((1UL << 30) - 1), va = 0;
+    for (uint64 k = 1; k < 512 && va == 0; k++) {
+        uint64 v = gib + (k << 21) - PAGE_SIZE;
+        if (walk(pt, v, 0) == NULL && walk(pt, v + PAGE_SIZE, 0) == NULL)
+            va = v;
+    }
+    if (va == 0)
+        return;                         /* every 2 MiB of it has a table: cannot happen here */
+    uint64 hoard = 0, pa;               /* the frames taken, linked through their first word */
+    while (frame_free_count() > 1) {
+        ppn_t p = frame_alloc();
+        if (p.n == 0)
+            break;
+        *(uint64 *)pa2kva(ppn2pa(p)) = hoard;
+        hoard = ppn2pa(p);
+    }
+    int r = map_pages(pt, va, hoard, 2, PTE_R | PTE_W | PTE_U);
+    pte_t *e = walk(pt, va, 0);
+    if (r != -1 || (e != NULL && (*e & PTE_V)) || translate(pt, va + PAGE_SIZE, 0) != 0) {
+        printf("k_vm: FAIL map_pages with no frame for a table at %p: result %d, first page %s\n",
+               (void *)(va + PAGE_SIZE), r, e != NULL && (*e & PTE_V) ? "left mapped" : "not mapped");
+        failures++;
+        if (r == 0)
+            unmap_pages(pt, va, 2, 0);
+        else if (e != NULL && (*e & PTE_V))
+            *e = 0;
+    }
+    for (; hoard != 0; hoard = pa) {
+        pa = *(uint64 *)pa2kva(hoard);
+        frame_free(pa2ppn(hoard));
+    }
+}
+
 KERNEL_TEST(k_vm)
 {
     kvm_seed = sg_seed_decode(kvm_enc[2]);
@@ -160,6 +204,12 @@ KERNEL_TEST(k_vm)
         check("translate flags (alias)", sg_kvm_va(SEED, j, 1) + off,
               translate_bits(sg_kvm_va(SEED, j, 1) + off), PTE_V | sg_kvm_perm(SEED, k, 1));
         check("frame references", frame_pa[j], frame_refs(pa2ppn(frame_pa[j])), 2);
+        for (int alias = 0; alias < 2; alias++) {   /* (not in the sum: A and D are a must) */
+            pte_t *e = walk(pt, sg_kvm_va(SEED, j, alias), 0);
+            if (e != NULL && (*e & (PTE_A | PTE_D)) != (PTE_A | PTE_D) && failures++ < MAX_FAIL_LINES)
+                printf("k_vm: FAIL map_pages left A or D clear at %p: entry 0x%lx\n",
+                       (void *)sg_kvm_va(SEED, j, alias), *e);
+        }
     }
     /* Addresses nothing maps: looking them up must not allocate. */
     before = frame_free_count();
@@ -194,6 +244,7 @@ KERNEL_TEST(k_vm)
     before = frame_free_count();
     unmap_all(1);
     check("frames freed unmapping the aliases", 0, frame_free_count() - before, n);
+    map_out_of_memory();
     pagetable_free(pt);
 
     uint64 end = frame_free_count();

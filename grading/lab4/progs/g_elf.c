@@ -2,7 +2,8 @@
  * g_elf.c: the loader. Initialized .data (12 KiB over several pages) and
  * .rodata whose contents depend on the seed, so they are in the ELF file
  * only; a .bss of 3 pages that must come zeroed, part of it sharing a page
- * with the end of .data. Folds what it reads.
+ * with the end of .data; the stack just above it all, the heap above the
+ * stack. Folds what it reads.
  */
 #define PROG "g_elf"
 #include "lab4.h"
@@ -36,6 +37,12 @@ main(void)
     check("words of .data and .rodata read wrong", (int64)wrong, 0);
     uint64 dirty = nonzero(bss, 3 * SG_WORDS);
     check("nonzero words in .bss", (int64)dirty, 0);
+    /* ABI.md: the stack sits just above the highest segment (.bss ends it),
+       past a guard page; the heap starts above the stack. */
+    uint64 here = (uint64)&wrong, end = ((uint64)(bss + 3 * SG_WORDS) + SG_PAGE - 1) & ~(SG_PAGE - 1);
+    check("the stack just above the program and its guard page",
+          here > end + SG_PAGE && here < end + 64 * SG_PAGE, 1);
+    check("the heap above the stack", (uint64)sbrk(0) > here, 1);
     for (uint64 i = 0; i < SG_ELF_DATA_WORDS; i++)      /* .data is writable */
         data[i] = ~data[i];
     for (uint64 i = 0; i < 3 * SG_WORDS; i++)           /* so is .bss */

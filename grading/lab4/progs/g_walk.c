@@ -34,6 +34,10 @@ main(void)
 {
     uint64 wrong = 0, dirty = 0, first = 0;
     sg_u64 h = 0;
+    /* First, memory exhausted one table page at a time, in the upper half
+       of the user half (the places below are all in the lower half or at
+       its very top). */
+    exhaust_tables(SG_TOP / 2 + 64 * SG_PAGE * 512, 1000000);
     for (int k = 0; k < WALK_MAPS; k++) {
         uint64 va = walk_addr(k), len = walk_len(k);
         int64 got = mmap(va, len, PROT_READ | PROT_WRITE, 0, 0);

@@ -84,6 +84,32 @@ nonzero(const volatile uint64 *p, uint64 n)
     return c;
 }
 
+/*
+ * Map one page every 2 MiB from base (each needs a table page of its own
+ * besides its frame) until mmap says -1: the kernel runs out of frames,
+ * sometimes inside walk, and must refuse cleanly, keeping nothing of the
+ * refused call; then unmap them all. The number mapped (a FAIL line if
+ * memory never ran out or an unmap failed).
+ */
+static inline uint64
+exhaust_tables(uint64 base, uint64 limit)
+{
+    uint64 n = 0, step = 2ULL << 20;
+    for (; n < limit && mmap(base + n * step, SG_PAGE, PROT_READ | PROT_WRITE, 0, 0) == 0; n++)
+        *(volatile uint64 *)(base + n * step) = n + 1;
+    if (n == limit)
+        printf("%s: FAIL %lu pages 2 MiB apart mapped and memory never ran out\n", PROG, n);
+    for (uint64 i = 0; i < n; i++)
+        if (*(volatile uint64 *)(base + i * step) != i + 1 || munmap(base + i * step, SG_PAGE) != 0) {
+            printf("%s: FAIL page %lu of the out-of-memory run: wrong word or munmap refused\n",
+                   PROG, i);
+            failures++;
+            break;
+        }
+    failures += n == limit;
+    return n;
+}
+
 /* Exit as the checks say: 0 if none failed. */
 static inline int
 verdict(void)
