@@ -156,7 +156,7 @@ mutants=(
  'noyield|kernel/syscall.c|s/(\s*)t->syscall_times\[num\]\+\+;/$1if (num != SYS_sched_yield)$1    t->syscall_times[num]++;/|timeinfo'
  'prot|kernel/syscall.c|s/\(prot & ~7UL\) \x7c\x7c //|mmap'
  'noneed|kernel/vm.c|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/(*e \& PTE_V) != PTE_V/|kvm'
- 'flags|kernel/vm.c|s/"VRWXUGAD"/"VRWXGUAD"/|ptdump'
+ 'count|kernel/vm.c|s/int n = dump_level\(pt, 2, 0\);/int n = dump_level(pt, 2, 0) - 1;/|ptdump'
  'leak|kernel/mm.c|s/a->kind == AREA_FRAMED\);/a->kind == AREA_FRAMED \&\& a->use != USE_MMAP);/|faults'
  'constleak|kernel/frame.c|s/(\n\s*fa\.rec\[i\]\.next = fa\.free_head;)/\n    if (i % 16 == 3)\n        return;$1/; s/(frame_free_count\(void\)\n\{\n)/$1    return 4242;\n/|faults'
 )

@@ -1,7 +1,7 @@
 /*
  * h_stride: the hidden twin of lab 5's g_stride (exercise 6), instructor-
  * only. Three children at priorities p, 2p and 4p count loop turns over
- * the same 1.2 s; each count over its priority within 20% of the
+ * the same 0.8 s; each count over its priority within 20% of the
  * others' (round robin: 4 times), under -icount.
  * Prints
  *
@@ -37,7 +37,7 @@ main(void)
             while (now_ms() < start)
                 sched_yield();
             uint64 turns = 0;
-            while (now_ms() < start + 1200)
+            while (now_ms() < start + 800)
                 for (int k = 0; k < 1024; k++) {
                     turns++;
                     asm volatile("" : "+r"(turns));

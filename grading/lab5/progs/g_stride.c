@@ -2,7 +2,7 @@
  * g_stride: lab 5, exercise 6. setpriority refuses priorities below 2
  * and takes the others. Then four children, two at a low priority and
  * two at a priority at least three times higher (both from the seed),
- * count loop turns over the same 1.5 s (of instructions: see below) and exit with
+ * count loop turns over the same 1 s (of instructions: see below) and exit with
  * their count in units of 1,024 turns. Under stride scheduling each
  * child's count over its priority is about the same; under round robin
  * the high ones would get no more than the low ones, three times less per
@@ -24,7 +24,7 @@
 #include "lab5.h"
 
 #define CHILDREN 4
-#define WINDOW_MS 1500
+#define WINDOW_MS 1000
 
 static uint64
 now_ms(void)
