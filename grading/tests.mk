@@ -15,18 +15,22 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 
 .PHONY: test $(TEST_TARGETS)
 
-# Two lanes. The checks of the labs and of the book (TEST_LANE) run in the
-# background, one after the other, from the start of $(TEST_LANE_START)
-# (the grader's self-test): first one sub-make makes what they need (the
-# book's HTML pages, EPUB and PDF, the labs' trees and handouts: a
-# pdflatex takes a core for ~40 s), then each runs. The other targets run
-# in the foreground meanwhile, in TEST_TARGETS' order; the lane's lines
-# are printed after theirs. The prebuild's status is not looked at (-k):
-# each target's own make then makes what is still missing, and fails on
-# what does not build. Each target's seconds go to build/test/times.
-TEST_LANE := $(LABS:%=test-%) test-book test-book-pdf
+# Two lanes. The figures', the labs', the autograder's and the book's
+# checks (TEST_LANE) run in the background, one after the other, from the
+# start of $(TEST_LANE_START): the figures first, then one sub-make makes
+# what the others need (the book's HTML pages, EPUB and PDF, the labs'
+# handouts: a pdflatex takes a core for ~40 s), then each runs. The other
+# targets run in the foreground meanwhile, in TEST_TARGETS' order; the
+# lane's lines are printed after theirs. What both lanes read (the tools,
+# the labs' trees and reference trees) is made before the lane starts, so
+# that no two makes ever make the same file. The prebuild's status is not
+# looked at (-k): each target's own make then makes what is still
+# missing, and fails on what does not build. Each target's seconds go to
+# build/test/times.
+TEST_LANE := test-figures $(LABS:%=test-%) test-gradescope test-book test-book-pdf
 TEST_LANE_PREBUILD := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
-TEST_LANE_START := test-grade
+TEST_LANE_SHARED := book-tools $(GRADE) $(STRIP) $(foreach l,$(LABS),$(BUILD)/$(l)/.stamp $(BUILD)/$(l)-ref/.stamp)
+TEST_LANE_START := test-host
 
 test: | $(BUILD)/.deps-ok
 	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; : > $(TESTDIR)/times; \
@@ -44,9 +48,13 @@ test: | $(BUILD)/.deps-ok
 	for t in $(TEST_TARGETS); do \
 	    case " $(TEST_LANE) " in *" $$t "*) continue ;; esac; \
 	    if [ $$t = $(TEST_LANE_START) ]; then \
-	        $(MAKE) --no-print-directory book-tools > $(TESTDIR)/lane.prebuild 2>&1 || true; \
-	        { $(MAKE) --no-print-directory -k $(TEST_LANE_PREBUILD) >> $(TESTDIR)/lane.prebuild 2>&1; \
-	          for u in $(filter $(TEST_LANE),$(TEST_TARGETS)); do run $$u; done; } & \
+	        $(MAKE) --no-print-directory -k $(TEST_LANE_SHARED) > $(TESTDIR)/lane.prebuild 2>&1 || true; \
+	        { for u in $(filter $(TEST_LANE),$(TEST_TARGETS)); do \
+	              run $$u; \
+	              if [ $$u = test-figures ]; then \
+	                  $(MAKE) --no-print-directory -k $(TEST_LANE_PREBUILD) >> $(TESTDIR)/lane.prebuild 2>&1; \
+	              fi; \
+	          done; } & \
 	        lane=$$!; \
 	    fi; \
 	    run $$t; report $$t; \
