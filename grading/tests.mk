@@ -26,11 +26,13 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 # that no two makes ever make the same file. The prebuild's status is not
 # looked at (-k): each target's own make then makes what is still
 # missing, and fails on what does not build. Each target's seconds go to
-# build/test/times.
+# build/test/times. The lane starts after the tests that relink the
+# kernel in $(SRC)/out with programs of their own (apps, procs, shell):
+# the figures relink it with every program.
 TEST_LANE := test-figures $(LABS:%=test-%) test-gradescope test-book test-book-pdf
 TEST_LANE_PREBUILD := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
 TEST_LANE_SHARED := book-tools $(GRADE) $(STRIP) $(foreach l,$(LABS),$(BUILD)/$(l)/.stamp $(BUILD)/$(l)-ref/.stamp)
-TEST_LANE_START := test-host
+TEST_LANE_START := test-stress
 
 test: | $(BUILD)/.deps-ok
 	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; : > $(TESTDIR)/times; \
