@@ -26,13 +26,15 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 # that no two makes ever make the same file. The prebuild's status is not
 # looked at (-k): each target's own make then makes what is still
 # missing, and fails on what does not build. Each target's seconds go to
-# build/test/times. The lane starts after the tests that relink the
-# kernel in $(SRC)/out with programs of their own (apps, procs, shell):
-# the figures relink it with every program.
+# build/test/times. The foreground's tests relink the kernel in $(SRC)/out
+# with programs of their own (apps, procs, shell); the lane never does:
+# the figures' kernels are linked elsewhere from its objects, which the
+# shared step has made (figures/.objects).
 TEST_LANE := test-figures $(LABS:%=test-%) test-gradescope test-book test-book-pdf
 TEST_LANE_PREBUILD := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
-TEST_LANE_SHARED := book-tools $(GRADE) $(STRIP) $(foreach l,$(LABS),$(BUILD)/$(l)/.stamp $(BUILD)/$(l)-ref/.stamp)
-TEST_LANE_START := test-stress
+TEST_LANE_SHARED := book-tools $(GRADE) $(STRIP) $(foreach l,$(LABS),$(BUILD)/$(l)/.stamp $(BUILD)/$(l)-ref/.stamp) \
+                    $(BUILD)/figures/.objects
+TEST_LANE_START := test-host
 
 test: | $(BUILD)/.deps-ok
 	@mkdir -p $(TESTDIR); : > $(TESTDIR)/summary; : > $(TESTDIR)/times; \
