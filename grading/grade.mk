@@ -52,10 +52,9 @@ mutants: $(GRADE) | $(BUILD)/.deps-ok
 MUTANT_SAMPLE_lab4 := walk-nooom,copyout-now
 MUTANT_SAMPLE_lab5 := share-norollback
 test-mutants: $(GRADE) $(BUILD)/lab4-ref/.stamp $(BUILD)/lab5-ref/.stamp | $(BUILD)/.deps-ok
-	@status=0; for l in lab4 lab5; do \
-	    case $$l in lab4) s=$(MUTANT_SAMPLE_lab4) ;; lab5) s=$(MUTANT_SAMPLE_lab5) ;; esac; \
-	    grading/mutants.sh --lab $$l --sample $$s $(GRADE) || status=1; \
-	done; exit $$status
+	@status=0; \
+	$(foreach l,lab4 lab5,grading/mutants.sh --lab $(l) --sample $(MUTANT_SAMPLE_$(l)) $(GRADE) || status=1;) \
+	exit $$status
 
 test-grade: $(GRADE) $(BUILD)/lab4-ref/.stamp | $(BUILD)/.deps-ok
 	@grading/tests/grade-selftest.sh $(GRADE) $(BUILD)/lab4-ref

@@ -5,7 +5,8 @@
  * progs/seedgen.h) declares its streams, SG_S_TOKEN among them, and then
  * includes this file. Pure C with no headers and no library: it is
  * compiled for RISC-V into the test programs and for the host into the
- * values program. The grader copies it beside each lab's programs.
+ * values program (testprog.h and values.h build on it). The grader copies
+ * it beside each lab's programs.
  */
 #ifndef SEEDCORE_H
 #define SEEDCORE_H

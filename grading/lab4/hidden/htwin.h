@@ -6,7 +6,7 @@
  */
 #ifndef HTWIN_H
 #define HTWIN_H
-#include "user.h"
+#include "testprog.h"            /* check, verdict */
 #include "hgen.h"
 
 #if !defined(GRADE_HTOKEN_ENC) || !defined(GRADE_HSEED_ENC)
@@ -14,23 +14,12 @@
 #endif
 
 static struct hg tw;                    /* this run's token and key */
-static int failures;
 #define KEY (tw.key)
 #define TOKFMT "%016lx%016lx"
 #define TOKARGS (uint64)tw.t0, (uint64)tw.t1
 
 /* Decode this run's token and the twin's key. */
 static inline void twin_open(void) { tw = hg_here(TWIN); }
-
-/* Report a failed check (a FAIL line fails the test) and count it. */
-static inline void
-check(const char *what, int64 got, int64 want)
-{
-    if (got != want) {
-        printf("%s: FAIL %s: got %ld, want %ld\n", PROG, what, got, want);
-        failures++;
-    }
-}
 
 /* Fill n words at p with stream s from word index first. */
 static inline void

@@ -8,48 +8,12 @@
  */
 #ifndef LAB4_H
 #define LAB4_H
-#include "user.h"
 #include "seedgen.h"
+#include "testprog.h"            /* check, verdict, SEED, TOKEN */
 
 #if !defined(GRADE_TOKEN_ENC) || !defined(GRADE_SEED_ENC)
 #error "the grader compiles this with -DGRADE_TOKEN_ENC=W0,W1 -DGRADE_SEED_ENC=S (seedgen.h)"
 #endif
-/* Read through volatile, so that the compiler cannot fold the seed or
-   the token into the image: they exist only once the program runs. */
-static volatile const sg_u64 grade_enc[3] = { GRADE_TOKEN_ENC, GRADE_SEED_ENC };
-static sg_u64 grade_seed_value;
-static char grade_token_text[33];
-
-static inline sg_u64
-grade_seed(void)
-{
-    if (grade_seed_value == 0)
-        grade_seed_value = sg_seed_decode(grade_enc[2]);
-    return grade_seed_value;
-}
-
-static inline const char *
-grade_token(void)
-{
-    if (grade_token_text[0] == '\0')
-        sg_token_text(grade_enc[0], grade_enc[1], grade_seed(), grade_token_text);
-    return grade_token_text;
-}
-#define SEED grade_seed()
-#define TOKEN grade_token()
-
-static int failures;
-
-/* Report a failed check (a FAIL line fails the test) and count it. */
-static inline void
-check(const char *what, int64 got, int64 want)
-{
-    if (got != want) {
-        printf("%s: FAIL %s: got %ld, want %ld\n", PROG, what, got, want);
-        failures++;
-    }
-}
-
 /* Fill n words at p from stream s, starting at word index first. */
 static inline void
 fill(volatile uint64 *p, uint64 n, unsigned s, uint64 first)
@@ -108,13 +72,6 @@ exhaust_tables(uint64 base, uint64 limit)
         }
     failures += n == limit;
     return n;
-}
-
-/* Exit as the checks say: 0 if none failed. */
-static inline int
-verdict(void)
-{
-    return failures > 0;
 }
 
 /* What a program prints after its fault instruction: fails the test. */

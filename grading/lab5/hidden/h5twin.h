@@ -6,7 +6,7 @@
  */
 #ifndef H5TWIN_H
 #define H5TWIN_H
-#include "user.h"
+#include "testprog.h"            /* check, check_that, verdict */
 #include "hgen.h"
 
 #if !defined(GRADE_HTOKEN_ENC) || !defined(GRADE_HSEED_ENC)
@@ -14,30 +14,11 @@
 #endif
 
 static struct h5 tw;                    /* this run's token and key */
-static int failures;
 #define KEY (tw.key)
 #define TOKFMT "%016lx%016lx"
 #define TOKARGS (uint64)tw.t0, (uint64)tw.t1
 
 static inline void twin_open(void) { tw = h5_here(TWIN); }
-
-static inline void
-check(const char *what, int64 got, int64 want)
-{
-    if (got != want) {
-        printf("%s: FAIL %s: got %ld, want %ld\n", PROG, what, got, want);
-        failures++;
-    }
-}
-
-static inline void
-check_that(const char *what, int ok)
-{
-    if (!ok) {
-        printf("%s: FAIL %s\n", PROG, what);
-        failures++;
-    }
-}
 
 /* Fill n words at p with stream s from word first. */
 static inline void

@@ -73,5 +73,5 @@ main(void)
         bad += b[i] != h5_word(KEY, H5_S_FORK_B, 1000000 + i);
     check("words not this generation's", (int64)bad, 0);
     printf("%s: " TOKFMT " gen=%d sum=%016lx\n", PROG, TOKARGS, gen, (uint64)h);
-    return failures > 0;
+    return verdict();
 }

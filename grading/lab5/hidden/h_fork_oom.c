@@ -73,5 +73,5 @@ main(void)
     }
     check("heap words wrong", (int64)bad, 0);
     printf("%s: " TOKFMT " refused=%d written=%d\n", PROG, TOKARGS, forks < MAX_FORKS, bad == 0);
-    return failures > 0;
+    return verdict();
 }

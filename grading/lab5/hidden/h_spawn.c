@@ -38,5 +38,5 @@ main(void)
         sum += code;
     }
     printf("%s: " TOKFMT " codes=%ld long=%ld\n", PROG, TOKARGS, sum, lng);
-    return failures > 0;
+    return verdict();
 }

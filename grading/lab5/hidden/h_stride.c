@@ -57,5 +57,5 @@ main(void)
     int ok = lo > 0 && hi * 10 <= lo * 12;
     check_that("shares in proportion to priorities (within 20%)", ok);
     printf("%s: " TOKFMT " p=%ld shares=%s\n", PROG, TOKARGS, p, ok ? "ok" : "bad");
-    return failures > 0;
+    return verdict();
 }

@@ -57,5 +57,5 @@ main(void)
         reaped++;
     check("processes of the chain reaped", (int64)reaped, (int64)chain);
     printf("%s: " TOKFMT " sum=%lu chain=%lu\n", PROG, TOKARGS, sum, reaped);
-    return failures > 0;
+    return verdict();
 }
