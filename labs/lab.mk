@@ -6,7 +6,9 @@
 #                           hint), matched by the chapters' solution markers
 #   labs/LAB/handout.md     the handout's first page (@EXERCISES@: the table)
 #   labs/LAB/metadata.yaml  the handout's title and authors
-#   labs/LAB/GNUmakefile    the student tree's make, qemu, qemu-gdb, grade
+#   labs/LAB/GNUmakefile    the student tree's make (LAB, and what its make
+#                           qemu does by default); labs/tree.mk, shipped as
+#                           lab.mk, gives every tree qemu, qemu-gdb, gdb, grade
 #   grading/LAB/            its tests: tests.spec (editable files, tests,
 #                           points), values.c, progs/, ktests/, hidden/
 #   labs/LAB/checks         what labs/tests/lab.sh, the checks of make
@@ -42,7 +44,7 @@ $(1)_CHAPTERS := $$(filter $$(foreach n,$(2),src.nw/$$(n)-%),$$(CHAPTERS))
 $(1)_TREE     := $$(BUILD)/$(1)
 $(1)_REF      := $$(BUILD)/$(1)-ref
 $(1)_HANDOUT  := $$(BUILD)/$(1)-handout
-$(1)_DEPS     := labs/$(1)/exercises labs/$(1)/handout.md labs/$(1)/GNUmakefile labs/mklab.sh \
+$(1)_DEPS     := labs/$(1)/exercises labs/$(1)/handout.md labs/$(1)/GNUmakefile labs/tree.mk labs/mklab.sh \
                  book/tangle.sh grading/grade $$(wildcard grading/engine/*) \
                  $$(wildcard grading/$(1)/* grading/$(1)/progs/* grading/$(1)/ktests/* grading/common/*) \
                  grading/host/sim.h $$(wildcard grading/host/rpc/*.[ch])

@@ -76,6 +76,7 @@ t=$tree.tmp
 book/tangle.sh "$t" "$src"/*.nw
 rm -f "$t/.tangled"
 cp "labs/$lab/GNUmakefile" "$t/"
+cp labs/tree.mk "$t/lab.mk"             # the targets every lab's tree has
 
 # The grader, with the students' spec: hidden tests and their programs
 # stay with the instructor.
