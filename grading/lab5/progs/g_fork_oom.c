@@ -53,6 +53,8 @@ main(void)
     }
     check_that("fork refused once memory ran out", r == -1);
     check_that("at least one fork", forks >= 1);
+    if (forks == 0)             /* no fork with memory to spare: none later */
+        return verdict();
     uint64 kept = pages, ro = SG_TOP / 2, nro = 0, left = BALLAST;
     /* Ballast eight pages at a time while a fork is far from having its
        reservations (64 frames short of the pages to share), then a page
