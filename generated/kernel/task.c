@@ -680,6 +680,7 @@ void
 run_applications(void)
 {
     uint64 before = frame_free_count();
+    uint64 heap_before = heap_in_use();
     for (uint64 i = 0; i < app_count; i++) {
         if (init_name[0] != 0) {
             if (app_is(&app_table[i], init_name))
@@ -695,6 +696,8 @@ run_applications(void)
     scheduler();
     KLOG("free frames: %lu before the first application, %lu after the last\n",
          before, frame_counted());
+    KLOG("kernel heap: %lu bytes in use before the first application, %lu after the last\n",
+         heap_before, heap_in_use());
     if (slowest.ticks != 0)
         KLOG("slowest system call: %s (%lu) by %s (pid %d), %lu us\n",
              syscall_name(slowest.num), slowest.num, slowest.name, slowest.pid,

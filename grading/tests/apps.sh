@@ -90,6 +90,13 @@ check_common() {
     else
         fail "$what: free-frames line missing or unequal ('${frames:-none}'); see $log"
     fi
+    local heap
+    heap=$(sed -n 's/^\[kernel\] kernel heap: \([0-9]*\) bytes in use before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    if [ -n "$heap" ] && [ "${heap% *}" = "${heap#* }" ]; then
+        pass "$what: no kernel heap block leaked (${heap% *} bytes in use before and after)"
+    else
+        fail "$what: kernel-heap line missing or unequal ('${heap:-none}'); see $log"
+    fi
     if [ "$(grep -a '^\[kernel\] ' "$log" | tail -n 1)" = "[kernel] all done, powering off" ] &&
        [ "$(tail -n 1 "$log")" = "[kernel] all done, powering off" ]; then
         pass "$what: last line is the power-off line"

@@ -92,4 +92,7 @@ grep -qx '\[kernel\] application hello (pid 1) exited with code 0' "$log" &&
 frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
 [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] &&
     pass "badelf: no frame leaked ($frames)" || fail "badelf: free frames before/after: '$frames'"
+heap=$(sed -n 's/^\[kernel\] kernel heap: \([0-9]*\) bytes in use before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+[ -n "$heap" ] && [ "${heap% *}" = "${heap#* }" ] &&
+    pass "badelf: no kernel heap block leaked ($heap)" || fail "badelf: kernel heap bytes before/after: '$heap'"
 exit $failed

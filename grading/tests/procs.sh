@@ -40,6 +40,8 @@ boot() {
     grep -a -q '^\[kernel\] panic' "$log" && bad+=" $(grep -a -m1 '^\[kernel\] panic' "$log");"
     frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
     [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    heap=$(sed -n 's/^\[kernel\] kernel heap: \([0-9]*\) bytes in use before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$heap" ] && [ "${heap% *}" = "${heap#* }" ] || bad+=" kernel heap '${heap:-none}';"
 }
 
 progs=(proc_init proc_spawn proc_exec proc_child proc_orphan proc_middle proc_grandchild hello)

@@ -71,6 +71,8 @@ for want in 'Hello, world from user mode!' '[hello: exit 0]' 'sh: nosuch: no suc
 done
 frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' <<< "$out")
 [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+heap=$(sed -n 's/^\[kernel\] kernel heap: \([0-9]*\) bytes in use before the first application, \([0-9]*\) after the last$/\1 \2/p' <<< "$out")
+[ -n "$heap" ] && [ "${heap% *}" = "${heap#* }" ] || bad+=" kernel heap '${heap:-none}';"
 n=$(prompts)
 [ "$n" -eq 6 ] || bad+=" $n prompts (want 6: one per line typed at the shell, the empty one too);"
 if [ -z "$bad" ]; then

@@ -52,6 +52,9 @@ run() {
     local frames
     frames=$(sed -n 's/^\[kernel\] free frames: \([0-9]*\) before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
     [ -n "$frames" ] && [ "${frames% *}" = "${frames#* }" ] || bad+=" free frames '${frames:-none}';"
+    local heap
+    heap=$(sed -n 's/^\[kernel\] kernel heap: \([0-9]*\) bytes in use before the first application, \([0-9]*\) after the last$/\1 \2/p' "$log")
+    [ -n "$heap" ] && [ "${heap% *}" = "${heap#* }" ] || bad+=" kernel heap '${heap:-none}';"
     # The kernel's own clock: the slowest system call, logged at the end.
     local slow
     slow=$(sed -n 's/^\[kernel\] slowest system call: \([a-z_]*\) ([0-9]*) by \([a-z_0-9]*\) (pid [0-9]*), \([0-9]*\) us$/\1 by \2, \3 us/p' "$log")
