@@ -162,6 +162,11 @@ struct spec {
     char **practice;            /* the practice tests' names (not in tests[]) */
     int npractice;
     int twins_flag;             /* twins flag: a suspicious public test still counts */
+    struct exfunc {             /* functions N NAME...: which exercise writes a function */
+        int exercise;
+        char *name;
+    } *funcs;
+    int nfuncs;
 };
 
 void defval(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -196,6 +201,8 @@ struct outcome {
     enum how how;
     int code;                   /* exit status or signal number */
     double secs;
+    int regs;                   /* a timeout: pc and ra read from QEMU's monitor */
+    unsigned long long pc, ra;
 };
 
 /* A directory the step sees: host path, and where it appears inside. */
@@ -217,6 +224,7 @@ struct step {
     size_t cap;                 /* output bytes kept; more is a flood */
     long long as_limit;         /* bytes of address space per process (0: none) */
     long long rss_limit;        /* bytes resident, all its processes (0: none) */
+    const char *monitor;        /* QEMU: its monitor's FIFOs (host path, no .in/.out), read on a timeout */
 };
 
 void sandbox_init(enum isolation want, int base_id);
@@ -231,6 +239,12 @@ const char *step_path(const struct step *s, int bind, const char *rel, char *buf
 struct outcome run_step(const struct step *s, int logfd);
 struct outcome run_trusted(char *const argv[], const char *cwd, char *const env[], int logfd,
                            double timeout, size_t cap);
+
+/* ---- hang.c ---- */
+
+int monitor_make(const char *base);
+void monitor_regs(const char *base, struct outcome *o);
+char *hang_text(const struct spec *sp, const char *elf, struct outcome o);
 
 /* ---- procs.c ---- */
 

@@ -275,7 +275,7 @@ build_programs(void)
     char *log = xasprintf("%s/progs.log", rundir);
     int fd = open_log(log);
     struct outcome o = nt ? run_trusted(argv, ptree, NULL, fd, opt.build_timeout, 16 << 20)
-                          : (struct outcome){ H_EXIT, 0, 0 };
+                          : (struct outcome){ H_EXIT, 0, 0, 0, 0, 0 };
     close(fd);
     for (int i = 0; i < nt; i++)
         free(targets[i]);
@@ -315,7 +315,7 @@ build_tree(void)
     argv[n] = NULL;
     struct step s = { argv, NULL, NULL,
                       { { tree, "/grade/tree", 0 }, { out, "/grade/tree/out", 1 } }, 2,
-                      opt.build_timeout, 16 << 20, opt.build_mem, 0 };
+                      opt.build_timeout, 16 << 20, opt.build_mem, 0, NULL };
     char cwd[4096];
     s.cwd = step_path(&s, 0, NULL, cwd, sizeof cwd);
     char *log = xasprintf("%s/build.log", rundir);
@@ -584,6 +584,7 @@ prepare_test(struct test *t)
 struct wresult {
     int stage;                  /* 0: link failed, 1: ran */
     struct outcome o;
+    char hang[256];             /* a timeout: where the kernel was (hang.c), or "" */
 };
 
 /* Bytes of address space QEMU needs with mem of guest RAM ("128M", "1G"). */
@@ -602,7 +603,7 @@ qemu_limit(const char *mem)
 static struct wresult
 run_test(struct test *t)
 {
-    struct wresult w = { 1, { H_ERROR, 0, 0 } };
+    struct wresult w = { 1, { H_ERROR, 0, 0, 0, 0, 0 }, "" };
     char *dir = xasprintf("%s/t-%s", box, t->name);
     int fd = open_log(t->log);
     char p1[4096], p2[4096];
@@ -611,7 +612,7 @@ run_test(struct test *t)
            linked from the objects the tree's build made. */
         struct step s = { NULL, NULL, NULL,
                           { { tree, "/grade/tree", 0 }, { dir, "/grade/test", 1 } }, 2,
-                          opt.build_timeout, 16 << 20, opt.build_mem, 0 };
+                          opt.build_timeout, 16 << 20, opt.build_mem, 0, NULL };
         struct buf apps = { 0 }, kt = { 0 };
         for (int k = 0; k < t->nprogs; k++) {
             char rel[300];
@@ -653,18 +654,41 @@ run_test(struct test *t)
             w.o = o;
         } else {
             /* QEMU sees the test's directory alone. */
+            /* Its monitor on FIFOs beside it: on a timeout, the grader
+               asks where the hart was (hang.c). */
+            char *mon = xasprintf("%s/monitor", dir);
             struct step q = { NULL, NULL, NULL, { { dir, "/grade/test", 1 } }, 1,
-                              t->timeout, opt.cap, qemu_limit(t->memory), 0 };
+                              t->timeout, opt.cap, qemu_limit(t->memory), 0,
+                              monitor_make(mon) == 0 ? mon : NULL };
             char *kernel = xstrdup(step_path(&q, 0, "out/kernel.elf", p1, sizeof p1));
+            char *chardev = xasprintf("pipe,id=mon,path=%s", step_path(&q, 0, "monitor", p1, sizeof p1));
             char shift[32];
             snprintf(shift, sizeof shift, "shift=%d", t->icount);
-            char *qargv[] = { (char *)opt.qemu, "-machine", "virt", "-nographic", "-bios", "default",
-                              "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel,
-                              t->icount >= 0 ? "-icount" : NULL, shift, NULL };
+            char *qargv[20] = { (char *)opt.qemu, "-machine", "virt", "-nographic", "-bios", "default",
+                                "-smp", "1", "-m", t->memory, "-no-reboot", "-kernel", kernel };
+            int qn = 13;
+            if (t->icount >= 0) {
+                qargv[qn++] = "-icount";
+                qargv[qn++] = shift;
+            }
+            if (q.monitor) {
+                qargv[qn++] = "-chardev";
+                qargv[qn++] = chardev;
+                qargv[qn++] = "-mon";
+                qargv[qn++] = "chardev=mon,mode=readline";
+            }
             q.argv = qargv;
             q.cwd = step_path(&q, 0, NULL, p2, sizeof p2);
             w.o = run_step(&q, fd);
             w.o.secs += o.secs;
+            char *elf = xasprintf("%s/out/kernel.elf", dir);
+            char *where = hang_text(&spec, elf, w.o);
+            if (where)
+                snprintf(w.hang, sizeof w.hang, "%s", where);
+            free(where);
+            free(elf);
+            free(chardev);
+            free(mon);
             free(kernel);
         }
         free(apps.s);
@@ -680,7 +704,7 @@ run_test(struct test *t)
         const char *hostcc = getenv("HOSTCC");
         struct step s = { NULL, NULL, NULL,
                           { { tree, "/grade/tree", 0 }, { dir, "/grade/test", 1 } }, 2,
-                          t->timeout, opt.cap, 0, opt.host_mem };
+                          t->timeout, opt.cap, 0, opt.host_mem, NULL };
         char *env[] = { xasprintf("GRADE_TREE=%s", step_path(&s, 0, NULL, p1, sizeof p1)),
                         xasprintf("GRADE_SPECDIR=%s", step_path(&s, 1, "files/spec", p1, sizeof p1)),
                         xasprintf("GRADE_OUT=%s", step_path(&s, 1, "out", p1, sizeof p1)),
@@ -916,7 +940,9 @@ grade_run(void)
                    the log (a panic line, say) says more than the status. */
                 const char *what = t->kind != K_HOST ? "QEMU" : "the command";
                 long long mem = t->kind != K_HOST ? qemu_limit(t->memory) : opt.host_mem;
-                if (w->o.how != H_EXIT)
+                if (w->o.how != H_EXIT && w->hang[0])
+                    problem(t, "%s: %s", how_text(w->o, what, t->timeout, mem, why, sizeof why), w->hang);
+                else if (w->o.how != H_EXIT)
                     problem(t, "%s", how_text(w->o, what, t->timeout, mem, why, sizeof why));
                 check_log(t);
                 if (w->o.how == H_EXIT && w->o.code != 0)

@@ -316,7 +316,7 @@ static struct outcome
 run_capture(const struct step *s, char *const argv[], const char *cwd, char *const env[],
             int logfd, double timeout, size_t cap)
 {
-    struct outcome o = { H_ERROR, 0, 0 };
+    struct outcome o = { H_ERROR, 0, 0, 0, 0, 0 };
     int uid_lock = -1, uid = -1;
     if (s && am_root && isolation != ISO_NONE) {
         uid = base_id + take_slot("uid", &uid_lock);
@@ -414,6 +414,8 @@ run_capture(const struct step *s, char *const argv[], const char *cwd, char *con
         if (left <= 0) {
             o.how = H_TIMEOUT;
             killed = 1;
+            if (s && s->monitor)
+                monitor_regs(s->monitor, &o);       /* where it was, before it goes */
             break;
         }
         if (s && s->rss_limit > 0 && t >= next_rss) {
@@ -551,7 +553,7 @@ probe_namespaces(void)
 {
     char *log = xasprintf("%s/probe-%d.log", lockdir, (int)getpid());
     char *argv[] = { "true", NULL };
-    struct step s = { argv, "/", NULL, { { NULL, NULL, 0 } }, 0, 20, 4096, 0, 0 };
+    struct step s = { argv, "/", NULL, { { NULL, NULL, 0 } }, 0, 20, 4096, 0, 0, NULL };
     int fd = open_log(log);
     isolation = ISO_NAMESPACES;
     struct outcome o = run_step(&s, fd);

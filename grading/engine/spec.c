@@ -449,6 +449,26 @@ parse_spec(struct spec *sp, const char *path)
             } else if (strcmp(key, "total") == 0) {
                 sp->total = (int)parse_int(value, 1, 1000000, "total");
                 sp->total_line = start;
+            } else if (strcmp(key, "functions") == 0) {
+                int nw;
+                char **w = split_words(value, &nw);
+                if (nw < 2)
+                    spec_error("functions: want an exercise number, then the functions it writes");
+                int ex = (int)parse_int(w[0], 1, 1000, "functions");
+                for (int i = 1; i < nw; i++) {
+                    for (const char *c = w[i]; *c; c++)
+                        if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z')
+                              || (c > w[i] && *c >= '0' && *c <= '9')))
+                            spec_error("functions: '%s' is not a C function name", w[i]);
+                    for (int k = 0; k < sp->nfuncs; k++)
+                        if (strcmp(sp->funcs[k].name, w[i]) == 0)
+                            spec_error("functions: %s is already exercise %d's", w[i], sp->funcs[k].exercise);
+                    sp->funcs = xrealloc(sp->funcs, (size_t)(sp->nfuncs + 1) * sizeof *sp->funcs);
+                    sp->funcs[sp->nfuncs].exercise = ex;
+                    sp->funcs[sp->nfuncs++].name = w[i];
+                }
+                free(w[0]);
+                free(w);
             } else {
                 spec_error("unknown header directive '%s' (or a test directive before the first test)", key);
             }
