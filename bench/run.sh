@@ -168,6 +168,19 @@ bare_runs=$(grade_bench "--isolation none")
 [ "$(wc -l <<< "$bare_runs")" -eq "$runs" ] || { echo "bench: cannot read make grade's summary (no sandbox)" >&2; exit 1; }
 grade_bare_s=$(awk '{print $1}' <<< "$bare_runs" | median)
 grade_cost=$(awk -v a="$grade_s" -v b="$grade_bare_s" 'BEGIN {printf "%.2f", a / b}')
+
+# Every lab's mutants (labs/LAB/mutants), graded in full: how many of the
+# realistic mistakes the instructor's grader catches, and how many it
+# blames on their own exercise (make test grades a sample only).
+declare -A mut_all mut_killed mut_blamed mut_secs
+for lab in lab4 lab5; do
+    make --no-print-directory mutants LAB="${lab#lab}" > "$out/mutants-$lab.out" 2>&1 ||
+        { echo "bench: make mutants LAB=${lab#lab} failed; see $out/mutants-$lab.out" >&2; exit 1; }
+    line=$(grep "^mutants: $lab: [0-9]* of [0-9]* killed" "$out/mutants-$lab.out")
+    read -r mut_killed[$lab] mut_all[$lab] mut_blamed[$lab] < <(sed -n \
+        's/^mutants: [a-z0-9]*: \([0-9]*\) of \([0-9]*\) killed ([0-9]*%), \([0-9]*\) of .*/\1 \2 \3/p' <<< "$line")
+    mut_secs[$lab]=$(sed -n 's/^mutants: .* graded in \([0-9]*\)s$/\1/p' "$out/mutants-$lab.out")
+done
 book_s=$(time_cmd 3 book_build)
 rm -rf "$out/clean" "$out/book"
 
@@ -224,6 +237,11 @@ done
 printf '%-44s %10s\n' "fuzzer, system calls per second, 128M" "$fuzz_rate"
 printf '%-44s %10s\n' "  slowest system call, kernel's clock (us)" "${fuzz_sys% *} ${fuzz_sys#* }"
 printf '%-44s %10s\n' "worst single system call above (us)" "${worst_sys% *} ${worst_sys#* }"
+printf '%-44s %10s\n' "mutants killed by the grader (make mutants)" ""
+for lab in lab4 lab5; do
+    printf '%-44s %10s\n' "  $lab: killed of all, blamed right (${mut_secs[$lab]}s)" \
+        "${mut_killed[$lab]}/${mut_all[$lab]} ${mut_blamed[$lab]}"
+done
 cat > build/bench.json <<JSON
 {
   "runs": $runs,
@@ -259,7 +277,9 @@ cat > build/bench.json <<JSON
   "grade_sum_of_test_times_s": $grade_sum,
   "grade_isolation": "$grade_isolation",
   "grade_no_sandbox_s": $grade_bare_s,
-  "grade_sandbox_cost_ratio": $grade_cost
+  "grade_sandbox_cost_ratio": $grade_cost,
+  "mutants": {"lab4": {"all": ${mut_all[lab4]}, "killed": ${mut_killed[lab4]}, "blamed_right": ${mut_blamed[lab4]}, "s": ${mut_secs[lab4]}},
+              "lab5": {"all": ${mut_all[lab5]}, "killed": ${mut_killed[lab5]}, "blamed_right": ${mut_blamed[lab5]}, "s": ${mut_secs[lab5]}}}
 }
 JSON
 echo "(written to build/bench.json)"
