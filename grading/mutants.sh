@@ -98,7 +98,7 @@ if [ -n "$sample" ]; then
     wait
     for id in ${sample//,/ }; do
         [ -f "$work/$id.out" ] || continue
-        score=$(sed -n 's/^Score: \([0-9]*\/[0-9]*\)$/\1/p' "$work/$id.out")
+        score=$(sed -n 's/^Score: \([0-9]*\/[0-9]*\)\( (.*)\)\{0,1\}$/\1/p' "$work/$id.out")   # "(suspicious: ...)" may follow
         lost=$(awk '/^== Test /{t=$3} /^FAIL \(/{printf "%s ", t}' "$work/$id.out")
         if [ -n "$score" ] && [ "${score%/*}" != "${score#*/}" ]; then
             pass "$id (exercise ${m_ex[$id]}: ${m_what[$id]}) killed: $score, failing ${lost% }"
