@@ -7,7 +7,8 @@
  * buffer from a read-only page into a write-only one, one across three
  * pages whose last is write-only, across the top of the user half, the
  * program's own .rodata, a length of 2^63, the trampoline, the trap
- * context, page 0, fd 0, kernel memory.
+ * context, page 0, fd 0, kernel memory. Then what must work: a line
+ * ending at the top of the user half, 0 bytes, a line in .rodata.
  */
 #define PROG "h_copy"
 #define TWIN HG_COPY
@@ -64,10 +65,14 @@ main(void)
     check("the line's length", e - line, (int64)len);
     check("write of a line across a page boundary", write(1, line, len), (int64)len);
 
-    struct timeval *tv = (struct timeval *)(va + P - 8);
+    struct timeval t0, t1, *tv = (struct timeval *)(va + P - 8);
     tv->sec = tv->usec = ~0UL;
+    check("gettimeofday before", gettimeofday(&t0, NULL), 0);
     check("gettimeofday across a page boundary", gettimeofday(tv, NULL), 0);
-    int tv_ok = tv->usec < 1000000 && tv->sec < 3600;
+    check("gettimeofday after", gettimeofday(&t1, NULL), 0);
+    uint64 us = tv->sec * 1000000 + tv->usec;
+    int tv_ok = tv->usec < 1000000 && tv->sec < 3600 && t0.sec * 1000000 + t0.usec <= us
+        && us <= t1.sec * 1000000 + t1.usec;
 
     int64 r[12];
     r[0] = gettimeofday((struct timeval *)(va + 4 * P - 8), NULL);
@@ -90,6 +95,16 @@ main(void)
     readback((volatile uint64 *)(va + 3 * P), HG_WORDS, ZERO, 0, &wrong, 0);
     check("nonzero words in the read-only page", (int64)wrong, 0);
     check("the .rodata struct", (int64)(((volatile const struct timeval *)&rotv)->usec), 2);
+    /* Edges that must work: a line ending at the very top of the user
+       half, 0 bytes, a line in .rodata. */
+    static const char ro_line[] = "h_copy: from .rodata\n";
+    const char edge[] = "h_copy: at the top\n";
+    uint64 elen = sizeof edge - 1;
+    char *eb = (char *)(top - elen);
+    memcpy(eb, edge, elen);
+    check("write of a line ending at the top of the user half", write(1, eb, elen), (int64)elen);
+    check("write of 0 bytes from the top page", write(1, eb, 0), 0);
+    check("write of a line in .rodata", write(1, ro_line, sizeof ro_line - 1), (int64)(sizeof ro_line - 1));
     printf("h_copy: " TOKFMT " refused=0x%lx tv=%s\n", TOKARGS, refused, tv_ok ? "ok" : "bad");
     return failures > 0 || refused != 0xfff || !tv_ok;
 }

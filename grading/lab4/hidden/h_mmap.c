@@ -5,10 +5,13 @@
  * start, a length that wraps, the top of the user half (three RWX pages
  * there, executed); munmaps that run past what is mapped fail, one across
  * two mmap calls succeeds; the range again, zeroed. One bit per call.
+ * Then an area of its own size cut into every shape munmap allows, and a
+ * range of 80 MiB (vmshapes.h), elsewhere than the public test's.
  */
 #define PROG "h_mmap"
 #define TWIN HG_MMAP
 #include "htwin.h"
+#include "vmshapes.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define P PAGE_SIZE
@@ -66,6 +69,12 @@ main(void)
     r[17] = munmap(va, len);                                            /*  0 */
     for (int i = 0; i < CHECKS; i++)
         bits |= (uint64)(r[i] == (i == 1 || i == 7 || i == 13 || i >= 15 ? 0 : -1)) << i;
+    /* In the first 256 MiB of the mmap range if the range is not there,
+       else in the middle of the user half. */
+    uint64 room = va >= HG_LO + 0x10000000 ? HG_LO : HG_TOP / 2;
+    room += 16 * P + hg_param(KEY, 44) % 0x1000 * P;
+    munmap_shapes(room, 9 + hg_param(KEY, 45) % 9, hg_param(KEY, 46));
+    mmap_refused_big(room + 0x1000000, 20480);         /* 80 MiB */
     if (bits != (1UL << CHECKS) - 1)
         printf("h_mmap: FAIL wrong results: mask %lx\n", ~bits & ((1UL << CHECKS) - 1));
     check("words read back wrong", (int64)wrong, 0);

@@ -10,6 +10,7 @@
 #define PROG "h_timeinfo"
 #define TWIN HG_TI
 #include "htwin.h"
+#include "clocks.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 #define P PAGE_SIZE
@@ -102,6 +103,7 @@ main(void)
     readback((volatile uint64 *)ro, HG_WORDS, ZERO, 0, &wrong, 0);
     check("nonzero words in the read-only page", (int64)wrong, 0);
     check("the .rodata struct", ((volatile const struct task_info *)&ro_ti)->time, 7);
+    clocks_agree(&now);                 /* the units */
     printf("h_timeinfo: " TOKFMT " delta=%s time=%s refused=0x%lx\n", TOKARGS,
            delta_ok ? "ok" : "bad", time_ok ? "ok" : "bad", refused);
     return failures > 0 || !delta_ok || !time_ok || refused != 0x1f;

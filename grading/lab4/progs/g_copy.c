@@ -6,7 +6,8 @@
  * memory, unmapped pages, a buffer running off its mapping, a write-only
  * page (no R), read-only memory, the program's own text, the trampoline
  * and the trap context (mapped, but without U), a bad fd, a length that
- * wraps around.
+ * wraps around. Then buffers at the edges that must work: one ending
+ * where its mapping ends, a length of 0, read-only data.
  */
 #define PROG "g_copy"
 #include "lab4.h"
@@ -52,10 +53,16 @@ main(void)
     check("write of a line across a page boundary", write(1, buf, len), (int64)len);
 
     /* gettimeofday into a struct across the boundary: both halves written. */
-    struct timeval *tv = (struct timeval *)(va + PAGE_SIZE - 8);
+    /* Between two calls into an aligned struct, so both halves must be
+       this call's: usec is not sec again, nor anything else. */
+    struct timeval before, after, *tv = (struct timeval *)(va + PAGE_SIZE - 8);
     tv->sec = tv->usec = ~0UL;
+    check("gettimeofday before", gettimeofday(&before, NULL), 0);
     check("gettimeofday across a page boundary", gettimeofday(tv, NULL), 0);
-    int tv_ok = tv->usec < 1000000 && tv->sec < 3600;
+    check("gettimeofday after", gettimeofday(&after, NULL), 0);
+    int tv_ok = tv->usec < 1000000 && tv->sec < 3600
+        && before.sec * 1000000 + before.usec <= tv->sec * 1000000 + tv->usec
+        && tv->sec * 1000000 + tv->usec <= after.sec * 1000000 + after.usec;
 
     /* Each refused call sets its bit. */
     uint64 wo = va + 4 * PAGE_SIZE, ro = va + 6 * PAGE_SIZE;
@@ -79,6 +86,18 @@ main(void)
     if (refused != 0xfff)
         printf("g_copy: FAIL calls not refused: mask %lx\n", ~refused & 0xfff);
     check("bytes of the read-only page", (int64)nonzero((volatile uint64 *)ro, SG_WORDS), 0);
+
+    /* Buffers at the edges, which must work: one that ends exactly where
+       its mapping does (no page after it), a length of 0, and the
+       program's read-only data. */
+    static const char ro_line[] = "g_copy: a line from read-only data\n";
+    const char edge[] = "g_copy: a line that ends where its mapping does\n";
+    uint64 elen = sizeof edge - 1;
+    char *eb = (char *)(va + 2 * PAGE_SIZE - elen);
+    memcpy(eb, edge, elen);
+    check("write of a buffer ending where its mapping ends", write(1, eb, elen), (int64)elen);
+    check("write of 0 bytes", write(1, eb, 0), 0);
+    check("write from read-only data", write(1, ro_line, sizeof ro_line - 1), (int64)(sizeof ro_line - 1));
     printf("g_copy: %s refused=0x%lx tv=%s\n", TOKEN, refused, tv_ok ? "ok" : "bad");
     return verdict() || refused != 0xfff || !tv_ok;
 }

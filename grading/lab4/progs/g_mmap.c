@@ -3,9 +3,14 @@
  * seed-chosen address (rounded up to whole pages), filled and read back;
  * then the calls that must fail, one bit each, and those that must
  * succeed after them (a failed call leaves nothing mapped or unmapped).
+ * Then an area cut into every shape munmap allows (vmshapes.h: its tail,
+ * a hole, half-gone ranges, across a writable and a read-only area, odd
+ * lengths), and a range larger than the machine's memory (32 MiB), which
+ * mmap must refuse keeping nothing.
  */
 #define PROG "g_mmap"
 #include "lab4.h"
+#include "vmshapes.h"
 
 #define RW (PROT_READ | PROT_WRITE)
 
@@ -48,6 +53,10 @@ main(void)
     check("mmap of the range again", mmap(va, len, RW, 0, 0), 0);
     check("nonzero words in the range again", (int64)nonzero(p, pages * SG_WORDS), 0);
     check("munmap of it", munmap(va, len), 0);
+    /* Below 128 MiB above SG_LO if the range is not there, else at the top. */
+    uint64 room = va >= SG_LO + 0x8000000 ? SG_LO : SG_TOP - 0x8000000;
+    munmap_shapes(room + 2 * PAGE_SIZE, 8 + SEED % 5, SEED >> 8);
+    mmap_refused_big(room + 0x100000, 16384);         /* 64 MiB */
     printf("g_mmap: %s pages=%lu sum=%016lx checks=0x%lx\n", TOKEN, pages, (uint64)h, bits);
     return verdict() || bits != 0x1fff;
 }

@@ -4,10 +4,11 @@
  * that crosses a page boundary, then task_info into a struct that crosses
  * one too; print the counts the kernel reports. Then time: task_info's
  * time must follow a ~40 ms busy wait, and neither call may write to a
- * page without W.
+ * page without W; the two clocks agree, each in its unit (clocks.h).
  */
 #define PROG "g_timeinfo"
 #include "lab4.h"
+#include "clocks.h"
 
 /* Milliseconds since boot, or -1 if gettimeofday fails. */
 static int64
@@ -80,6 +81,7 @@ main(void)
                    | (uint64)(gettimeofday((struct timeval *)ro, NULL) == -1) << 2
                    | (uint64)(task_info((struct task_info *)(uintptr)main) == -1) << 3;
     check("nonzero words in the read-only page", (int64)nonzero((volatile uint64 *)ro, SG_WORDS), 0);
+    clocks_agree(ti);                   /* the units */
     printf("g_timeinfo: %s time=%s refused=0x%lx\n", TOKEN, time_ok ? "ok" : "bad", refused);
     return verdict() || !time_ok || refused != 0xf;
 }
