@@ -64,7 +64,7 @@ hg_encode(hg_u64 t0, hg_u64 t1, hg_u64 seed, hg_u64 w[3])
 }
 
 /* The twins, each with a key of its own. */
-enum { HG_FRAMES = 1, HG_UNMAP, HG_KVM, HG_ELF, HG_MMAP, HG_COPY, HG_TI, HG_PT, HG_FAULTS };
+enum { HG_FRAMES = 1, HG_UNMAP, HG_KVM, HG_ELF, HG_MMAP, HG_COPY, HG_TI, HG_PT, HG_FAULTS, HG_KELF };
 
 /* Decode encoded words w0, w1, s (hg_encode's) and derive twin's key. */
 static inline struct hg
