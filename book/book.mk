@@ -2,7 +2,8 @@
 #
 # Included by the top Makefile, which defines CHAPTERS (sorted src.nw/*.nw), BUILD,
 # HOSTCC and HOSTCFLAGS. Targets:
-#   book        $(BOOK_HTML)/: one page per chapter, index.html (contents), indexes.html
+#   book        $(BOOK_HTML)/: a page per chapter opening (NN-slug.html) and per level-2
+#               section (NN-slug-SECTIONID.html), index.html (contents), indexes.html
 #   book-epub   $(BOOK_EPUB)
 #   book-pdf    $(BOOK_PDF) (pdflatex)
 #   book-tools  $(NW2MD) and $(LINKCHECK)
@@ -27,7 +28,11 @@ PANDOC        ?= pandoc
 export BOOK_BUILD := $(BUILD)
 BOOK_TOP_MAKEFILE := $(firstword $(MAKEFILE_LIST))
 
-BOOK_PAGES    := $(basename $(notdir $(BOOK_CHAPTERS))) index indexes
+# The pages are known once the chapters are woven: the weave writes their list,
+# $(BOOK_MD)/pages.mk (BOOK_PAGES := index 00-preface ... indexes), and `book` builds
+# them in a sub-make that reads the fresh list.
+BOOK_PAGES    :=
+-include $(BOOK_MD)/pages.mk
 BOOK_FILTERS  := book/filters/chunks.lua book/filters/graphviz.lua
 BOOK_METADATA ?= book/metadata.yaml
 # Pandoc's pygments colours, darkened until every token reads at 4.5:1 or more on
@@ -39,9 +44,16 @@ BOOK_COMMON_DEPS := $(BOOK_FILTERS) $(BOOK_METADATA) $(BOOK_THEME) book/book.mk
 BOOK_NW2MD_FLAGS ?=
 BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BOOK_MD) $(BOOK_CHAPTERS)
 
-.PHONY: book book-epub book-pdf book-tools test-book
+.PHONY: book book-pages book-epub book-pdf book-tools test-book
 
-book: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css
+book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css
+	@$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE) book-pages
+# (the sub-make's half) every page of pages.mk; a page no longer woven is removed
+book-pages: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html)
+	@test -n "$(BOOK_PAGES)" || { echo "book.mk: no pages in $(BOOK_MD)/pages.mk" >&2; exit 1; }
+	@for f in $(BOOK_HTML)/*.html; do \
+	  case " $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) " in *" $$f "*) ;; *) rm -f "$$f";; esac; \
+	done
 book-epub: $(BOOK_EPUB)
 book-pdf: $(BOOK_PDF)
 book-tools: $(NW2MD) $(LINKCHECK)
@@ -65,11 +77,12 @@ $(BOOK_MD)/%.md: $(BOOK_MD)/.stamp
 .SECONDARY: $(BOOK_PAGES:%=$(BOOK_MD)/%.md) $(BOOK_MD)/book.md
 -include $(BOOK_MD)/deps.mk
 
-# --- HTML: one pandoc per page, in parallel under make -j
+# --- HTML: one pandoc per page, in parallel under make -j; the sidebar, prev and next
+# come in each page's front matter from nw2md.
 $(BOOK_HTML)/%.html: $(BOOK_MD)/%.md book/templates/page.html $(BOOK_COMMON_DEPS)
 	@mkdir -p $(@D)
 	$(PANDOC) $(BOOK_PANDOC) --to html5 --standalone --template book/templates/page.html \
-	  $(if $(filter index indexes,$*),,--toc --toc-depth=3) -o $@.tmp $< && mv $@.tmp $@
+	  -o $@.tmp $< && mv $@.tmp $@
 $(BOOK_HTML)/style.css: book/style.css
 	@mkdir -p $(@D)
 	cp $< $@

@@ -227,6 +227,7 @@ typedef struct {
 typedef struct {
 	int code;             /* 1 = code chunk, 0 = documentation */
 	int chapter;
+	int page;             /* the page it is on (its first line's, for documentation) */
 	int name;             /* code: index into names[] */
 	int defno;            /* code: 0 for a first definition, 1, 2, ... */
 	char tag[24];         /* code: "1a" */
@@ -269,23 +270,34 @@ typedef struct {
 	char *titleid;
 	int first, last;  /* chunk index range [first, last) */
 	int nlines;
-	char **figs;      /* files named by file="..." on fenced blocks */
-	int nfigs, figcap;
+	int firstpage, lastpage;   /* its pages [firstpage, lastpage): the opening, then sections */
 } Chapter;
 
 typedef struct {
 	int chapter, level;
+	int page;
 	char *id;
 	char *md;         /* rendered heading text, for tables of contents */
 } Heading;
+
+/* A page of the HTML book: a chapter's opening (its title and the prose before its first
+   level-2 heading), or one level-2 section of it. */
+typedef struct {
+	int chapter;
+	int hid;          /* its level-2 heading (index into headings[]), -1 for the opening */
+	char *name;       /* "01-boot", "01-boot-memory-map" */
+	char **figs;      /* files named by file="..." on fenced blocks */
+	int nfigs, figcap;
+} Page;
 
 static Chunk *chunks; static int nchunks, chunkcap;
 static Name *names; static int nnames, namecap;
 static Ident *idents; static int nidents, identcap;
 static Chapter *chapters; static int nchapters, chaptercap;
 static Heading *headings; static int nheadings, headingcap;
+static Page *pages; static int npages, pagecap;
 static Map namemap, identmap;
-static Map anchors;     /* every anchor in the book -> its page (chapter index, or INDEXPAGE) */
+static Map anchors;     /* every anchor in the book -> its page (index into pages[], or INDEXPAGE) */
 
 #define INDEXPAGE 999999   /* the page holding the indexes */
 
@@ -548,7 +560,7 @@ read_pipeline(FILE *in)
 static const char *
 page_of(int page)
 {
-	return page == INDEXPAGE ? "indexes" : chapters[page].page;
+	return page == INDEXPAGE ? "indexes" : pages[page].name;
 }
 
 /* Register an anchor; if taken, add "-b", "-c"... until unique. */
@@ -940,6 +952,7 @@ typedef struct {
 	int infence;      /* inside a fenced code block of the prose */
 	int chaptertitle;
 	int hid;          /* index into headings[] */
+	int page;         /* the page it is on */
 } LineInfo;
 
 /* Split a docs chunk into lines: [first, end) piece ranges separated by P_NL. */
@@ -1091,115 +1104,146 @@ heading_text(const char *line)
 
 static LineInfo **lineinfo;    /* per chunk, per line */
 
-/* Find headings, give each a stable unique id, record chapter titles. */
-static void
-scan_docs(void)
+static int
+new_page(int ch)
 {
-	Map count = {0};
-	int ci, pass;
+	Page pg;
 
-	lineinfo = xrealloc(NULL, (size_t)nchunks * sizeof *lineinfo);
-	for (pass = 0; pass < 2; pass++) {
-		int ch;
-		for (ch = 0; ch < nchapters; ch++) {
-			int infence = 0, flen = 0, seentitle = 0;
-			char fc = 0;
-			for (ci = chapters[ch].first; ci < chapters[ch].last; ci++) {
-				Chunk *c = &chunks[ci];
-				int a = 0, b, nl = 0, li = 0;
-				if (c->code)
-					continue;
-				for (a = 0; a < c->np; a = next_line(c, a, &b))
-					nl++;
-				if (pass == 0)
-					lineinfo[ci] = xrealloc(NULL, (size_t)(nl + 1) * sizeof **lineinfo);
-				for (a = 0; a < c->np; a = next_line(c, a, &b), li++) {
-					Buf t = {0};
-					LineInfo *L = &lineinfo[ci][li];
-					char *text, *slug, *given;
-					next_line(c, a, &b);
-					line_plain(c, a, b, &t);
-					memset(L, 0, sizeof *L);
-					L->infence = infence;
-					if (infence) {
-						if (fence_close(bstr(&t), fc, flen))
-							infence = 0;
-					} else if (fence_open(bstr(&t), &fc, &flen)) {
-						const char *blk = strchr(bstr(&t), '{');
-						infence = 1;
-						L->infence = 1;
-						char *fig = blk && pass == 1 ? attr_file(blk) : NULL;
-						if (fig)
-							PUSH(chapters[ch].figs, chapters[ch].nfigs, chapters[ch].figcap, fig);
-						if (pass == 1 && blk && (given = attr_id(blk)) != NULL) {
+	memset(&pg, 0, sizeof pg);
+	pg.chapter = ch;
+	pg.hid = -1;
+	PUSH(pages, npages, pagecap, pg);
+	chapters[ch].lastpage = npages;
+	return npages - 1;
+}
+
+/*
+ * Find headings, give each a stable unique id, record chapter titles. Pass 0 (before
+ * any anchor is claimed) counts the heading slugs and cuts the chapters into pages:
+ * the opening, then one page per level-2 heading; pass 1 gives the ids and records
+ * every anchor of the prose on its page.
+ */
+static void
+scan_docs(int pass)
+{
+	static Map count;
+	int ci, ch;
+
+	if (pass == 0)
+		lineinfo = xrealloc(NULL, (size_t)(nchunks + 1) * sizeof *lineinfo);
+	for (ch = 0; ch < nchapters; ch++) {
+		int infence = 0, flen = 0, seentitle = 0, curpg;
+		char fc = 0;
+		if (pass == 0) {
+			chapters[ch].firstpage = npages;
+			curpg = new_page(ch);
+		} else
+			curpg = chapters[ch].firstpage;
+		for (ci = chapters[ch].first; ci < chapters[ch].last; ci++) {
+			Chunk *c = &chunks[ci];
+			int a = 0, b, nl = 0, li = 0;
+			c->page = curpg;
+			if (c->code)
+				continue;
+			for (a = 0; a < c->np; a = next_line(c, a, &b))
+				nl++;
+			if (pass == 0)
+				lineinfo[ci] = xrealloc(NULL, (size_t)(nl + 1) * sizeof **lineinfo);
+			for (a = 0; a < c->np; a = next_line(c, a, &b), li++) {
+				Buf t = {0};
+				LineInfo *L = &lineinfo[ci][li];
+				char *text, *slug, *given;
+				next_line(c, a, &b);
+				line_plain(c, a, b, &t);
+				if (pass == 1)
+					curpg = L->page;   /* as pass 0 found */
+				memset(L, 0, sizeof *L);
+				L->infence = infence;
+				if (infence) {
+					if (fence_close(bstr(&t), fc, flen))
+						infence = 0;
+				} else if (fence_open(bstr(&t), &fc, &flen)) {
+					const char *blk = strchr(bstr(&t), '{');
+					infence = 1;
+					L->infence = 1;
+					char *fig = blk && pass == 1 ? attr_file(blk) : NULL;
+					if (fig)
+						PUSH(pages[curpg].figs, pages[curpg].nfigs, pages[curpg].figcap, fig);
+					if (pass == 1 && blk && (given = attr_id(blk)) != NULL) {
+						if (map_get(&anchors, given) >= 0)
+							warn_at(chapters[ch].file, c->p[a].srcline,
+							    "block id '%s' is used twice", given);
+						map_put(&anchors, given, curpg);
+						free(given);
+					}
+				} else if (pass == 1 && !heading_level(bstr(&t)) && strstr(bstr(&t), "{#")) {
+					/* spans and divs with ids: [text]{#id}, ::: {#id} */
+					const char *q = bstr(&t);
+					while ((q = strstr(q, "{#")) != NULL) {
+						size_t n = strcspn(q + 2, " }");
+						char *id = xrealloc(NULL, n + 1);
+						memcpy(id, q + 2, n);
+						id[n] = '\0';
+						if (n && map_get(&anchors, id) < 0)
+							map_put(&anchors, id, curpg);
+						free(id);
+						q += 2;
+					}
+				} else if ((L->heading = heading_level(bstr(&t))) != 0) {
+					L->chaptertitle = L->heading == 1 && !seentitle;
+					if (L->heading == 1 && seentitle && pass == 0)
+						warn_at(chapters[ch].file, c->p[a].srcline,
+						    "second level-1 heading: one chapter per file");
+					seentitle |= L->heading == 1;
+					if (L->heading == 2 && pass == 0)
+						curpg = new_page(ch);
+					text = heading_text(bstr(&t));
+					const char *blk = attr_block(bstr(&t));
+					given = blk ? attr_id(blk) : NULL;
+					slug = given ? xstrdup(given) : slugify(text, 0);
+					if (pass == 0) {
+						int v = map_get(&count, slug);
+						map_put(&count, slug, v < 0 ? 1 : v + 1);
+					} else {
+						Heading h;
+						Buf id = {0};
+						memset(&h, 0, sizeof h);
+						h.chapter = ch;
+						h.level = L->heading;
+						h.page = curpg;
+						if (given) {
 							if (map_get(&anchors, given) >= 0)
 								warn_at(chapters[ch].file, c->p[a].srcline,
-								    "block id '%s' is used twice", given);
-							map_put(&anchors, given, ch);
-							free(given);
-						}
-					} else if (pass == 1 && !heading_level(bstr(&t)) && strstr(bstr(&t), "{#")) {
-						/* spans and divs with ids: [text]{#id}, ::: {#id} */
-						const char *q = bstr(&t);
-						while ((q = strstr(q, "{#")) != NULL) {
-							size_t n = strcspn(q + 2, " }");
-							char *id = xrealloc(NULL, n + 1);
-							memcpy(id, q + 2, n);
-							id[n] = '\0';
-							if (n && map_get(&anchors, id) < 0)
-								map_put(&anchors, id, ch);
-							free(id);
-							q += 2;
-						}
-					} else if ((L->heading = heading_level(bstr(&t))) != 0) {
-						L->chaptertitle = L->heading == 1 && !seentitle;
-						if (L->heading == 1 && seentitle && pass == 0)
-							warn_at(chapters[ch].file, c->p[a].srcline,
-							    "second level-1 heading: one chapter per file");
-						seentitle |= L->heading == 1;
-						text = heading_text(bstr(&t));
-						const char *blk = attr_block(bstr(&t));
-						given = blk ? attr_id(blk) : NULL;
-						slug = given ? xstrdup(given) : slugify(text, 0);
-						if (pass == 0) {
-							int v = map_get(&count, slug);
-							map_put(&count, slug, v < 0 ? 1 : v + 1);
+								    "heading id '%s' is used twice", given);
+							map_put(&anchors, given, curpg);
+							h.id = xstrdup(given);
 						} else {
-							Heading h;
-							Buf id = {0};
-							memset(&h, 0, sizeof h);
-							h.chapter = ch;
-							h.level = L->heading;
-							if (given) {
-								if (map_get(&anchors, given) >= 0)
-									warn_at(chapters[ch].file, c->p[a].srcline,
-									    "heading id '%s' is used twice", given);
-								map_put(&anchors, given, ch);
-								h.id = xstrdup(given);
-							} else {
-								if (map_get(&count, slug) > 1 || map_get(&anchors, slug) >= 0)
-									bprintf(&id, "%s-%s", chapters[ch].shortslug, slug);
-								else
-									bputs(&id, slug);
-								h.id = claim_anchor(id.s, ch);
-								free(id.s);
-							}
-							L->hid = nheadings;
-							PUSH(headings, nheadings, headingcap, h);
-							if (L->chaptertitle) {
-								chapters[ch].titleid = h.id;
-							}
+							if (map_get(&count, slug) > 1 || map_get(&anchors, slug) >= 0)
+								bprintf(&id, "%s-%s", chapters[ch].shortslug, slug);
+							else
+								bputs(&id, slug);
+							h.id = claim_anchor(id.s, curpg);
+							free(id.s);
 						}
-						free(given);
-						free(slug);
-						free(text);
+						L->hid = nheadings;
+						if (L->heading == 2)
+							pages[curpg].hid = nheadings;
+						PUSH(headings, nheadings, headingcap, h);
+						if (L->chaptertitle) {
+							chapters[ch].titleid = h.id;
+						}
 					}
-					free(t.s);
+					free(given);
+					free(slug);
+					free(text);
 				}
+				L->page = curpg;
+				free(t.s);
 			}
 		}
 	}
-	map_free(&count);
+	if (pass == 1)
+		map_free(&count);
 }
 
 /* Does the chapter have a code chunk (and so chunk tags)? */
@@ -1213,11 +1257,28 @@ has_code(const Chapter *ch)
 	return 0;
 }
 
+/* A page's file name: the chapter's for its opening, with the heading's id for a section. */
+static void
+name_pages(void)
+{
+	int i;
+
+	for (i = 0; i < npages; i++) {
+		Page *pg = &pages[i];
+		Buf b = {0};
+		bputs(&b, chapters[pg->chapter].page);
+		if (pg->hid >= 0)
+			bprintf(&b, "-%s", headings[pg->hid].id);
+		pg->name = b.s;
+	}
+}
+
 static void
 analyse(void)
 {
 	int i, j;
 
+	scan_docs(0);
 	for (i = 0; i < nnames; i++) {
 		Buf a = {0};
 		char *s = slugify(names[i].name, 0);
@@ -1228,7 +1289,7 @@ analyse(void)
 				bprintf(&a, "chunk-%s", s);
 			else
 				bprintf(&a, "chunk-%s-%d", s, j + 1);
-			c->anchor = claim_anchor(a.s, c->chapter);
+			c->anchor = claim_anchor(a.s, c->page);
 		}
 		free(a.s);
 		free(s);
@@ -1238,7 +1299,7 @@ analyse(void)
 		char *s = slugify(idents[i].name, 1);
 		bprintf(&a, "id-%s", s);
 		if (idents[i].ndefs)
-			idents[i].anchor = claim_anchor(a.s, chunks[idents[i].defs[0]].chapter);
+			idents[i].anchor = claim_anchor(a.s, chunks[idents[i].defs[0]].page);
 		free(a.s);
 		free(s);
 	}
@@ -1255,7 +1316,8 @@ analyse(void)
 	for (i = 0; i < nchunks; i++)
 		if (chunks[i].code)
 			lay_out_code(i);
-	scan_docs();
+	scan_docs(1);
+	name_pages();
 	for (i = 0; i < nchapters; i++)
 		if (!chapters[i].titleid)
 			warn_at(chapters[i].file, 1, "no '# Title' line: a chapter starts with a level-1 heading");
@@ -1280,7 +1342,7 @@ href(Buf *b, int page, const char *anchor)
 static void
 chunk_href(Buf *b, int ci)
 {
-	href(b, chunks[ci].chapter, chunks[ci].anchor);
+	href(b, chunks[ci].page, chunks[ci].anchor);
 }
 
 /* Markdown-escape text (every ASCII punctuation character). */
@@ -1370,23 +1432,30 @@ ident_link(Buf *b, int d)
 	bputc(b, '[');
 	code_span(b, idents[d].name);
 	bputs(b, "](");
-	href(b, chunks[idents[d].defs[0]].chapter, idents[d].anchor);
+	href(b, chunks[idents[d].defs[0]].page, idents[d].anchor);
 	bputs(b, "){.id}");
 }
 
-/* Is s[0..n) "PAGE.html" for one of our pages? Returns chapter+1, or 0. */
+/* Is s[0..n) "PAGE.html" for one of our pages? Returns its index+1 (npages+1 for the indexes), or 0. */
 static int
 our_page(const char *s, size_t n)
 {
-	int ch;
+	int i;
 
 	if (n == 12 && strncmp(s, "indexes.html", 12) == 0)
-		return nchapters + 1;
-	for (ch = 0; ch < nchapters; ch++)
-		if (strlen(chapters[ch].page) + 5 == n && strncmp(s, chapters[ch].page, n - 5) == 0 &&
+		return npages + 1;
+	for (i = 0; i < npages; i++)
+		if (strlen(pages[i].name) + 5 == n && strncmp(s, pages[i].name, n - 5) == 0 &&
 		    strncmp(s + n - 5, ".html", 5) == 0)
-			return ch + 1;
+			return i + 1;
 	return 0;
+}
+
+/* The id of a page's first heading: the chapter title's or the section's. */
+static const char *
+page_id(int i)
+{
+	return pages[i].hid >= 0 ? headings[pages[i].hid].id : chapters[pages[i].chapter].titleid;
 }
 
 /* Rewrite prose link targets so they work on this page: "](#x)" -> "](page.html#x)". */
@@ -1407,8 +1476,8 @@ prose_text(Buf *b, const char *s)
 		if (hash && pg != -1 && (hash == tgt.s || our_page(tgt.s, (size_t)(hash - tgt.s)))) {
 			href(b, pg, hash + 1);
 		} else if (!hash && mode == M_BOOK && (pg = our_page(bstr(&tgt), tgt.len)) != 0 &&
-		    pg - 1 < nchapters && chapters[pg - 1].titleid) {
-			bprintf(b, "#%s", chapters[pg - 1].titleid);
+		    pg - 1 < npages && page_id(pg - 1)) {
+			bprintf(b, "#%s", page_id(pg - 1));
 		} else
 			bputs(b, bstr(&tgt));
 		free(tgt.s);
@@ -1580,8 +1649,9 @@ blank_line(Buf *b)
 	bputc(b, '\n');
 }
 
+/* The lines of a documentation chunk on page pg (all of them if pg < 0). */
 static void
-docs_md(Buf *out, int ci)
+docs_md(Buf *out, int ci, int pg)
 {
 	Chunk *c = &chunks[ci];
 	int a, b, li = 0;
@@ -1589,6 +1659,8 @@ docs_md(Buf *out, int ci)
 	for (a = 0; a < c->np; a = next_line(c, a, &b), li++) {
 		LineInfo *L = &lineinfo[ci][li];
 		next_line(c, a, &b);
+		if (pg >= 0 && L->page != pg)
+			continue;
 		if (L->heading) {
 			heading_md(out, c, a, b, L, c->chapter);
 			continue;
@@ -1614,7 +1686,7 @@ marks_attr(Buf *b, const char *key, Mark *m, int n, int refs)
 		if (refs)
 			chunk_href(b, names[m[i].target].defs[0]);
 		else
-			href(b, chunks[idents[m[i].target].defs[0]].chapter, idents[m[i].target].anchor);
+			href(b, chunks[idents[m[i].target].defs[0]].page, idents[m[i].target].anchor);
 	}
 	bputc(b, '"');
 }
@@ -1715,15 +1787,17 @@ code_md(Buf *out, int ci)
 	bputs(out, "\n:::\n:::::\n\n");
 }
 
+/* A chapter's text, or only what is on its page pg (pg >= 0). */
 static void
-chapter_md(Buf *out, int ch)
+chapter_md(Buf *out, int ch, int pg)
 {
 	int ci;
 	for (ci = chapters[ch].first; ci < chapters[ch].last; ci++)
-		if (chunks[ci].code)
-			code_md(out, ci);
-		else
-			docs_md(out, ci);
+		if (chunks[ci].code) {
+			if (pg < 0 || chunks[ci].page == pg)
+				code_md(out, ci);
+		} else
+			docs_md(out, ci, pg);
 	blank_line(out);
 }
 
@@ -1858,73 +1932,166 @@ write_if_changed(const char *path, Buf *b)
 	free(tmpname.s);
 }
 
-static void
-nav_entry(Buf *b, const char *key, int ch)
+/* The title of a page, as Markdown: its chapter's, or its section heading's. */
+static const char *
+page_title(int i)
 {
-	char *t;
-	bprintf(b, "%s:\n  url: %s.html\n  title: ", key, chapters[ch].page);
-	t = xstrdup(chapters[ch].title ? chapters[ch].title : chapters[ch].page);
-	yaml_str(b, t);
-	free(t);
-	if (chapters[ch].number > 0)
-		bprintf(b, "\n  number: '%d'", chapters[ch].number);
+	const Page *pg = &pages[i];
+
+	if (pg->hid >= 0)
+		return headings[pg->hid].md ? headings[pg->hid].md : headings[pg->hid].id;
+	return chapters[pg->chapter].title ? chapters[pg->chapter].title : chapters[pg->chapter].page;
+}
+
+/* prev: or next: in a page's YAML front matter; page -1 is the contents, INDEXPAGE the index. */
+static void
+nav_entry(Buf *b, const char *key, int i)
+{
+	bprintf(b, "%s:\n  url: ", key);
+	if (i < 0) {
+		bputs(b, "index.html\n  title: Contents\n");
+		return;
+	}
+	if (i == INDEXPAGE) {
+		bputs(b, "indexes.html\n  title: Index\n");
+		return;
+	}
+	bprintf(b, "%s.html\n  title: ", pages[i].name);
+	yaml_str(b, page_title(i));
+	if (pages[i].hid < 0 && chapters[pages[i].chapter].number > 0)
+		bprintf(b, "\n  number: '%d'", chapters[pages[i].chapter].number);
 	bputc(b, '\n');
+}
+
+/* One link of the sidebar: the current page's gets a class and aria-current. */
+static void
+side_link(Buf *b, const char *indent, const char *md, const char *url, const char *cls, int current)
+{
+	bprintf(b, "  %s- [", indent);
+	bputs(b, md);
+	bputs(b, "](");
+	bputs(b, url);
+	bputc(b, ')');
+	if (*cls || current) {
+		bputc(b, '{');
+		bputs(b, cls);
+		if (current)
+			bprintf(b, "%s.current aria-current=\"page\"", *cls ? " " : "");
+		bputc(b, '}');
+	}
+	bputc(b, '\n');
+}
+
+/*
+ * The whole-book sidebar, as a YAML block of Markdown (the template puts it beside the
+ * text): the contents, every chapter, under the current page's chapter its section
+ * pages, under the current page its level-3 headings, and the index. cur is a page,
+ * -1 for the contents, INDEXPAGE for the index.
+ */
+static void
+sidebar_md(Buf *b, int cur)
+{
+	int ch, i, h;
+	int curch = cur >= 0 && cur != INDEXPAGE ? pages[cur].chapter : -1;
+	Buf t = {0}, u = {0};
+
+	bputs(b, "sidebar: |\n");
+	side_link(b, "", "Contents", "index.html", ".front", cur == -1);
+	for (ch = 0; ch < nchapters; ch++) {
+		t.len = 0;
+		chapter_number_span(&t, ch);
+		bputs(&t, chapters[ch].title ? chapters[ch].title : chapters[ch].page);
+		u.len = 0;
+		bprintf(&u, "%s.html", pages[chapters[ch].firstpage].name);
+		side_link(b, "", bstr(&t), bstr(&u), ".chapter", cur == chapters[ch].firstpage);
+		if (ch != curch)
+			continue;
+		for (i = chapters[ch].firstpage; i < chapters[ch].lastpage; i++) {
+			if (i > chapters[ch].firstpage) {
+				u.len = 0;
+				bprintf(&u, "%s.html", pages[i].name);
+				side_link(b, "    ", page_title(i), bstr(&u), "", i == cur);
+			}
+			if (i != cur)
+				continue;
+			for (h = 0; h < nheadings; h++)
+				if (headings[h].page == cur && headings[h].level == 3) {
+					u.len = 0;
+					bprintf(&u, "#%s", headings[h].id);
+					side_link(b, i > chapters[ch].firstpage ? "        " : "    ",
+					    headings[h].md ? headings[h].md : headings[h].id, bstr(&u), ".onpage", 0);
+				}
+		}
+	}
+	side_link(b, "", "Index", "indexes.html", ".back", cur == INDEXPAGE);
+	free(t.s);
+	free(u.s);
 }
 
 static void
 write_pages(const char *dir)
 {
-	Buf path = {0}, out = {0};
-	int ch, h;
+	Buf path = {0}, out = {0}, list = {0};
+	int ch, i;
 
-	/* titles first: a page's "next" link needs the next chapter's title */
+	/* titles first: a page's "next" link and the sidebar need the other pages' titles */
 	mode = M_PAGE;
-	for (ch = 0; ch < nchapters; ch++) {
-		curpage = ch;
+	for (i = 0; i < npages; i++) {
+		curpage = i;
 		out.len = 0;
-		chapter_md(&out, ch);
+		chapter_md(&out, pages[i].chapter, i);
 	}
-	for (ch = 0; ch < nchapters; ch++) {
+	for (i = 0; i < npages; i++) {
 		Buf body = {0};
 		char *pt;
-		curpage = ch;
-		chapter_md(&body, ch);
+		Page *pg = &pages[i];
+		curpage = i;
+		chapter_md(&body, pg->chapter, i);
 		out.len = 0;
 		bputs(&out, "---\npagetitle: ");
-		pt = plain_title(chapters[ch].title ? chapters[ch].title : chapters[ch].page);
+		if (pg->hid >= 0) {
+			Buf t = {0};
+			bputs(&t, page_title(i));
+			bputs(&t, " - ");
+			bputs(&t, page_title(chapters[pg->chapter].firstpage));
+			pt = plain_title(bstr(&t));
+			free(t.s);
+		} else
+			pt = plain_title(page_title(i));
 		yaml_str(&out, pt);
 		free(pt);
 		bputc(&out, '\n');
-		if (ch > 0)
-			nav_entry(&out, "prev", ch - 1);
-		if (ch + 1 < nchapters)
-			nav_entry(&out, "next", ch + 1);
-		else
-			bputs(&out, "next:\n  url: indexes.html\n  title: Index\n");
+		nav_entry(&out, "prev", i - 1);
+		nav_entry(&out, "next", i + 1 < npages ? i + 1 : INDEXPAGE);
+		if (pg->hid >= 0)   /* a section: the chapter it is part of, above its text */
+			nav_entry(&out, "chapter", chapters[pg->chapter].firstpage);
+		sidebar_md(&out, i);
 		bputs(&out, "---\n\n");
 		bputs(&out, bstr(&body));
 		free(body.s);
 		path.len = 0;
-		bprintf(&path, "%s/%s.md", dir, chapters[ch].page);
+		bprintf(&path, "%s/%s.md", dir, pg->name);
 		write_if_changed(path.s, &out);
+		bprintf(&list, " %s", pg->name);
 	}
 
 	/* contents */
 	out.len = 0;
 	bputs(&out, "---\npagetitle: Contents\ncontents: true\n");
-	if (nchapters)
-		nav_entry(&out, "next", 0);
+	nav_entry(&out, "next", npages ? 0 : INDEXPAGE);
+	sidebar_md(&out, -1);
 	bputs(&out, "---\n\n");
 	for (ch = 0; ch < nchapters; ch++) {
 		bprintf(&out, "- [");
-		if (chapters[ch].number > 0)
-			bprintf(&out, "[%d]{.chapnum} ", chapters[ch].number);
+		chapter_number_span(&out, ch);
 		bprintf(&out, "%s](%s.html){.chapter}\n",
-		    chapters[ch].title ? chapters[ch].title : chapters[ch].page, chapters[ch].page);
-		for (h = 0; h < nheadings; h++)
-			if (headings[h].chapter == ch && headings[h].level == 2)
-				bprintf(&out, "    - [%s](%s.html#%s)\n", headings[h].md,
-				    chapters[ch].page, headings[h].id);
+		    chapters[ch].title ? chapters[ch].title : chapters[ch].page,
+		    pages[chapters[ch].firstpage].name);
+		for (i = chapters[ch].firstpage + 1; i < chapters[ch].lastpage; i++) {
+			bputs(&out, "    - [");
+			bputs(&out, page_title(i));
+			bprintf(&out, "](%s.html)\n", pages[i].name);
+		}
 	}
 	bputs(&out, "- [Index of chunks and identifiers](indexes.html){.chapter}\n");
 	path.len = 0;
@@ -1935,13 +2102,23 @@ write_pages(const char *dir)
 	curpage = INDEXPAGE;
 	out.len = 0;
 	bputs(&out, "---\npagetitle: Index\n");
-	if (nchapters)
-		nav_entry(&out, "prev", nchapters - 1);
+	nav_entry(&out, "prev", npages - 1);
+	sidebar_md(&out, INDEXPAGE);
 	bputs(&out, "---\n\n# Index {#index .unnumbered}\n\n");
 	index_md(&out);
 	path.len = 0;
 	bprintf(&path, "%s/indexes.md", dir);
 	write_if_changed(path.s, &out);
+
+	/* the pages, in reading order, for make */
+	out.len = 0;
+	bputs(&out, "# generated by nw2md -p: the HTML book's pages in reading order\nBOOK_PAGES := index");
+	bputs(&out, bstr(&list));
+	bputs(&out, " indexes\n");
+	path.len = 0;
+	bprintf(&path, "%s/pages.mk", dir);
+	write_if_changed(path.s, &out);
+	free(list.s);
 	free(out.s);
 	free(path.s);
 }
@@ -1954,8 +2131,8 @@ write_book(const char *file)
 
 	mode = M_BOOK;
 	for (ch = 0; ch < nchapters; ch++) {
-		curpage = ch;
-		chapter_md(&out, ch);
+		curpage = chapters[ch].firstpage;
+		chapter_md(&out, ch, -1);
 	}
 	curpage = INDEXPAGE;
 	bputs(&out, "# Index {#index .unnumbered}\n\n");
@@ -1964,27 +2141,41 @@ write_book(const char *file)
 	free(out.s);
 }
 
+/* A figure file for make: one made by the build (build/...) is where filters/graphviz.lua
+   reads it, in $(BOOK_BUILD), whatever the build directory is. */
+static void
+dep_file(Buf *b, const char *fig)
+{
+	if (strncmp(fig, "build/", 6) == 0) {
+		bputs(b, "$(BOOK_BUILD)/");
+		fig += 6;
+	}
+	bputs(b, fig);
+}
+
 /* Make rules: pages depend on the figure files their dot blocks read. */
 static void
 write_deps(const char *file)
 {
 	Buf out = {0};
-	int ch, i;
+	int i, j;
 
 	bputs(&out, "# generated by nw2md -d: figure files read by ```{.dot file=...} blocks\n");
-	for (ch = 0; ch < nchapters; ch++) {
-		if (chapters[ch].nfigs == 0)
+	for (i = 0; i < npages; i++) {
+		if (pages[i].nfigs == 0)
 			continue;
-		bprintf(&out, "$(BOOK_HTML)/%s.html $(BOOK_EPUB) $(BOOK_PDF):", chapters[ch].page);
-		for (i = 0; i < chapters[ch].nfigs; i++) {
+		bprintf(&out, "$(BOOK_HTML)/%s.html $(BOOK_EPUB) $(BOOK_PDF):", pages[i].name);
+		for (j = 0; j < pages[i].nfigs; j++) {
 			bputc(&out, ' ');
-			bputs(&out, chapters[ch].figs[i]);
+			dep_file(&out, pages[i].figs[j]);
 		}
 		bputc(&out, '\n');
 	}
-	for (ch = 0; ch < nchapters; ch++)   /* a deleted figure must not stop make */
-		for (i = 0; i < chapters[ch].nfigs; i++)
-			bprintf(&out, "%s:\n", chapters[ch].figs[i]);
+	for (i = 0; i < npages; i++)   /* a deleted figure must not stop make */
+		for (j = 0; j < pages[i].nfigs; j++) {
+			dep_file(&out, pages[i].figs[j]);
+			bputs(&out, ":\n");
+		}
 	write_if_changed(file, &out);
 	free(out.s);
 }
@@ -1996,8 +2187,10 @@ usage(FILE *f)
 	    "usage: %s [-q] [-W] [-p DIR] [-b FILE] [-d FILE] [PIPELINE]\n"
 	    "Reads noweb's pipeline (markup | finduses | noidx) from PIPELINE or stdin\n"
 	    "and writes Pandoc Markdown.\n"
-	    "  -p DIR   one page per chapter: DIR/NN-slug.md, DIR/index.md (contents),\n"
-	    "           DIR/indexes.md (chunk and identifier index); links as page.html#id\n"
+	    "  -p DIR   one page per chapter opening and per level-2 section: DIR/NN-slug.md,\n"
+	    "           DIR/NN-slug-SECTIONID.md, DIR/index.md (contents), DIR/indexes.md (chunk\n"
+	    "           and identifier index), DIR/pages.mk (BOOK_PAGES, in reading order);\n"
+	    "           links as page.html#id; each page's front matter has prev, next, sidebar\n"
 	    "  -b FILE  the whole book in one file, index last; links as #id\n"
 	    "  -d FILE  make rules: pages depend on the files of ```{.dot file=...} blocks\n"
 	    "  -q       no warnings\n"

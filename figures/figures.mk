@@ -80,9 +80,10 @@ $(BUILD)/figures/cow-fork.dot: $(BUILD)/figures/cow.log $(PTDUMP2DOT)
 $(BUILD)/figures/cow-write.dot: $(BUILD)/figures/cow.log $(PTDUMP2DOT)
 	$(PTDUMP2DOT) -c 3,2 -t "parent,child after one write" -o $@ $<
 
-# nw2md's deps.mk records these dependencies too, but only once the chapter
-# has been woven; state them here so that a clean build makes the figures first.
-$(BOOK_HTML)/04-vm.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot \
-    $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot
-$(BOOK_HTML)/05-processes.html $(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/cow-fork.dot \
-    $(BUILD)/figures/cow-write.dot
+# nw2md's deps.mk records these dependencies too, but only once the chapters
+# have been woven; state them here so that a clean build makes the figures first.
+# (The HTML pages need no such rule: `make book` weaves, then builds the pages
+# in a sub-make that reads the fresh deps.mk, which names the page of each figure.)
+$(BOOK_EPUB) $(BOOK_PDF): $(BUILD)/figures/ptdump.dot \
+    $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot \
+    $(BUILD)/figures/cow-fork.dot $(BUILD)/figures/cow-write.dot

@@ -12,6 +12,7 @@
 -- links are spliced into the highlighted HTML as real Link elements, so Pandoc's EPUB
 -- writer rewrites them to its own chapter files. LaTeX: a highlighted Verbatim block
 -- with chunk references typeset by \ChunkRef. Any other format: a plain CodeBlock.
+-- HTML pages only (not the EPUB): a permalink (a pilcrow) on every h2, h3 and h4.
 
 local is_html = FORMAT:match('html') ~= nil or FORMAT:match('epub') ~= nil
 local is_latex = FORMAT:match('latex') ~= nil or FORMAT:match('beamer') ~= nil
@@ -371,5 +372,19 @@ if is_latex then
     { CodeBlock = CodeBlock },
     { Span = wrap_latex, Link = wrap_latex, Div = Div, Header = Header, Pandoc = Pandoc },
   }
+end
+-- A page of the HTML site (not the EPUB): a permalink after each h2, h3 and h4 with an id,
+-- shown on hover and focus (style.css).
+local function Permalink(h)
+  if h.level < 2 or h.level > 4 or h.identifier == '' then
+    return nil
+  end
+  h.content:insert(pandoc.RawInline('html', ' <a class="permalink" href="#' .. html_escape(h.identifier)
+    .. '" aria-label="Link to this section">&para;</a>'))
+  return h
+end
+
+if FORMAT == 'html' or FORMAT == 'html5' or FORMAT == 'html4' then
+  return { { Div = Edition }, { CodeBlock = CodeBlock, Header = Permalink } }
 end
 return { { Div = Edition }, { CodeBlock = CodeBlock } }

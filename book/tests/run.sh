@@ -48,6 +48,86 @@ has() {
 	if grep -q -F -- "$3" "$2" 2>/dev/null; then pass "$1"; else fail "$1" "'$3' not in $2"; fi
 }
 
+# --- checks of a woven HTML site (the test chapters', the book's); each says on stderr what is wrong.
+# The page list: BOOK_PAGES of the weave's pages.mk.
+pages_of() { sed -n 's/^BOOK_PAGES := //p' "$1"; }
+# pages_per_section DIR PAGES CHAPTER.nw...: a page per chapter opening and per level-2 heading of
+# its prose (not in a fence or a code chunk), no other; PAGES are all the site's pages, once each
+pages_per_section() {
+	dir=$1 pages=$2
+	shift 2
+	for ch in "$@"; do
+		c=$(basename "$ch" .nw)
+		want=$(awk '/^<<.*>>=[ \t]*$/ { code = 1; next } /^@( |$)/ { code = 0; next }
+			!code && /^(```|~~~)/ { fence = !fence; next }
+			!code && !fence && /^## / { n++ } END { print n + 1 }' "$ch")
+		got=$(ls "$dir" | grep -c "^$c\(-.*\)\{0,1\}\.html\$")
+		inlist=$(printf '%s\n' $pages | grep -c "^$c\(-.*\)\{0,1\}\$")
+		[ "$want" -eq "$got" ] && [ "$want" -eq "$inlist" ] ||
+			{ echo "$c: $got pages, $inlist in pages.mk, $want wanted (the opening and each ## section)" >&2; return 1; }
+		[ -s "$dir/$c.html" ] || { echo "$c.html: no opening page" >&2; return 1; }
+	done
+	a=$(printf '%s\n' $pages | sort | tr '\n' ' ')
+	b=$(ls "$dir" | sed -n 's/\.html$//p' | sort | tr '\n' ' ')
+	[ "$a" = "$b" ] || { echo "pages.mk lists '$a', the site has '$b'" >&2; return 1; }
+	[ "$(printf '%s\n' $pages | sort -u | wc -l)" -eq "$(printf '%s\n' $pages | wc -l)" ] ||
+		{ echo "a page is listed twice in pages.mk" >&2; return 1; }
+}
+# sidebar_ok DIR PAGES CHAPTER...: every page has the sidebar; it lists every chapter (and no other)
+# and marks exactly one page current, with aria-current and the class: the page itself
+sidebar_ok() {
+	dir=$1 pages=$2
+	shift 2
+	for p in $pages; do
+		f=$dir/$p.html
+		sed -n '/<nav id="sidebar"/,/<\/nav>/p' "$f" >"$OUT/side.html"
+		[ -s "$OUT/side.html" ] || { echo "$p.html: no sidebar" >&2; return 1; }
+		for ch in "$@"; do
+			grep -q "<a href=\"$ch.html\" class=\"chapter[ \"]" "$OUT/side.html" ||
+				{ echo "$p.html: the sidebar lacks chapter $ch" >&2; return 1; }
+		done
+		n=$(grep -c 'class="chapter[ "]' "$OUT/side.html")
+		[ "$n" -eq $# ] || { echo "$p.html: $n chapters in the sidebar, $# wanted" >&2; return 1; }
+		n=$(grep -c 'aria-current="page"' "$OUT/side.html")
+		[ "$n" -eq 1 ] || { echo "$p.html: $n current pages in the sidebar" >&2; return 1; }
+		grep -q "<a href=\"$p.html\" class=\"\([^\"]* \)\{0,1\}current\" aria-current=\"page\"" "$OUT/side.html" ||
+			{ echo "$p.html: the sidebar's current page is not $p.html: $(grep 'aria-current' "$OUT/side.html")" >&2; return 1; }
+	done
+}
+# chain_ok DIR PAGES: the header's and the footer's rel=next links go from the first page through
+# PAGES in order, each once, rel=prev back; the first has no prev, the last no next; titles shown
+chain_ok() {
+	dir=$1
+	set -- $2
+	prev=
+	while [ $# -gt 0 ]; do
+		p=$1
+		shift
+		want_next=${1:+$1.html} want_prev=${prev:+$prev.html}
+		for part in header footer; do
+			sed -n "/^<$part /,/^<\/$part>/p" "$dir/$p.html" >"$OUT/nav.html"
+			nx=$(sed -n 's/.*<a rel="next" href="\([^"]*\)">.*[^ ] →<\/a>.*/\1/p' "$OUT/nav.html")
+			pv=$(sed -n 's/.*<a rel="prev" href="\([^"]*\)">← .*[^ ]<\/a>.*/\1/p' "$OUT/nav.html")
+			[ "$nx" = "$want_next" ] || { echo "$p.html ($part): next is '$nx', want '$want_next' (with a title)" >&2; return 1; }
+			[ "$pv" = "$want_prev" ] || { echo "$p.html ($part): prev is '$pv', want '$want_prev' (with a title)" >&2; return 1; }
+		done
+		prev=$p
+	done
+}
+# permalinks_ok DIR: every h2, h3 and h4 of the text has an id and a permalink to it
+permalinks_ok() {
+	awk 'FNR == 1 { f = FILENAME; sub(/.*\//, "", f) }
+	     /<h[234][ >]/ && !/class="contents-title"/ {
+		n++
+		if (!match($0, / id="[^"]*"/)) { print f ": heading without an id: " $0; bad++; next }
+		id = substr($0, RSTART + 5, RLENGTH - 6)
+		if (index($0, "<a class=\"permalink\" href=\"#" id "\" aria-label=\"Link to this section\">") == 0) {
+			print f ": no permalink: " $0; bad++
+		}
+	     }
+	     END { if (n == 0) print "no headings"; else if (!bad) print n " headings"; exit bad || n == 0 }' "$1"/*.html >&2
+}
+
 rm -rf "$OUT"
 mkdir -p "$OUT" || exit 1
 
@@ -61,7 +141,7 @@ fi
 if [ "${UPDATE:-0}" = 1 ]; then
 	mkdir -p $T/weave/expected
 	rm -f $T/weave/expected/*
-	cp "$OUT"/md/*.md "$OUT/md/deps.mk" $T/weave/expected/
+	cp "$OUT"/md/*.md "$OUT/md/deps.mk" "$OUT/md/pages.mk" $T/weave/expected/
 	echo "run.sh: golden files rewritten in $T/weave/expected" >&2
 fi
 for g in $T/weave/expected/*; do
@@ -87,7 +167,7 @@ touch "$OUT/marker"
 sleep 1
 sh book/weave.sh "$NW2MD" "$OUT/inc" "$OUT"/src/*.nw 2>/dev/null
 new=$(cd "$OUT/inc" && find . -newer ../marker -type f | sort | tr '\n' ' ')
-if [ "$new" = "./02-memory.md ./book.md " ]; then
+if [ "$new" = "./02-memory-memory-real-world.md ./book.md " ]; then
 	pass "nw2md rewrites only the edited page"
 else
 	fail "nw2md rewrites only the edited page" "rewrote: $new"
@@ -168,41 +248,114 @@ check "test chapters: EPUB" sh -c "$SUB book-epub"
 check "test chapters: PDF" sh -c "$SUB book-pdf"
 check "test chapters: HTML has no broken links" "$LINKCHECK" -u "$TB/book"
 check "test chapters: EPUB has no broken links" "$LINKCHECK" -u "$TB/book.epub"
+# The EPUB is made from book.md as before: no sidebar, no permalinks.
+if unzip -p "$TB/book.epub" 2>/dev/null | grep -q 'class="permalink"\|id="sidebar"'; then
+	fail "epub: no permalinks, no sidebar" "found in $TB/book.epub"
+else
+	pass "epub: no permalinks, no sidebar"
+fi
 H=$TB/book
-has "html: identifier in asm links to another page" "$H/01-boot.html" '<a href="02-memory.html#id-kmain" class="id">kmain</a>'
-has "html: chunk reference in code is a link" "$H/01-boot.html" '<a href="#chunk-console-state" class="chunkref">'
-has "html: continuation links to previous page" "$H/02-memory.html" '<a href="01-boot.html#chunk-kernel-console-c" class="chunkprev"'
-has "html: prose [[identifier]] links to its definition" "$H/01-boot.html" '<a href="#id-kputc" class="id"><code>kputc</code></a>'
-has "html: code is highlighted" "$H/01-boot.html" '<span class="dt">void</span>'
-has "html: inline SVG figure" "$H/01-boot.html" '<figure class="graphviz">'
-has "html: SVG figure from a file" "$H/02-memory.html" '<title>frames</title>'
-has "html: next-chapter navigation" "$H/01-boot.html" '<a rel="next" href="02-memory.html">'
-has "html: contents lists sections" "$H/index.html" 'href="02-memory.html#frames"'
+# Pages: a chapter's opening (NN-slug.html) and one per level-2 section (NN-slug-ID.html).
+# Boot's code is in its section "Memory map", Memory's in "Frames", its questions in "Questions".
+BOOT=$H/01-boot-memory-map.html MEM=$H/02-memory-frames.html MEMQ=$H/02-memory-questions.html
+has "html: identifier in asm links to another page" "$BOOT" '<a href="02-memory-frames.html#id-kmain" class="id">kmain</a>'
+has "html: chunk reference in code is a link" "$BOOT" '<a href="#chunk-console-state" class="chunkref">'
+has "html: continuation links to previous page" "$MEM" '<a href="01-boot-memory-map.html#chunk-kernel-console-c" class="chunkprev"'
+has "html: 'continued in' links to the next page" "$BOOT" 'Continued in <a href="02-memory-frames.html#chunk-console-state-2"'
+has "html: prose [[identifier]] links to its definition" "$BOOT" '<a href="#id-kputc" class="id"><code>kputc</code></a>'
+has "html: prose [[identifier]] on a chapter's opening links to its section page" "$H/01-boot.html" \
+	'<a href="01-boot-memory-map.html#id-kputc" class="id"><code>kputc</code></a>'
+has "html: prose link to page.html#anchor goes to the anchor's page" "$H/00-preface-how-to-read-it.html" \
+	'<a href="02-memory-frames.html#frames">'
+has "html: prose link to a chapter page kept" "$H/02-memory.html" '<a href="01-boot.html">Booting</a>'
+has "html: code is highlighted" "$BOOT" '<span class="dt">void</span>'
+has "html: inline SVG figure" "$BOOT" '<figure class="graphviz">'
+has "html: SVG figure from a file" "$MEM" '<title>frames</title>'
+has "html: deps.mk: a figure file is a prerequisite of its section's page" "$TB/book-md/deps.mk" \
+	'$(BOOK_HTML)/02-memory-frames.html $(BOOK_EPUB) $(BOOK_PDF): book/tests/figures/frames.dot'
+has "html: next-page navigation" "$BOOT" '<a rel="next" href="01-boot-boot-real-world.html">Real world →</a>'
+has "html: next-page navigation into the next chapter" "$H/01-boot-boot-real-world.html" \
+	'<a rel="next" href="02-memory.html">2 Memory →</a>'
+has "html: contents lists section pages" "$H/index.html" '<a href="02-memory-frames.html">Frames</a>'
 has "html: identifier index" "$H/indexes.html" 'id="index-identifiers"'
-if grep 'must not link' "$H/01-boot.html" | grep -q '<a '; then
+has "html: index links to a chunk on its section page" "$H/indexes.html" '<a href="02-memory-frames.html#chunk-kernel-console-c-2">2b</a>'
+if grep 'must not link' "$BOOT" | grep -q '<a '; then
 	fail "html: no links inside C comments" "a link in a comment line"
 else
 	pass "html: no links inside C comments"
 fi
-if grep '&quot;kputc: &quot;' "$H/01-boot.html" | grep -q 'class="id"'; then
+if grep '&quot;kputc: &quot;' "$BOOT" | grep -q 'class="id"'; then
 	fail "html: no links inside C strings" "a link in a string"
 else
 	pass "html: no links inside C strings"
 fi
+# Pages, sidebar, prev/next, permalinks; each check is then shown to fail on a broken copy.
+TPAGES="index 00-preface 00-preface-how-to-read-it 01-boot 01-boot-memory-map 01-boot-boot-real-world
+	02-memory 02-memory-frames 02-memory-questions 02-memory-memory-real-world indexes"
+has "html: pages.mk lists the pages in reading order" "$TB/book-md/pages.mk" "BOOK_PAGES := $(echo $TPAGES)"
+check "html: a page per chapter opening and per section" pages_per_section "$H" "$TPAGES" $TESTCH
+check "html: every page's sidebar lists every chapter, marks itself only" sidebar_ok "$H" "$TPAGES" \
+	00-preface 01-boot 02-memory
+has "html: sidebar lists the current chapter's sections" "$MEM" '<li><a href="02-memory-questions.html">Questions</a></li>'
+has "html: sidebar lists the current page's subsections" "$MEM" '<li><a href="#the-first-frame" class="onpage">The first frame</a></li>'
+if grep -q 'the-first-frame' "$MEMQ" ||
+	sed -n '/<nav id="sidebar"/,/<\/nav>/p' "$BOOT" | grep -q '02-memory-frames'; then
+	fail "html: sidebar: other pages' subsections and other chapters' sections left out" "listed"
+else
+	pass "html: sidebar: other pages' subsections and other chapters' sections left out"
+fi
+check "html: prev/next go through every page once, in reading order" chain_ok "$H" "$TPAGES"
+check "html: every h2, h3, h4 has a permalink" permalinks_ok "$H"
+has "html: h3 permalink" "$MEM" '<h3 id="the-first-frame">The first frame <a class="permalink" href="#the-first-frame" aria-label="Link to this section">&para;</a></h3>'
+rm -rf "$OUT/broken"
+cp -r "$H" "$OUT/broken"
+B=$OUT/broken
+sed -i 's/<h3 id="the-first-frame">The first frame <a class="permalink"[^<]*<\/a>/<h3 id="the-first-frame">The first frame/' "$B/02-memory-frames.html"
+if ! permalinks_ok "$B" 2>"$OUT/neg.err" && grep -q '02-memory-frames.html: no permalink' "$OUT/neg.err"; then
+	pass "permalink check finds a heading without one"
+else
+	fail "permalink check finds a heading without one" "$(head -n 1 "$OUT/neg.err")"
+fi
+sed -i 's/<a href="01-boot.html" class="chapter">/<a href="01-boot.html" class="chapter current" aria-current="page">/' "$B/02-memory-questions.html"
+if ! sidebar_ok "$B" "$TPAGES" 00-preface 01-boot 02-memory 2>"$OUT/neg.err" &&
+	grep -q '02-memory-questions.html: 2 current pages' "$OUT/neg.err"; then
+	pass "sidebar check finds a second current page"
+else
+	fail "sidebar check finds a second current page" "$(head -n 1 "$OUT/neg.err")"
+fi
+sed -i '/<nav id="sidebar"/,/<\/nav>/s/<li><a href="00-preface.html" class="chapter">Preface<\/a><\/li>//' "$B/01-boot.html"
+if ! sidebar_ok "$B" "$TPAGES" 00-preface 01-boot 02-memory 2>"$OUT/neg.err" &&
+	grep -q '01-boot.html: the sidebar lacks chapter 00-preface' "$OUT/neg.err"; then
+	pass "sidebar check finds a missing chapter"
+else
+	fail "sidebar check finds a missing chapter" "$(head -n 1 "$OUT/neg.err")"
+fi
+sed -i 's/<a rel="next" href="02-memory-questions.html">/<a rel="next" href="02-memory-memory-real-world.html">/' "$B/02-memory-frames.html"
+if ! chain_ok "$B" "$TPAGES" 2>"$OUT/neg.err" && grep -q "02-memory-frames.html (header): next is '02-memory-memory-real-world.html'" "$OUT/neg.err"; then
+	pass "prev/next check finds a page skipped"
+else
+	fail "prev/next check finds a page skipped" "$(head -n 1 "$OUT/neg.err")"
+fi
+rm "$B/02-memory-questions.html"
+if ! pages_per_section "$B" "$TPAGES" $TESTCH 2>"$OUT/neg.err" && grep -q '02-memory: 3 pages' "$OUT/neg.err"; then
+	pass "page check finds a section page missing"
+else
+	fail "page check finds a section page missing" "$(head -n 1 "$OUT/neg.err")"
+fi
 # A lab's solution region (labs/strip.c's markers): shaded and labelled, markers gone.
-has "html: solution region shaded and labelled" "$H/02-memory.html" \
+has "html: solution region shaded and labelled" "$MEM" \
 	'<span class="solution solfirst" data-label="Solution: lab 9, exercise 2">'
-if grep -q 'SOLUTION' "$H/02-memory.html"; then
-	fail "html: solution markers not shown" "$(grep -c SOLUTION "$H/02-memory.html") lines with SOLUTION"
+if cat "$H"/02-memory*.html | grep -q 'SOLUTION'; then
+	fail "html: solution markers not shown" "$(cat "$H"/02-memory*.html | grep -c SOLUTION) lines with SOLUTION"
 else
 	pass "html: solution markers not shown"
 fi
-has "html: answer to a question" "$H/02-memory.html" '<div class="answer">'
+has "html: answer to a question" "$MEMQ" '<div class="answer">'
 # Prose for one edition (labs/strip.c): the book keeps the instructor's, unwrapped, and
 # drops the student's.
-has "html: '::: instructor' prose shown" "$H/02-memory.html" "<p>Said in the book only.</p>"
-if grep -q "Said in a handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html"; then
-	fail "html: '::: student' prose left out, no edition div" "$(grep -c "handout only\|class=\"instructor\"\|class=\"student\"" "$H/02-memory.html") lines"
+has "html: '::: instructor' prose shown" "$MEMQ" "<p>Said in the book only.</p>"
+if cat "$H"/02-memory*.html | grep -q "Said in a handout only\|class=\"instructor\"\|class=\"student\""; then
+	fail "html: '::: student' prose left out, no edition div" "$(cat "$H"/02-memory*.html | grep -c "handout only\|class=\"instructor\"\|class=\"student\"") lines"
 else
 	pass "html: '::: student' prose left out, no edition div"
 fi
@@ -243,15 +396,27 @@ fi
 # --- the book itself
 # (built by make before this script: test-book depends on book and book-epub)
 if [ -n "$BOOK_REAL_CHAPTERS" ]; then
-	n=0
-	for ch in $BOOK_REAL_CHAPTERS; do
-		[ -s "$BUILD/book/$(basename "$ch" .nw).html" ] || n=$((n + 1))
-	done
-	if [ "$n" -eq 0 ] && [ -s "$BUILD/book/index.html" ] && [ -s "$BUILD/book/indexes.html" ]; then
-		pass "book: HTML has a page per chapter"
+	RPAGES=$(pages_of "$BUILD/book-md/pages.mk")
+	RCH=$(for ch in $BOOK_REAL_CHAPTERS; do basename "$ch" .nw; done)
+	if [ -s "$BUILD/book/index.html" ] && [ -s "$BUILD/book/indexes.html" ] &&
+		[ "$(echo $RPAGES | cut -d ' ' -f 1)" = index ] && [ "$(echo $RPAGES | awk '{ print $NF }')" = indexes ]; then
+		pass "book: contents first, index last ($(echo $RPAGES | wc -w) pages)"
 	else
-		fail "book: HTML has a page per chapter" "$n chapter pages missing"
+		fail "book: contents first, index last" "pages.mk: $(echo $RPAGES | cut -c 1-100)"
 	fi
+	# the chapters' pages come in chapter order, each chapter's opening first
+	order=$(for p in $RPAGES; do
+			for c in $RCH; do case $p in "$c"|"$c"-*) echo "$c";; esac; done
+		done | uniq | tr '\n' ' ')
+	if [ "$order" = "$(echo $RCH) " ]; then
+		pass "book: pages in chapter order"
+	else
+		fail "book: pages in chapter order" "$order"
+	fi
+	check "book: a page per chapter opening and per section" pages_per_section "$BUILD/book" "$RPAGES" $BOOK_REAL_CHAPTERS
+	check "book: every page's sidebar lists every chapter, marks itself only" sidebar_ok "$BUILD/book" "$RPAGES" $RCH
+	check "book: prev/next go through every page once, in reading order" chain_ok "$BUILD/book" "$RPAGES"
+	check "book: every h2, h3, h4 has a permalink" permalinks_ok "$BUILD/book"
 	has "book: EPUB is a zip" "$BUILD/book.epub" "mimetypeapplication/epub+zip"
 	# every solution region of the chapters is a shaded region of the book, and no
 	# marker shows in its code

@@ -302,15 +302,18 @@ fi
 
 # ---- the handout ---------------------------------------------------------------
 # Its own title; in chapter 4 a box for every exercise, and no solution
-# region or answer anywhere, while the questions are there.
+# region or answer anywhere, while the questions are there. The chapter is
+# several pages: its opening ($chapter.html) and a page per section
+# ($chapter-SECTION.html), all read as one.
 h=$lab/handout
+cat "$h/$chapter.html" "$h/$chapter"-*.html > "$work/chapter.html" 2>/dev/null
 noboxes=""
-for k in $(seq 1 "$nex"); do grep -q "<strong>Exercise $k:" "$h/$chapter.html" || noboxes="$noboxes $k"; done
-nbox=$(grep -o '<div class="exercise">' "$h/$chapter.html" | wc -l)
+for k in $(seq 1 "$nex"); do grep -q "<strong>Exercise $k:" "$work/chapter.html" || noboxes="$noboxes $k"; done
+nbox=$(grep -o '<div class="exercise">' "$work/chapter.html" | wc -l)
 nsolans=$(cat "$h"/*.html | grep -c 'class="answer"\|class="solution')
 if grep -q -F "<h1 class=\"title\">$title</h1>" "$h/index.html" && [ -z "$noboxes" ] &&
-   [ "$nsolans" -eq 0 ] && grep -q "id=\"$questions_id\"" "$h/$chapter.html" &&
-   grep -q -F "$question" "$h/$chapter.html"; then
+   [ "$nsolans" -eq 0 ] && grep -q "id=\"$questions_id\"" "$work/chapter.html" &&
+   grep -q -F "$question" "$work/chapter.html"; then
     pass "handout: titled '$title'; $nbox exercise boxes in $chapter, every exercise has one; the questions without answers; no solution region"
 else
     fail "handout: title, boxes missing for:$noboxes ($nbox boxes), $nsolans answers or solution regions, questions present?"
@@ -324,7 +327,7 @@ said=$( { for f in "$h"/*.html; do
                 grep -n -i -E "$instr" | sed "s|^|$(basename "$f"):|"
         done
         grep -n -i -E "$instr" "$build/$L-handout/book-md/book.md" | sed 's|^|book.md:|'; } | head -n 5)
-if [ -z "$said" ] && grep -q 'class="exercise"' "$h/$chapter.html" &&
+if [ -z "$said" ] && grep -q 'class="exercise"' "$work/chapter.html" &&
    grep -q '^::: exercise' "$build/$L-handout/book-md/book.md"; then
     pass "handout: says nothing only an instructor should read (shading, solution markers, the instructor's edition)"
 else
