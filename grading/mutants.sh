@@ -78,6 +78,17 @@ make_mutant() {
     fi
     outside=$(diff "$ref/${m_file[$id]}" "$d/${m_file[$id]}" | sed -n 's/^< //p' | trim |
               grep -v -x -F -f "$work/solution-lines" | grep -v '^$' | head -n 1)
+    # By place too: every change lies between a region's markers in the
+    # reference's file (a line of a region may also be found elsewhere).
+    [ -n "$outside" ] || outside=$(diff "$ref/${m_file[$id]}" "$d/${m_file[$id]}" | awk -v lab="$lab" '
+        FNR == NR { if ($0 ~ "BEGIN SOLUTION " lab " ex") s = FNR
+                    else if (s && /END SOLUTION/) { from[++n] = s; to[n] = FNR; s = 0 }
+                    next }
+        /^[0-9]/ { split($0, a, /[acd]/); split(a[1], r, ","); lo = r[1]; hi = r[2] ? r[2] : r[1]
+                   ok = 0
+                   for (i = 1; i <= n; i++) ok = ok || (lo > from[i] && hi < to[i]) || ($0 ~ /a/ && lo >= from[i] && lo < to[i])
+                   if (!ok) { print "the change at line " lo " of the reference"; exit } }' \
+        "$ref/${m_file[$id]}" -)
     if [ -n "$outside" ]; then
         fail "$id changes a line outside $lab's solution regions: '$outside'"
         rm -rf "$d"
