@@ -107,6 +107,7 @@ kfree(void *p)
         panic("kfree: %p is not an allocated block", p);
     int k = *tag_of(b) & TAG_ORDER;
     *tag_of(b) = 0;                     /* no longer a block start, whatever merges */
+    memset(b, 0x5A, 1UL << k);           /* a use after free reads junk at once */
     heap.in_use -= 1UL << k;
     while (k < heap.top) {
         uint8 *buddy = heap.base + ((uint64)(b - heap.base) ^ (1UL << k));
