@@ -46,7 +46,7 @@ BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BO
 
 .PHONY: book book-pages book-epub book-pdf book-tools test-book
 
-book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css
+book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css $(BOOK_HTML)/ptwalk.js
 	@$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE) book-pages
 # (the sub-make's half) every page of pages.mk; a page no longer woven is removed
 book-pages: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html)
@@ -84,6 +84,10 @@ $(BOOK_HTML)/%.html: $(BOOK_MD)/%.md book/templates/page.html $(BOOK_COMMON_DEPS
 	$(PANDOC) $(BOOK_PANDOC) --to html5 --standalone --template book/templates/page.html \
 	  -o $@.tmp $< && mv $@.tmp $@
 $(BOOK_HTML)/style.css: book/style.css
+	@mkdir -p $(@D)
+	cp $< $@
+# The interactive page-table walk a dot block's walk="..." asks for (graphviz.lua).
+$(BOOK_HTML)/ptwalk.js: book/ptwalk.js
 	@mkdir -p $(@D)
 	cp $< $@
 # Code chunks reach pandoc as raw HTML, so it would not add its highlighting CSS: make it once.

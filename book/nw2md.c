@@ -1058,17 +1058,22 @@ attr_id(const char *blk)
 	return NULL;
 }
 
-/* The value of file="..." in an attribute block, or NULL. */
+/* The value of KEY="..." (file, walk) in an attribute block, or NULL. */
 static char *
-attr_file(const char *blk)
+attr_value(const char *blk, const char *key)
 {
-	const char *p = strstr(blk, "file=");
-	size_t n;
+	size_t k = strlen(key), n;
+	const char *p = blk;
 	char *v;
 
-	if (!p || (p[-1] != ' ' && p[-1] != '{'))
+	while ((p = strstr(p, key)) != NULL) {
+		if (p[k] == '=' && p > blk && (p[-1] == ' ' || p[-1] == '{'))
+			break;
+		p += k;
+	}
+	if (!p)
 		return NULL;
-	p += 5;
+	p += k + 1;
 	if (*p == '"' || *p == '\'') {
 		char q = *p++;
 		n = strcspn(p, q == '"' ? "\"" : "'");
@@ -1166,9 +1171,12 @@ scan_docs(int pass)
 					const char *blk = strchr(bstr(&t), '{');
 					infence = 1;
 					L->infence = 1;
-					char *fig = blk && pass == 1 ? attr_file(blk) : NULL;
-					if (fig)
-						PUSH(pages[curpg].figs, pages[curpg].nfigs, pages[curpg].figcap, fig);
+					/* files the block reads: its figure, its walk's data */
+					for (int k = 0; blk && pass == 1 && k < 2; k++) {
+						char *fig = attr_value(blk, k ? "walk" : "file");
+						if (fig)
+							PUSH(pages[curpg].figs, pages[curpg].nfigs, pages[curpg].figcap, fig);
+					}
 					if (pass == 1 && blk && (given = attr_id(blk)) != NULL) {
 						if (map_get(&anchors, given) >= 0)
 							warn_at(chapters[ch].file, c->p[a].srcline,
@@ -2192,7 +2200,7 @@ usage(FILE *f)
 	    "           and identifier index), DIR/pages.mk (BOOK_PAGES, in reading order);\n"
 	    "           links as page.html#id; each page's front matter has prev, next, sidebar\n"
 	    "  -b FILE  the whole book in one file, index last; links as #id\n"
-	    "  -d FILE  make rules: pages depend on the files of ```{.dot file=...} blocks\n"
+	    "  -d FILE  make rules: pages depend on the files of ```{.dot file=... walk=...} blocks\n"
 	    "  -q       no warnings\n"
 	    "  -W       exit with status 1 if there were warnings (files are still written)\n"
 	    "  -h       this help\n"

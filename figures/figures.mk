@@ -50,6 +50,12 @@ $(BUILD)/figures/ptdump.log: $(BUILD)/figures/.objects
 	grep -q '^\[ptdump\] end ptdump ' $@.tmp || { echo "figures.mk: no page-table dump in $@.tmp" >&2; exit 1; }
 	mv $@.tmp $@
 
+# The interactive walk beside the live figure of chapter 4 (book/ptwalk.js):
+# the same dump as data (figures/ptdump2js.sh), named in the page's dot
+# block (walk="..."), which nw2md's deps.mk records.
+$(BUILD)/figures/%-walk.js: $(BUILD)/figures/%.log figures/ptdump2js.sh
+	sh figures/ptdump2js.sh $< $* > $@.tmp && mv $@.tmp $@
+
 # The live figures of chapter 4's megapage section: the kernel's own table
 # at 32 MiB, printed by a kernel linked with DUMP_KERNEL_PT=1 as its boot
 # self-test ends, with megapages (kernel-pt) and without (kernel-pt-4k,

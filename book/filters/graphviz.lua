@@ -5,6 +5,9 @@
 --   ```                                                  relative to where pandoc runs;
 --                                                        build/... means the build
 --                                                        directory, $BOOK_BUILD if set)
+--   walk="build/figures/x.js" (HTML only)                after the figure, the interactive
+--                                                        walk of the page table it draws
+--                                                        (book/ptwalk.js, the data inline)
 -- A Graphviz error stops the build with dot's own message.
 
 local is_html = FORMAT:match('html') ~= nil
@@ -81,6 +84,25 @@ function CodeBlock(cb)
       blocks[#blocks + 1] = pandoc.Plain(inl)
     end
     blocks[#blocks + 1] = pandoc.RawBlock('html', '</figure>')
+    -- walk="build/figures/NAME.js": the interactive walk of the dumped table
+    -- the figure draws (book/ptwalk.js; its data inline, made by
+    -- figures/ptdump2js.sh). Without JavaScript the div's own text stays.
+    local walk = cb.attributes.walk
+    if walk and walk ~= '' then
+      local build = os.getenv('BOOK_BUILD')
+      if build and build ~= '' and walk:match('^build/') then
+        walk = build .. walk:sub(6)
+      end
+      local data = read_file(walk)
+      local dump = data:match('PTWALK_DUMPS%["([%w_-]+)"%]')
+      if not dump then
+        error('graphviz.lua: ' .. walk .. ': no PTWALK_DUMPS["name"] in it (figures/ptdump2js.sh makes it)')
+      end
+      blocks[#blocks + 1] = pandoc.RawBlock('html',
+        '<div class="ptwalk" data-dump="' .. dump .. '">\n<p>With JavaScript, this is where you can walk ' ..
+        'the table above by hand: type a virtual address and follow the three entries the hardware reads.</p>\n' ..
+        '</div>\n<script>\n' .. data .. '</script>\n<script src="ptwalk.js"></script>')
+    end
     return blocks
   end
 

@@ -430,8 +430,19 @@ if [ -n "$BOOK_REAL_CHAPTERS" ]; then
 	fi
 	check "book: HTML has no broken links" "$LINKCHECK" -u "$BUILD/book"
 	check "book: EPUB has no broken links" "$LINKCHECK" -u "$BUILD/book.epub"
+	# the interactive walk under chapter 4's live figure: its div, data and script
+	wp=$(grep -l 'class="ptwalk"' "$BUILD"/book/04-vm*.html | head -n 1)
+	if [ -n "$wp" ] && grep -q 'window.PTWALK_DUMPS\["ptdump"\]' "$wp" && grep -q '<script src="ptwalk.js">' "$wp" &&
+	   [ -s "$BUILD/book/ptwalk.js" ] && ! grep -q 'class="ptwalk"' "$BUILD"/book/0[!4]*.html; then
+		pass "book: the live page table's walk on $(basename "$wp"), its dump inline, ptwalk.js beside it"
+	else
+		fail "book: the live page table's walk" "page '${wp:-none}' lacks the div, the ptdump data or ptwalk.js"
+	fi
 else
 	echo "run.sh: no chapters in src.nw: the real-book checks are skipped" >&2
 fi
+
+# the walk's script itself, in headless Chromium (book/tests/ptwalk/)
+BUILD=$BUILD sh book/tests/ptwalk/run.sh || failed=$((failed + 1))
 
 [ "$failed" -eq 0 ]

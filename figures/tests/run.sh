@@ -187,6 +187,35 @@ for g in $T/expected/*.dot; do
 	renders "$g renders with dot -Tsvg" "$g" svg
 done
 
+# --- ptdump2js.sh: a dump as data for the book's interactive walk (book/ptwalk.js)
+J=figures/ptdump2js.sh
+if sh $J $T/hello.log hello > "$OUT/hello-walk.js" 2> "$OUT/js.err" && [ ! -s "$OUT/js.err" ]; then
+	same "ptdump2js: hello.log's dump as data" $T/expected/hello-walk.js "$OUT/hello-walk.js" 1
+else
+	fail "ptdump2js: hello.log's dump as data" "status or stderr: $(cat "$OUT/js.err")"
+fi
+n=$(sh $J $T/hello.log mmap0 0x10000 2> /dev/null | grep -c '^    \[')
+if [ "$n" = 18 ] && sh $J $T/hello.log mmap0 0x10000 | grep -q '^  start: "0x10000",$'; then
+	pass "ptdump2js: a dump whose begin line follows other output (18 entries), a start address"
+else
+	fail "ptdump2js: mmap0" "$n entries"
+fi
+# refusals: status, and the message naming the file (and line)
+js_refuses() {	# NAME STATUS MESSAGE ARGS...
+	name=$1 st=$2 msg=$3; shift 3
+	got=$(sh $J "$@" 2>&1 > /dev/null); s=$?
+	if [ $s = "$st" ] && [ "$got" = "$msg" ]; then pass "ptdump2js refuses $name"
+	else fail "ptdump2js refuses $name" "status $s, said '$got', want $st '$msg'"; fi
+}
+js_refuses "a dump the log lacks" 1 "ptdump2js: $T/hello.log: no dump titled nope" $T/hello.log nope
+js_refuses "a wrong end count" 1 "ptdump2js: $T/bad/bad-count.log:7: the end line counts 5 entries, the dump has 4" \
+	$T/bad/bad-count.log t
+js_refuses "a short entry" 1 "ptdump2js: $T/bad/fields.log:3: malformed entry: [ptdump] 2 0 0x0000000000000000 0x000000002010c801 0x0000000080432000" \
+	$T/bad/fields.log t
+js_refuses "a dump without its end" 1 "ptdump2js: $T/bad/no-end.log: the dump t has no end line" $T/bad/no-end.log t
+js_refuses "a name that is not one" 2 "ptdump2js: 'a b': a dump's name is letters, digits, _ and -" $T/hello.log 'a b'
+js_refuses "no arguments" 2 "usage: ptdump2js.sh LOG NAME [START]"
+
 # --- the hand-drawn figures: render to SVG and PDF without warnings, fit the text column,
 # keep to ASCII (plus the arrows and signs the PDF book declares), start with a purpose line
 for f in figures/*.dot; do
