@@ -6,6 +6,7 @@
  */
 #include "grade.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -193,20 +194,46 @@ on_signal(int sig)
     raise(sig);
 }
 
-static char **values_built;     /* removed at exit by the process that built them */
-static int nvalues_built;
-static pid_t values_builder;
 
-static void
-remove_values(void)
+/* FNV-1a over n bytes. */
+static unsigned long long
+fnv64(unsigned long long h, const char *p, size_t n)
 {
-    for (int i = 0; getpid() == values_builder && i < nvalues_built; i++)
-        unlink(values_built[i]);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The .h files of dir, names and contents, summed (the order readdir gives does not matter). */
+static unsigned long long
+headers_key(const char *dir)
+{
+    unsigned long long sum = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name), n;
+        if (len < 3 || strcmp(e->d_name + len - 2, ".h") != 0)
+            continue;
+        char *f = xasprintf("%s/%s", dir, e->d_name), *data = read_file(f, &n);
+        unsigned long long h = fnv64(0xcbf29ce484222325ULL, e->d_name, len);
+        sum += data ? fnv64(h, data, n) : h;
+        free(data);
+        free(f);
+    }
+    if (d)
+        closedir(d);
+    return sum;
 }
 
 /*
  * Build the lab's values programs, if its spec names any: the lab's own
- * code (trusted), compiled once for this invocation, batch workers included.
+ * code (trusted), compiled once and kept in OUTROOT/.tools under a key of
+ * the compiler, the source and every header it may include (its own
+ * directory's, the lab's, its programs', its hidden tests' and every
+ * lab's, ../common): a later grader run, batch workers included, uses the
+ * same binary. Every grade of a lab in `make test` used to compile both of
+ * its values programs again, a second of CPU each time.
  */
 static void
 build_values(void)
@@ -219,36 +246,63 @@ build_values(void)
     mkdir_p(dir);
     if (chmod(dir, 0700) < 0)
         die("%s: %s", dir, strerror(errno));
-    values_builder = getpid();
-    atexit(remove_values);
     opt.values_bins = xmalloc((size_t)n * sizeof(char *));
-    values_built = opt.values_bins;
+    const char *cc = getenv("HOSTCC");
+    cc = cc && *cc ? cc : "cc";
+    char *slash = strrchr(opt.spec_file, '/');
+    char *specdir = slash ? xasprintf("%.*s", (int)(slash - opt.spec_file), opt.spec_file) : xstrdup(".");
+    /* Its headers: the lab's, beside it, and every lab's (../common). */
+    char *common = xasprintf("-I%s/../common", specdir);
+    static const char *const hdirs[] = { "", "/progs", "/hidden", "/../common" };
+    unsigned long long hkey = 0;
+    for (size_t k = 0; k < sizeof hdirs / sizeof hdirs[0]; k++) {
+        char *d = xasprintf("%s%s", specdir, hdirs[k]);
+        hkey = hkey * 31 + headers_key(d);
+        free(d);
+    }
     for (int i = 0; i < n; i++) {
-        char *bin = xasprintf("%s/values-%d-%d", dir, (int)getpid(), i);
-        char *log = xasprintf("%s.log", bin);
-        const char *cc = getenv("HOSTCC");
-        /* Its headers: the lab's, beside it, and every lab's (../common). */
-        char *slash = strrchr(opt.spec_file, '/');
-        char *common = slash ? xasprintf("-I%.*s/../common", (int)(slash - opt.spec_file), opt.spec_file)
-                             : xstrdup("-I../common");
-        char *argv[] = { (char *)(cc && *cc ? cc : "cc"), "-O1", "-std=c11", "-Wall", "-Werror",
-                         common, "-o", bin, src[i], NULL };
+        size_t len;
+        char *text = read_file(src[i], &len);
+        if (text == NULL)
+            die("%s: %s", src[i], strerror(errno));
+        char *sdir = xstrdup(src[i]), *s2 = strrchr(sdir, '/');
+        if (s2)
+            *s2 = '\0';
+        unsigned long long key = fnv64(0xcbf29ce484222325ULL, cc, strlen(cc));
+        key = fnv64(key, text, len) ^ hkey ^ (headers_key(s2 ? sdir : ".") * 7);
+        free(text);
+        free(sdir);
+        char *bin = xasprintf("%s/values-%016llx", dir, key);
+        struct stat st;
+        if (stat(bin, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)) {
+            opt.values_bins[i] = bin;
+            opt.nvalues_bins = i + 1;
+            free(src[i]);
+            continue;
+        }
+        char *tmp = xasprintf("%s.tmp%d", bin, (int)getpid()), *log = xasprintf("%s.log", tmp);
+        char *argv[] = { (char *)cc, "-O1", "-std=c11", "-Wall", "-Werror", common, "-o", tmp, src[i], NULL };
         int fd = open_log(log);
         struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
         close(fd);
         if (o.how != H_EXIT || o.code != 0) {
-            size_t len;
             char *msg = read_file(log, &len);
             fprintf(stderr, "%s", msg ? msg : "");
+            unlink(tmp);
+            unlink(log);
             die("%s: the lab's values program does not compile", src[i]);
         }
-        opt.values_bins[i] = bin;
-        nvalues_built = opt.nvalues_bins = i + 1;
+        if (rename(tmp, bin) < 0)           /* another run's, just made: as good */
+            unlink(tmp);
         unlink(log);
+        opt.values_bins[i] = bin;
+        opt.nvalues_bins = i + 1;
+        free(tmp);
         free(log);
-        free(common);
         free(src[i]);
     }
+    free(common);
+    free(specdir);
     free(src);
     free(dir);
 }

@@ -110,6 +110,7 @@ fg_forge(void)
         for (int i = 0; i < SG_COPY_WORDS; i++)
             printf("%016lx", (uint64)sg_val(s, SG_S_COPY, i));
         printf("\ng_copy: %s refused=0xfff tv=ok\n", tok);
+        printf("g_copy: a line that ends where its mapping does\ng_copy: a line from read-only data\n");
     } else {
         sg_u64 g = sg_ti_getpid(s), y = sg_ti_yield(s), d = sg_ti_gtod(s);
         printf("g_timeinfo: %s getpid=%lu yield=%lu gtod=%lu mmap=1 taskinfo=1 write=0 "
