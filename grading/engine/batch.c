@@ -216,8 +216,12 @@ run_batch(void)
             if (worker_pids[k] == pid)
                 worker_pids[k] = 0;
         for (size_t i = 0; i < n; i++) {
+            /* Orphans come to the grader (a subreaper) and are reaped
+               here too: a finished worker's pid may come back as one,
+               and must not count as that worker again. */
             if (pids[i] != pid)
                 continue;
+            pids[i] = 0;
             struct entry *e = &es[i];
             running--;
             char *result = xasprintf("%s/%s/result", outroot, e->name);
@@ -244,6 +248,12 @@ run_batch(void)
         }
     }
 
+    for (size_t i = 0; i < n; i++)      /* none is left without a row of its own */
+        if (es[i].status == NULL) {
+            es[i].status = xstrdup("error");
+            es[i].message = xstrdup("no result: its worker was never seen to end");
+            errors++;
+        }
     FILE *f = fopen(opt.csv, "w");
     if (f == NULL)
         die("%s: %s", opt.csv, strerror(errno));

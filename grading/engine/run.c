@@ -904,8 +904,11 @@ grade_run(void)
             die("waitpid: %s", strerror(errno));
         }
         for (int i = 0; i < spec.ntests; i++) {
+            /* Orphans come to the grader (a subreaper) and are reaped
+               here too: a finished worker's pid may come back as one. */
             if (pids[i] != pid)
                 continue;
+            pids[i] = 0;
             running--;
             worker_pids[i] = 0;
             ssize_t n = read(rfd[i], &res[i], sizeof res[i]);
