@@ -11,7 +11,7 @@
 # First the reference alone (100/100, exit 0, a results.json of 11 passed
 # tests; the practice test walk_practice neither run nor named, in the
 # report or the JSON), and mutants: one plausible bug for each test
-# (frames_unit, frames, walk, unmap, kvm, copy, elf, timeinfo, mmap,
+# (frames_unit, frames, walk, walk_unit, unmap, kvm, vm_unit, copy, elf, timeinfo, mmap,
 # ptdump, faults), graded on that test alone, which must fail. The practice
 # test, made public in a copy of the spec as students get it: the
 # reference passes it, the walk mutant fails it. Then one `grade --batch` of these
@@ -150,6 +150,8 @@ mutants=(
  'nozero|kernel/frame.c|s/memset\(pa2kva\(ppn2pa\(p\)\), 0, PAGE_SIZE\);/;/|frames_unit'
  'nozero|kernel/frame.c|s/memset\(pa2kva\(ppn2pa\(p\)\), 0, PAGE_SIZE\);/;/|frames'
  'alias|kernel/vm.c|s/pte_t \*e = &pt\[vpn_index\(vpn, level\)\];/uint64 ix = vpn_index(vpn, level);\n        if (level == 2 && ix >= 64 && ix < 256)\n            ix -= 32;\n        pte_t *e = &pt[ix];/|walk'
+ 'nohuge|kernel/vm.c|s/if \(pte_leaf\(\*e\)\)\n\s*panic\("walk: huge page[^;]*;//|walk_unit'
+ 'noremap|kernel/vm.c|s/if \(\*e & PTE_V\)\n\s*panic\("map_pages: remap[^;]*;//|vm_unit'
  'noclear|kernel/vm.c|s/(frame_free\(pte_ppn\(\*e\)\);\n)(\s*)\*e = 0;/$1$2if (!free_frames)\n$2    *e = 0;/|unmap'
  'firstpage|kernel/vm.c|s/page < va \+ len; page \+= PAGE_SIZE/page < va + 1; page += PAGE_SIZE/|copy'
  'onepage|kernel/elf.c|s/elf \+ p->p_offset, p->p_filesz\)/elf + p->p_offset,\n                      p->p_filesz > PAGE_SIZE ? PAGE_SIZE : p->p_filesz)/|elf'
@@ -207,14 +209,15 @@ ln -s "$PWD/grading/common" "$work/students/common"
 ln -s "$PWD/grading/lab4/values.c" "$sdir/values.c"
 grep -v -e '^visibility practice$' -e '^total ' grading/lab4/tests.spec |
     sed 's/^twins gate$/twins flag/' > "$sdir/tests.spec"
+ppts=$(awk '$1 == "test" { t = $2 } t == "walk_practice" && $1 == "points" { print $2; exit }' "$sdir/tests.spec")
 run_grade - practice-reference --spec "$sdir/tests.spec" --test walk_practice
-if [ $status -eq 0 ] && [ "$(passed)" = "walk_practice " ] && [ "$(score)" = 10/10 ]; then
+if [ $status -eq 0 ] && [ "$(passed)" = "walk_practice " ] && [ "$(score)" = "$ppts/$ppts" ]; then
     pass "walk_practice (made public, as students get it): the reference passes it (${secs}s)"
 else
     fail "walk_practice on the reference: status $status, score '$(score)'; see $work/practice-reference.out"
 fi
 run_grade "$work/mutant-alias" practice-alias --spec "$sdir/tests.spec" --test walk_practice
-if [ "$(failed_tests)" = "walk_practice " ] && [ "$(score)" = 0/10 ] && [ $status -eq 1 ]; then
+if [ "$(failed_tests)" = "walk_practice " ] && [ "$(score)" = "0/$ppts" ] && [ $status -eq 1 ]; then
     pass "mutant alias (kernel/vm.c): walk_practice fails too: $(printf '%s\n' "$out" | sed -n 's/^FAIL (\(.*\))$/\1/p' | cut -c1-90)"
 else
     fail "mutant alias: walk_practice does not fail; see $work/practice-alias.out"
@@ -376,7 +379,7 @@ status=$?
 secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
 nsubs=$(ls "$b" | wc -l)
-csv_head="^submission,score,max_score,status,frames_unit,frames,walk,unmap,kvm,elf,elf_kernel,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"
+csv_head="^submission,score,max_score,status,frames_unit,frames,walk,walk_unit,unmap,kvm,vm_unit,elf,elf_kernel,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"
 if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
    head -n 1 "$work/scores.csv" | grep -q "$csv_head"; then
     pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
@@ -409,7 +412,7 @@ csv_is() { [[ $row == "$1,$2,$rmax,$3,"* ]]; }
 
 report reference
 if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$public_tests" ] && csv_is reference 100 graded &&
-   [[ $row == reference,100,100,graded,5,5,10,5,10,7,3,10,15,10,10,10,* ]]; then
+   [[ $row == reference,100,100,graded,5,5,8,2,5,7,3,7,3,10,15,10,10,10,* ]]; then
     pass "batch reference: 100/100, every test's points in its row"
 else
     fail "batch reference: score '$(score)', row '$row'"
@@ -417,7 +420,7 @@ fi
 
 report copyout
 if [ "$(score)" = 75/100 ] && [ "$(failed_tests)" = "copy timeinfo " ] &&
-   [[ $row == copyout,75,100,graded,5,5,10,5,10,7,3,10,0,0,10,10,* ]]; then
+   [[ $row == copyout,75,100,graded,5,5,8,2,5,7,3,7,3,10,0,0,10,10,* ]]; then
     pass "copyout returns -1: 75/100, only copy and timeinfo fail"
 else
     fail "copyout returns -1: score '$(score)', failed: '$(failed_tests)', row '$row'; want 75/100, 'copy timeinfo'"
@@ -425,8 +428,8 @@ fi
 
 report nobuild
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
-if [ "$(score)" = 0/100 ] && [ "$n" -eq 12 ] && printf '%s\n' "$out" | grep -q 'not C' &&
-   [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 12 ] && csv_is nobuild 0 'build failed'; then
+if [ "$(score)" = 0/100 ] && [ "$n" -eq 14 ] && printf '%s\n' "$out" | grep -q 'not C' &&
+   [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 14 ] && csv_is nobuild 0 'build failed'; then
     pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
 else
     fail "build failure: score '$(score)', $n tests 'build failed', row '$row'"
@@ -438,7 +441,7 @@ n=$(printf '%s\n' "$out" | grep -c -E '^FAIL \(timeout after (5|10)s[):]')
 # the kernel's symbols); the host test has no monitor.
 nwhere=$(printf '%s\n' "$out" | grep -c -E '^FAIL \(timeout after 5s: the kernel was in frame_alloc \(exercise 1\)')
 hang_secs=$(printf '%s\n' "$out" | sed -n 's/^grade: 4 tests in \([0-9]*\)\..*/\1/p')
-if [ "$(score)" = 0/30 ] && [ "$n" -eq 4 ] && [ "$nwhere" -eq 3 ] && [ "${hang_secs:-999}" -le 25 ]; then
+if [ "$(score)" = 0/25 ] && [ "$n" -eq 4 ] && [ "$nwhere" -eq 3 ] && [ "${hang_secs:-999}" -le 25 ]; then
     pass "frame_alloc hangs: every test fails by timeout, the 3 QEMU ones saying the kernel was in frame_alloc (exercise 1); the submission takes ${hang_secs}s (bound 25s: 10s + 3 x 5s + 5s, two at a time)"
 else
     fail "hang: score '$(score)', $n timeouts, $nwhere of 3 in frame_alloc (exercise 1), ${hang_secs}s; see $work/hang.out"
@@ -446,25 +449,25 @@ fi
 
 report panic
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (unexpected (line [0-9]*): \[kernel\] panic at kernel/mm.c')
-if [ "$(score)" = 5/100 ] && [ "$n" -eq 11 ] && [ "$(passed)" = "frames_unit " ] && csv_is panic 5 graded; then
-    pass "mm_new panics (the kernel's own address space is an mm): every QEMU test fails on the panic line, the frame unit test still passes (5/100)"
+if [ "$(score)" = 10/100 ] && [ "$n" -eq 11 ] && [ "$(passed)" = "frames_unit walk_unit vm_unit " ] && csv_is panic 10 graded; then
+    pass "mm_new panics (the kernel's own address space is an mm): every QEMU test fails on the panic line, the host tests of frame.c and vm.c still pass (10/100)"
 else
     fail "panic: score '$(score)', $n panic failures, row '$row'"
 fi
 
 report flood
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood: more than 65536 bytes)$')
-if [ "$(score)" = 18/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/run/copy.log")" -le 65536 ] &&
-   csv_is flood 18 graded; then
-    pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 64 KiB (the 18: the tests that write nothing)"
+if [ "$(score)" = 20/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/run/copy.log")" -le 65536 ] &&
+   csv_is flood 20 graded; then
+    pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 64 KiB (the 20: the tests that write nothing)"
 else
     fail "flood: score '$(score)', $n floods, row '$row'"
 fi
 
 report replay
 n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/run/copy.log")
-if [ "$(score)" = 18/100 ] && [ "$(passed)" = "frames_unit kvm elf_kernel " ] && [ "$n" -ge 15 ] && csv_is replay 18 graded; then
-    pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 18/100: every program test fails; the 18 are the host and in-kernel tests of its untouched frame.c, vm.c and elf.c"
+if [ "$(score)" = 20/100 ] && [ "$(passed)" = "frames_unit walk_unit kvm vm_unit elf_kernel " ] && [ "$n" -ge 15 ] && csv_is replay 20 graded; then
+    pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 20/100: every program test fails; the 20 are the host and in-kernel tests of its untouched frame.c, vm.c and elf.c"
 else
     fail "replay: score '$(score)', passed: $(passed), $n replayed lines, row '$row'"
 fi

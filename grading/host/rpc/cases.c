@@ -321,16 +321,20 @@ test_freed_frame_fill(void)
     f_free(other);
 }
 
+const char unit_harness[] = "frame_harness";
+const char unit_code[] = "frame.c";
+const char unit_cases[] = "cases.c";
+
 const struct test_case test_cases[] = {
-    { "test_init_counts", test_init_counts, 0 },
-    { "test_init_too_small_panics", test_init_too_small_panics, 0 },
-    { "test_alloc_all", test_alloc_all, 0 },
-    { "test_free_and_realloc", test_free_and_realloc, 0 },
-    { "test_random_model", test_random_model, 0 },
-    { "test_refcounts", test_refcounts, 1 },
-    { "test_double_free_panics", test_double_free_panics, 1 },
-    { "test_foreign_frames_panic", test_foreign_frames_panic, 0 },
-    { "test_get_free_frame_panics", test_get_free_frame_panics, 1 },
-    { "test_freed_frame_fill", test_freed_frame_fill, 1 },
+    { "test_init_counts", test_init_counts, 0, NULL },
+    { "test_init_too_small_panics", test_init_too_small_panics, 0, NULL },
+    { "test_alloc_all", test_alloc_all, 0, NULL },
+    { "test_free_and_realloc", test_free_and_realloc, 0, NULL },
+    { "test_random_model", test_random_model, 0, NULL },
+    { "test_refcounts", test_refcounts, 1, NULL },
+    { "test_double_free_panics", test_double_free_panics, 1, NULL },
+    { "test_foreign_frames_panic", test_foreign_frames_panic, 0, NULL },
+    { "test_get_free_frame_panics", test_get_free_frame_panics, 1, NULL },
+    { "test_freed_frame_fill", test_freed_frame_fill, 1, NULL },
 };
 const int ntest_cases = sizeof test_cases / sizeof test_cases[0];

@@ -1,14 +1,17 @@
 /*
- * harness.c: the frame allocator's host tests, in two processes. This
- * process holds the tests and prints the TAP lines; each test runs
- * frame.c in a fresh, sandboxed child (server.c) that only answers calls.
+ * harness.c: host tests of kernel code, in two processes. This process
+ * holds the tests and prints the TAP lines; each test runs the code under
+ * test in a fresh, sandboxed child (server.c) that only answers calls.
+ * Linked with cases.c it tests frame.c (frame_harness); with vmcases.c,
+ * vm.c (vm_harness).
  *
- * usage: frame_harness SERVER
- * SERVER is the child's executable (server.c linked with the frame.c under
- * test). Prints "1..N", then "ok N - name" or "not ok N - name" and "# "
- * lines of diagnosis per test; the child's own output is relayed with
- * "child| " before each line. Exit status 0 if every test passed, 1 if
- * one failed, 2 on a usage or setup error.
+ * usage: HARNESS SERVER [GROUP]
+ * SERVER is the child's executable (server.c linked with the code under
+ * test); GROUP, if given, runs only the tests of that group. Prints
+ * "1..N", then "ok N - name" or "not ok N - name" and "# " lines of
+ * diagnosis per test; the child's own output is relayed with "child| "
+ * before each line. Exit status 0 if every test passed, 1 if one failed,
+ * 2 on a usage or setup error.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -34,6 +37,7 @@ static uint64_t seq;
 static const char *const op_names[RPC_NOPS] = {
     "hello", "frame_init", "frame_alloc", "frame_free", "frame_get",
     "frame_refs", "frame_free_count",
+    "walk", "map_pages", "unmap_pages", "translate", "pagetable_free",
 };
 
 static void
@@ -41,7 +45,7 @@ die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "frame_harness: ");
+    fprintf(stderr, "%s: ", unit_harness);
     vfprintf(stderr, fmt, ap);
     fprintf(stderr, "\n");
     va_end(ap);
@@ -55,48 +59,99 @@ fail_at(int line, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int k = line ? snprintf(fail_msg, sizeof fail_msg, "cases.c:%d: ", line) : 0;
+    int k = line ? snprintf(fail_msg, sizeof fail_msg, "%s:%d: ", unit_cases, line) : 0;
     vsnprintf(fail_msg + k, sizeof fail_msg - k, fmt, ap);
     va_end(ap);
     longjmp(test_failed, 1);
 }
 
-/* "frame_free(frame 0x80004000)": the call, as the failure messages show it. */
-static const char *
-describe(int op, uint64_t a, uint64_t b)
+const char *
+pte_flags(uint64_t perm, char *s, size_t n)
 {
-    static char s[96];
-    if (op == RPC_INIT)
-        snprintf(s, sizeof s, "frame_init(0x%lx, 0x%lx)", (unsigned long)a, (unsigned long)b);
-    else if (op == RPC_FREE || op == RPC_GET || op == RPC_REFS)
-        snprintf(s, sizeof s, "%s(frame 0x%lx)", op_names[op], (unsigned long)(a * PG));
-    else
-        snprintf(s, sizeof s, "%s()", op_names[op]);
+    static const char *const bit[10] = { "V", "R", "W", "X", "U", "G", "A", "D", "RSW0", "RSW1" };
+    size_t k = 0;
+    s[0] = '\0';
+    for (int i = 0; i < 10; i++)
+        if (perm & (1UL << i))
+            k += snprintf(s + k, k < n ? n - k : 0, "%s%s", k ? "|" : "", bit[i]);
+    if (perm >> 10)
+        k += snprintf(s + k, k < n ? n - k : 0, "%s0x%lx", k ? "|" : "",
+                      (unsigned long)(perm >> 10 << 10));
+    if (k == 0)
+        snprintf(s, n, "0");
     return s;
 }
 
-/* Run op(a, b) in the child; its reply (returned or panicked), or fail the test. */
-static struct rpc_rep
-call(int op, uint64_t a, uint64_t b)
+/* "frame_free(frame 0x80004000)": the call, as the failure messages show it. */
+static const char *
+describe(const struct rpc_req *q)
 {
-    struct rpc_req q = { RPC_MAGIC, (uint32_t)op, ++seq, a, b };
+    static char s[192];
+    char p[64];
+    unsigned long a = q->a, b = q->b, c = q->c, d = q->d;
+    const char *name = q->op < RPC_NOPS ? op_names[q->op] : "?";
+    switch (q->op) {
+    case RPC_INIT:
+        snprintf(s, sizeof s, "frame_init(0x%lx, 0x%lx)", a, b);
+        break;
+    case RPC_FREE: case RPC_GET: case RPC_REFS:
+        snprintf(s, sizeof s, "%s(frame 0x%lx)", name, a * PG);
+        break;
+    case RPC_WALK:
+        snprintf(s, sizeof s, "walk(table 0x%lx, va 0x%lx, alloc %lu)", a, b, c);
+        break;
+    case RPC_MAP:
+        snprintf(s, sizeof s, "map_pages(table 0x%lx, va 0x%lx, pa 0x%lx, %lu page%s, %s)",
+                 a, b, c, d, d == 1 ? "" : "s", pte_flags(q->e, p, sizeof p));
+        break;
+    case RPC_UNMAP:
+        snprintf(s, sizeof s, "unmap_pages(table 0x%lx, va 0x%lx, %lu page%s, free_frames %lu)",
+                 a, b, c, c == 1 ? "" : "s", d);
+        break;
+    case RPC_TRANSLATE:
+        snprintf(s, sizeof s, "translate(table 0x%lx, va 0x%lx, need %s)", a, b,
+                 pte_flags(c, p, sizeof p));
+        break;
+    case RPC_PT_FREE:
+        snprintf(s, sizeof s, "pagetable_free(table 0x%lx)", a);
+        break;
+    default:
+        snprintf(s, sizeof s, "%s()", name);
+    }
+    return s;
+}
+
+/* Run op(a, ..., e) in the child; its reply (returned or panicked), or fail the test. */
+static struct rpc_rep
+call(const struct rpc_req *q0)
+{
+    struct rpc_req q = *q0;
     struct rpc_rep r;
     char why[256];
+    q.magic = RPC_MAGIC;
+    q.seq = ++seq;
     if (child_call(&q, &r, why, sizeof why) < 0)
-        fail_at(0, "%s: %s", describe(op, a, b), why);
+        fail_at(0, "%s: %s", describe(&q), why);
     if (r.status == RPC_BADOP)
-        fail_at(0, "%s: the child does not know this call", describe(op, a, b));
+        fail_at(0, "%s: the child does not know this call", describe(&q));
     return r;
 }
 
-/* op(a, b), which must return: its value. */
+/* op(args), which must return: its value. */
+static uint64_t
+returns_req(const struct rpc_req *q)
+{
+    struct rpc_rep r = call(q);
+    if (r.status == RPC_PANIC)
+        fail_at(0, "%s panicked at %s:%u: %s", describe(q), r.file, r.line, r.msg);
+    return r.value;
+}
+
 static uint64_t
 returns(int op, uint64_t a, uint64_t b)
 {
-    struct rpc_rep r = call(op, a, b);
-    if (r.status == RPC_PANIC)
-        fail_at(0, "%s panicked at %s:%u: %s", describe(op, a, b), r.file, r.line, r.msg);
-    return r.value;
+    struct rpc_req q = { .op = (uint32_t)op, .a = a, .b = b };
+    return returns_req(&q);
 }
 
 /*
@@ -142,24 +197,89 @@ f_alloc(void)
 uint32_t
 f_refs(uint64_t p)
 {
-    uint64_t v = returns(RPC_REFS, p, 0);
+    struct rpc_req q = { .op = RPC_REFS, .a = p };
+    uint64_t v = returns_req(&q);
     if (v > UINT32_MAX)
-        fail_at(0, "%s returned %lu, more than a uint32", describe(RPC_REFS, p, 0),
-                (unsigned long)v);
+        fail_at(0, "%s returned %lu, more than a uint32", describe(&q), (unsigned long)v);
     return (uint32_t)v;
 }
 
-/* Run op(a, b), which must panic with a message containing fragment
- * (line: the check's, in cases.c). */
+/*
+ * Run op(a, ..., e), which must panic (line: the check's, in the cases'
+ * file): with a message containing fragment, or, if fragment is NULL,
+ * any message; why says why it must (NULL: the fragment says it).
+ */
+void
+must_panic5(int line, int op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+            const char *fragment, const char *why)
+{
+    struct rpc_req q = { .op = (uint32_t)op, .a = a, .b = b, .c = c, .d = d, .e = e };
+    struct rpc_rep r = call(&q);
+    if (r.status != RPC_PANIC) {
+        if (why)
+            fail_at(line, "%s returned; it must panic: %s", describe(&q), why);
+        fail_at(line, "%s returned; it must panic (with '%s')", describe(&q),
+                fragment ? fragment : "");
+    }
+    if (fragment == NULL)
+        return;
+    if (strstr(r.msg, fragment) == NULL)
+        fail_at(line, "%s panicked at %s:%u: '%s', which does not mention '%s'",
+                describe(&q), r.file, r.line, r.msg, fragment);
+}
+
 void
 must_panic(int line, int op, uint64_t a, uint64_t b, const char *fragment)
 {
-    struct rpc_rep r = call(op, a, b);
-    if (r.status != RPC_PANIC)
-        fail_at(line, "%s returned; it must panic (with '%s')", describe(op, a, b), fragment);
-    if (strstr(r.msg, fragment) == NULL)
-        fail_at(line, "%s panicked at %s:%u: '%s', which does not mention '%s'",
-                describe(op, a, b), r.file, r.line, r.msg, fragment);
+    must_panic5(line, op, a, b, 0, 0, 0, fragment, NULL);
+}
+
+/*
+ * vm.c's functions, run in the child, tables as physical addresses. What
+ * they return is checked to be usable: an entry's address in the RAM and
+ * 8-aligned, map_pages's result 0 or -1.
+ */
+uint64_t
+v_walk(uint64_t table, uint64_t va, int alloc)
+{
+    struct rpc_req q = { .op = RPC_WALK, .a = table, .b = va, .c = (uint64_t)alloc };
+    uint64_t e = returns_req(&q);
+    if (e != 0 && (e < SIM_RAM_BASE || e >= SIM_RAM_BASE + SIM_RAM_SIZE || e % 8))
+        fail_at(0, "%s returned an entry at 0x%lx, %s", describe(&q), (unsigned long)e,
+                e % 8 ? "not 8-byte aligned" : "outside the simulated RAM");
+    return e;
+}
+
+int
+v_map(uint64_t table, uint64_t va, uint64_t pa, uint64_t npages, uint64_t perm)
+{
+    struct rpc_req q = { .op = RPC_MAP, .a = table, .b = va, .c = pa, .d = npages, .e = perm };
+    int64_t r = (int64_t)returns_req(&q);
+    if (r != 0 && r != -1)
+        fail_at(0, "%s returned %ld; it returns 0 or -1", describe(&q), (long)r);
+    return (int)r;
+}
+
+void
+v_unmap(uint64_t table, uint64_t va, uint64_t npages, int free_frames)
+{
+    struct rpc_req q = { .op = RPC_UNMAP, .a = table, .b = va, .c = npages,
+                         .d = (uint64_t)free_frames };
+    returns_req(&q);
+}
+
+uint64_t
+v_translate(uint64_t table, uint64_t va, uint64_t need)
+{
+    struct rpc_req q = { .op = RPC_TRANSLATE, .a = table, .b = va, .c = need };
+    return returns_req(&q);
+}
+
+void
+v_pt_free(uint64_t table)
+{
+    struct rpc_req q = { .op = RPC_PT_FREE, .a = table };
+    returns_req(&q);
 }
 
 /* The simulated RAM: a sealed memfd (the child can neither shrink nor grow
@@ -197,7 +317,12 @@ run_test(int n, const struct test_case *t, const char *server, int ramfd)
         passed = 1;
     }
     child_stop(how, sizeof how);
-    say("%s %d - %s", passed ? "ok" : "not ok", n, t->name);
+    /* A failure's reason on its own line too: a report that quotes the
+       line (the grader's does) says why, not only which test. */
+    if (passed)
+        say("ok %d - %s", n, t->name);
+    else
+        say("not ok %d - %s: %s", n, t->name, fail_msg);
     if (!passed) {
         say("# %s", fail_msg);
         if (strstr(fail_msg, how) == NULL)
@@ -206,12 +331,20 @@ run_test(int n, const struct test_case *t, const char *server, int ramfd)
     return passed;
 }
 
+/* Is t one of group's tests (every test is, without a group)? */
+static int
+in_group(const struct test_case *t, const char *group)
+{
+    return group == NULL || (t->group != NULL && strcmp(t->group, group) == 0);
+}
+
 int
 main(int argc, char **argv)
 {
-    if (argc != 2 || argv[1][0] == '-') {
-        fprintf(stderr, "usage: frame_harness SERVER\n"
-                "  SERVER  the child: grading/host/rpc/server.c linked with the frame.c to test\n");
+    if (argc < 2 || argc > 3 || argv[1][0] == '-') {
+        fprintf(stderr, "usage: %s SERVER [GROUP]\n"
+                "  SERVER  the child: grading/host/rpc/server.c linked with the %s to test\n"
+                "  GROUP   run only this group's tests\n", unit_harness, unit_code);
         return 2;
     }
     /* Not traceable, no /proc/PID/mem or fd/ for the child to open. */
@@ -219,15 +352,22 @@ main(int argc, char **argv)
         die("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
     signal(SIGPIPE, SIG_IGN);   /* a dead child is an error reply, not our death */
     int ramfd = make_ram();
-    say("1..%d", ntest_cases);
-#ifdef KDEBUG
-    say("# frame (KDEBUG): frame.c in a child process, %s", argv[1]);
-#else
-    say("# frame: frame.c in a child process, %s", argv[1]);
-#endif
-    int npassed = 0;
+    const char *group = argc == 3 ? argv[2] : NULL;
+    int n = 0;
     for (int i = 0; i < ntest_cases; i++)
-        npassed += run_test(i + 1, &test_cases[i], argv[1], ramfd);
-    say("# %d of %d tests passed", npassed, ntest_cases);
-    return npassed == ntest_cases ? 0 : 1;
+        n += in_group(&test_cases[i], group);
+    if (n == 0)
+        die("no test is in group '%s'", group);
+    say("1..%d", n);
+#ifdef KDEBUG
+    say("# %s (KDEBUG): %s in a child process, %s", unit_harness, unit_code, argv[1]);
+#else
+    say("# %s: %s in a child process, %s", unit_harness, unit_code, argv[1]);
+#endif
+    int npassed = 0, k = 0;
+    for (int i = 0; i < ntest_cases; i++)
+        if (in_group(&test_cases[i], group))
+            npassed += run_test(++k, &test_cases[i], argv[1], ramfd);
+    say("# %d of %d tests passed", npassed, n);
+    return npassed == n ? 0 : 1;
 }

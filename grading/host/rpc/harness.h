@@ -1,4 +1,4 @@
-/* harness.h: what the files of the frame harness (the trusted process) share. */
+/* harness.h: what the files of a host-test harness (the trusted process) share. */
 #ifndef HARNESS_H
 #define HARNESS_H
 
@@ -30,6 +30,15 @@ void f_get(uint64_t ppn);
 uint32_t f_refs(uint64_t ppn);
 uint64_t f_free_count(void);
 void must_panic(int line, int op, uint64_t a, uint64_t b, const char *fragment);
+void must_panic5(int line, int op, uint64_t a, uint64_t b, uint64_t c, uint64_t d, uint64_t e,
+                 const char *fragment, const char *why);
+
+/* vm.c's calls, for vmcases.c: tables and entries as physical addresses. */
+uint64_t v_walk(uint64_t table, uint64_t va, int alloc);
+int v_map(uint64_t table, uint64_t va, uint64_t pa, uint64_t npages, uint64_t perm);
+void v_unmap(uint64_t table, uint64_t va, uint64_t npages, int free_frames);
+uint64_t v_translate(uint64_t table, uint64_t va, uint64_t need);
+void v_pt_free(uint64_t table);
 
 /* Checks, as cmocka's assert_true and assert_int_equal: a failure ends the test. */
 #define CHECK(c) do {                                                       \
@@ -44,12 +53,19 @@ void must_panic(int line, int op, uint64_t a, uint64_t b, const char *fragment);
     } while (0)
 #define MUST_PANIC(op, a, b, fragment) must_panic(__LINE__, (op), (a), (b), (fragment))
 
-/* cases.c: the tests */
+/* cases.c or vmcases.c: the tests, and what they test */
 struct test_case {
     const char *name;
     void (*run)(void);
     int setup_all;              /* first manage the whole RAM (cmocka's setup_all) */
+    const char *group;          /* its group (HARNESS SERVER GROUP), or NULL */
 };
+extern const char unit_harness[];       /* "frame_harness" */
+extern const char unit_code[];          /* "frame.c" */
+extern const char unit_cases[];         /* "cases.c": the tests' file, in messages */
+
+/* "R|W|U": PTE flag bits as the messages show them, into s[n]. */
+const char *pte_flags(uint64_t flags, char *s, size_t n);
 extern const struct test_case test_cases[];
 extern const int ntest_cases;
 void setup_all(void);

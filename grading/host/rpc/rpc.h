@@ -1,9 +1,10 @@
 /*
- * rpc.h: the wire protocol between the frame harness and its child.
+ * rpc.h: the wire protocol between a host-test harness and its child.
  *
- * The harness (harness.c, cases.c, child.c, sandbox.c) holds the tests and
- * never links a student's code. The child (server.c + the student's
- * kernel/frame.c) runs one call per request and replies. Both map the
+ * The harness (harness.c, child.c, sandbox.c and the tests: cases.c for
+ * frame.c, vmcases.c for vm.c) holds the tests and never links a student's
+ * code. The child (server.c + the student's kernel/frame.c, and with
+ * -DRPC_VM kernel/vm.c too) runs one call per request and replies. Both map the
  * simulated RAM, a memfd, MAP_SHARED at RPC_RAM_ADDR, so a physical address
  * means the same byte to both: pointer = pa - SIM_RAM_BASE + RPC_RAM_ADDR.
  *
@@ -30,7 +31,7 @@
 #define RPC_FD_RAM  4
 
 #define RPC_MAGIC   0x31524d46u     /* "FMR1" */
-#define RPC_VERSION 1               /* the hello reply's value */
+#define RPC_VERSION 2               /* the hello reply's value */
 
 enum rpc_op {
     RPC_HELLO,                  /* (reply only) the child is ready */
@@ -40,6 +41,13 @@ enum rpc_op {
     RPC_GET,                    /* frame_get((ppn_t){ a }) */
     RPC_REFS,                   /* value = frame_refs((ppn_t){ a }) */
     RPC_FREE_COUNT,             /* value = frame_free_count() */
+    /* vm.c's (a server built with -DRPC_VM). A table is given as the
+     * physical address of its page; a pte_t * comes back as one too. */
+    RPC_WALK,                   /* value = walk(table a, b, c), 0 for NULL */
+    RPC_MAP,                    /* value = map_pages(table a, b, c, d, e) */
+    RPC_UNMAP,                  /* unmap_pages(table a, b, c, d) */
+    RPC_TRANSLATE,              /* value = translate(table a, b, c) */
+    RPC_PT_FREE,                /* pagetable_free(table a) */
     RPC_NOPS
 };
 
@@ -53,7 +61,7 @@ struct rpc_req {
     uint32_t magic;
     uint32_t op;                /* enum rpc_op */
     uint64_t seq;               /* 1, 2, ...: echoed by the reply */
-    uint64_t a, b;              /* arguments */
+    uint64_t a, b, c, d, e;     /* arguments */
 };
 
 struct rpc_rep {
@@ -67,7 +75,7 @@ struct rpc_rep {
     char msg[192];              /* the panic message, NUL-terminated */
 };
 
-_Static_assert(sizeof(struct rpc_req) == 32, "rpc_req is 32 bytes");
+_Static_assert(sizeof(struct rpc_req) == 56, "rpc_req is 56 bytes");
 _Static_assert(sizeof(struct rpc_rep) == 288, "rpc_rep is 288 bytes");
 
 #endif

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# selftest.sh: the two-process frame harness (grading/host/rpc/), tested.
+# selftest.sh: the two-process harnesses (grading/host/rpc/), tested.
 #
 # usage: grading/host/rpc/selftest.sh [REF [SKELETON [SPEC]]]
 # REF is the reference tree (default build/lab4-ref), SKELETON the lab 4
@@ -20,6 +20,9 @@
 #    shared RAM, ...); a hang, a crash, a frame outside the RAM. None may
 #    produce a line starting with "ok" that is not the harness's own, or
 #    stop the harness from reporting every test.
+#  - The vm harness (vmcases.c): the reference passes, the skeleton fails
+#    every test on its 'not implemented' panic, student mistakes in vm.c
+#    fail exactly the tests expected, other correct designs pass.
 #  - If SPEC's frames_unit runs this harness, its own run line, as the
 #    grader runs it (outside the grader's sandbox), on the reference and a
 #    forger.
@@ -116,7 +119,7 @@ verdicts() {
 n_ok() { printf '%s\n' "$1" | grep -c '^ok' || true; }
 # Lines that are neither the harness's TAP lines nor prefixed child output.
 stray() {
-    printf '%s\n' "$1" | grep -v -E '^(1\.\.10|(not )?ok [0-9]+ - test_[a-z_]+|# .*|child\| .*)$' || true
+    printf '%s\n' "$1" | grep -v -E '^(1\.\.10|ok [0-9]+ - test_[a-z_]+|not ok [0-9]+ - test_[a-z_]+(: .*)?|# .*|child\| .*)$' || true
 }
 finished() { printf '%s\n' "$1" | grep -q -E '^# [0-9]+ of 10 tests passed$'; }
 
@@ -314,7 +317,7 @@ for m in leak noget offbyone nodouble; do check_verdicts $m kdebug; done
 
 # Every failed skeleton test names the not-implemented panic (test-lab4 looks for it).
 t=$work/skeleton-kdebug.tap
-n=$(grep -c '^# frame_[a-z_]*(.*) panicked at .*lab4 ex1: frame_[a-z]* not implemented\|lab4 ex1: frame_free not implemented' "$t" 2>/dev/null)
+n=$(grep -c '^# \(frame_[a-z_]*(.*) panicked at .*lab4 ex1: frame_[a-z]* not implemented\|.*lab4 ex1: frame_free not implemented\)' "$t" 2>/dev/null)
 if [ "${n:-0}" -eq 8 ]; then
     pass "skeleton: each of its 8 failures shows the 'lab4 ex1: ... not implemented' panic"
 else
@@ -359,6 +362,88 @@ else
     fail "escape: does not build; see $work/escape-kdebug.build.log"
 fi
 
+# ---- vm.c (vmcases.c): exercises 2 and 3 ---------------------------------------------
+# The vm harness on the reference (every test passes), the skeleton (every
+# test fails on a 'not implemented' panic), mistakes students make (each
+# fails the tests named beside it, and only those) and other correct
+# designs (pass: the tests must not depend on a choice the chapter leaves
+# open). Verdicts: a 1 or 0 per test, in vmcases.c's order.
+vmv() {
+    printf '%s\n' "$1" | awk '/^ok [0-9]+ - /{v[$2]=1} /^not ok [0-9]+ - /{v[$3]=0}
+        END { for (i = 1; i <= 12; i++) printf "%s", (i in v) ? v[i] : "-" }'
+}
+if $cc -std=c11 -O1 -g -Wall -Wextra -Werror -DKDEBUG -o "$work/vm_harness" \
+       "$rpc/harness.c" "$rpc/vmcases.c" "$rpc/child.c" "$rpc/sandbox.c" 2> "$work/vm_harness.log"; then
+    pass "the vm harness compiles with -std=c11 -Wall -Wextra -Werror"
+else
+    fail "the vm harness does not compile; see $work/vm_harness.log"
+fi
+# vm_build NAME VM.C [FRAME.C]: the child for NAME.
+vm_build() {
+    $cc -std=c11 -O1 -g -Wall $san -I "$ref/kernel" -DPHYS_OFFSET=sim_phys_offset -DKDEBUG -DRPC_VM \
+        -include grading/host/sim.h -o "$work/vm-$1.server" "$rpc/server.c" "${3:-$ref/kernel/frame.c}" "$2" \
+        > "$work/vm-$1.build.log" 2>&1
+}
+# vm_variant NAME PERL: the reference's vm.c with a substitution, as $work/vm-NAME.c.
+vm_variant() {
+    perl -0pe "$2" "$ref/kernel/vm.c" > "$work/vm-$1.c"
+    cmp -s "$ref/kernel/vm.c" "$work/vm-$1.c" && fail "vm variant $1: the substitution changed nothing"
+}
+# name | perl substitution | verdicts (1 pass, 0 fail) | what it is
+vm_cases=(
+ 'walk-nooom|s/if \(p\.n == 0\)\n\s*return NULL;//|110111101111|walk uses frame 0 when memory runs out (the child faults)'
+ 'walk-nohuge|s/if \(pte_leaf\(\*e\)\)\n\s*panic\("walk: huge page[^;]*;//|111011111111|walk descends into a huge-page leaf'
+ 'walk-tablerw|s/\*e = make_pte\(p, PTE_V\);/*e = make_pte(p, PTE_V \x7c PTE_R \x7c PTE_W);/|000100000000|walk makes a table entry a leaf'
+ 'walk-alwaysalloc|s/if \(!alloc\)\n\s*return NULL;//|011111111111|walk makes tables without alloc'
+ 'map-noremap|s/if \(\*e & PTE_V\)\n\s*panic\("map_pages: remap[^;]*;//|111111011111|map_pages overwrites a mapping'
+ 'map-norollback|s/unmap_pages\(pt, va, i, 0\);\n(\s*)return -1;/return -1;/|111111101111|map_pages leaves half a mapping behind'
+ 'map-noad|s/perm \x7c PTE_V \x7c PTE_A \x7c PTE_D\);/perm \x7c PTE_V);/|111100111111|map_pages sets neither A nor D'
+ 'unmap-nofree|s/if \(free_frames\)\n\s*frame_free\(pte_ppn\(\*e\)\);//|111111110111|unmap_pages never drops a reference'
+ 'unmap-nocheck|s/if \(e == NULL \x7c\x7c !\(\*e & PTE_V\)\)\n\s*panic\("unmap_pages[^;]*;\n/if (e == NULL)\n            continue;\n/|111111111011|unmap_pages skips a page that is not mapped'
+ 'translate-noneed|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/!(*e \& PTE_V)/|111101111101|translate ignores the flags asked for'
+ 'translate-nocanon|s/if \(!va_canonical\(va\)\)\n\s*return 0;\n(\s*pte_t \*e = walk\(pt, va, 0\);)/$1/|111111111101|translate walks a non-canonical address (walk panics)'
+ 'design-giveback|s/(\n(\s*)if \(\*e & PTE_V\) \{)/\n$2static pte_t *made;\n$2if (level == 2)\n$2    made = NULL;$1/; s/if \(p\.n == 0\)\n(\s*)return NULL;/if (p.n == 0) {\n$1if (made) {\n$1    frame_free(pte_ppn(*made));\n$1    *made = 0;\n$1}\n$1return NULL;\n$1}/; s/(\*e = make_pte\(p, PTE_V\);)/$1\n            made = e;/|111111111111|(correct) walk gives back a table it made when the next one cannot be made'
+ 'design-prune|s/(\n(\s*)\*e = 0;\n(\s*)\}\n)/$1$2pagetable_prune(pt, va \& 0x3FFFFFFFFFUL, (va \& 0x3FFFFFFFFFUL) + 1);\n/|111111111111|(correct) unmap_pages frees the tables it emptied'
+)
+for c in "${vm_cases[@]}"; do
+    IFS='|' read -r name subst want what <<< "$c"
+    vm_variant "$name" "$subst"
+done
+vm_build reference "$ref/kernel/vm.c" & p1=$!
+vm_build skeleton "$skel/kernel/vm.c" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+for name in reference skeleton; do
+    out=$(setsid -w "$work/vm_harness" "$work/vm-$name.server" 2>&1)
+    printf '%s\n' "$out" > "$work/vm-$name.tap"
+    nni=$(printf '%s\n' "$out" | grep -c '^not ok.*not implemented')
+    if [ $name = reference ] && [ $s1 = 0 ] && [ "$(vmv "$out")" = 111111111111 ]; then
+        pass "vm: the reference passes all 12 tests"
+    elif [ $name = skeleton ] && [ $s2 = 0 ] && [ "$(vmv "$out")" = 000000000000 ] && [ "$nni" -eq 12 ]; then
+        pass "vm: the skeleton fails all 12 tests, each on a 'not implemented' panic"
+    else
+        fail "vm: $name: verdicts $(vmv "$out"); see $work/vm-$name.tap"
+    fi
+done
+for c in "${vm_cases[@]}"; do
+    IFS='|' read -r name subst want what <<< "$c"
+    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
+    vm_build "$name" "$work/vm-$name.c" &
+done
+wait
+for c in "${vm_cases[@]}"; do
+    IFS='|' read -r name subst want what <<< "$c"
+    out=$(setsid -w "$work/vm_harness" "$work/vm-$name.server" 2>&1)
+    printf '%s\n' "$out" > "$work/vm-$name.tap"
+    got=$(vmv "$out")
+    if [ ! -x "$work/vm-$name.server" ]; then
+        fail "vm: $name does not build; see $work/vm-$name.build.log"
+    elif [ "$got" = "$want" ]; then
+        pass "vm: $name ($what): verdicts $got, as expected"
+    else
+        fail "vm: $name ($what): verdicts $got, want $want; see $work/vm-$name.tap"
+    fi
+done
+
 # ---- the spec's own run line, once it runs this harness ------------------------------
 specdir=$(cd "$(dirname "$spec")" && pwd)
 run=$(awk '$1 == "test" { t = $2 } t == "frames_unit" && $1 == "run" { r = 1; sub(/^run[ \t]+/, "") }
@@ -383,4 +468,23 @@ if printf '%s' "$run" | grep -q 'host/rpc'; then
         fi
     done
 fi
+# walk_unit's and vm_unit's run lines, as the grader runs them, on the reference.
+for t in walk_unit:4 vm_unit:8; do
+    name=${t%:*} want=${t#*:}
+    run=$(awk -v t=$name '$1 == "test" { n = $2 } n == t && $1 == "run" { r = 1; sub(/^run[ \t]+/, "") }
+               r { c = sub(/\\$/, ""); printf "%s", $0; if (!c) exit }' "$spec")
+    [ -n "$run" ] || continue
+    tree=$work/tree-$name
+    mkdir -p "$tree/kernel" "$tree/out"
+    cp "$ref"/kernel/*.h "$ref/kernel/frame.c" "$ref/kernel/vm.c" "$tree/kernel/"
+    (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" \
+         GRADE_OUT="$PWD/out" HOSTCC="$cc" setsid -w /bin/sh -c "$run") > "$work/spec-$name.tap" 2>&1
+    o=$(cat "$work/spec-$name.tap")
+    if [ "$(printf '%s\n' "$o" | grep -c -E '^ok [0-9]+ - test_')" -eq $want ] &&
+       ! printf '%s\n' "$o" | grep -q '^not ok'; then
+        pass "the spec's $name run line on the reference: $want 'ok' lines"
+    else
+        fail "the spec's $name run line on the reference: not $want 'ok' lines; see $work/spec-$name.tap"
+    fi
+done
 exit $failed

@@ -1,4 +1,5 @@
-/* server.c: the frame harness's child: runs frame.c's calls on request (rpc.h). */
+/* server.c: a host-test harness's child: runs frame.c's calls, and with
+ * -DRPC_VM vm.c's too, on request (rpc.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -58,6 +59,16 @@ panic_at(const char *file, int line, const char *fmt, ...)
     longjmp(on_panic, 1);
 }
 
+#ifdef RPC_VM
+/* The table page at physical address pa, as vm.c takes it; the harness
+ * only ever sends a page of the RAM. */
+static pagetable_t
+table(uint64 pa)
+{
+    return pa2kva(pa);
+}
+#endif
+
 /* Run one request; its result, or the panic it raised, into *r. */
 static void
 serve(const struct rpc_req *q, struct rpc_rep *r)
@@ -84,6 +95,19 @@ serve(const struct rpc_req *q, struct rpc_rep *r)
     case RPC_GET:        frame_get(p); break;
     case RPC_REFS:       r->value = frame_refs(p); break;
     case RPC_FREE_COUNT: r->value = frame_free_count(); break;
+#ifdef RPC_VM
+    case RPC_WALK: {
+        pte_t *e = walk(table(q->a), q->b, (int)q->c);
+        r->value = e ? kva2pa(e) : 0;
+        break;
+    }
+    case RPC_MAP:
+        r->value = (uint64)(int64)map_pages(table(q->a), q->b, q->c, q->d, q->e);
+        break;
+    case RPC_UNMAP:      unmap_pages(table(q->a), q->b, q->c, (int)q->d); break;
+    case RPC_TRANSLATE:  r->value = translate(table(q->a), q->b, q->c); break;
+    case RPC_PT_FREE:    pagetable_free(table(q->a)); break;
+#endif
     default:             r->status = RPC_BADOP; break;
     }
     in_call = 0;
