@@ -46,7 +46,14 @@ BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BO
 
 .PHONY: book book-pages book-epub book-pdf book-tools test-book
 
-book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css $(BOOK_HTML)/ptwalk.js
+# The files the chapters' figures read (file= and walk= of their dot blocks),
+# found in the chapters themselves: this make builds them before the pages'
+# sub-make starts, so that the sub-make and a book-pdf or book-epub built
+# beside it never make the same figure at once.
+BOOK_FIGURE_FILES := $(sort $(shell sed -n '/{\.dot /p' $(BOOK_CHAPTERS) /dev/null | \
+                       grep -o '\(file\|walk\)="[^"]*"' | sed 's/^[a-z]*="//; s/"$$//'))
+book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css $(BOOK_HTML)/ptwalk.js \
+      $(BOOK_FIGURE_FILES)
 	@$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE) book-pages
 # (the sub-make's half) every page of pages.mk; a page no longer woven is removed
 book-pages: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html)
@@ -99,10 +106,10 @@ $(BOOK_HTML)/highlight.css: book/templates/highlight.tmpl $(BOOK_THEME) book/boo
 # --- EPUB and PDF from the whole-book Markdown
 $(BOOK_MD)/epub.css: book/epub.css $(BOOK_HTML)/highlight.css
 	cat book/epub.css $(BOOK_HTML)/highlight.css > $@
-$(BOOK_EPUB): $(BOOK_MD)/book.md $(BOOK_MD)/epub.css $(BOOK_COMMON_DEPS)
+$(BOOK_EPUB): $(BOOK_MD)/book.md $(BOOK_MD)/epub.css $(BOOK_COMMON_DEPS) $(BOOK_FIGURE_FILES)
 	$(PANDOC) $(BOOK_PANDOC) --to epub3 --toc --toc-depth=2 --epub-chapter-level=1 \
 	  --css $(BOOK_MD)/epub.css -o $@.tmp $< && mv $@.tmp $@
-$(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS)
+$(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS) $(BOOK_FIGURE_FILES)
 	$(PANDOC) $(BOOK_PANDOC) --to latex --pdf-engine=pdflatex --top-level-division=chapter \
 	  --number-sections --toc --toc-depth=1 -H book/latex-header.tex \
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V geometry:margin=2.6cm \
