@@ -176,4 +176,22 @@ while read -r _ id e lost; do
 done < <(grep '^MISBLAMED ' <<< "$report" | sort)
 read -r _ all kills blames <<< "$(grep '^SUM ' <<< "$report")"
 echo "mutants: $lab: $kills of $all killed ($((all ? 100 * kills / all : 0))%), $blames of the $kills blamed on their own exercise"
+# What a student reads: every failing test's one-line reason, over every
+# killed mutant. It points at the mistake when the test is of the mutant's
+# exercise, or the reason names that exercise ("(exercise N)", a hang's or
+# a trap's place) or one of its functions (the spec's `functions` lines).
+msgs=$(for id in "${ids[@]}"; do
+           r=$work/out/$id/report.txt
+           [ -f "$r" ] || continue
+           awk -v e="${m_ex[$id]}" -v id="$id" '/^== Test /{ t = $3 } /^FAIL \(/{ print id "\t" e "\t" t "\t" substr($0, 7) }' "$r"
+       done | awk -F'\t' -v exmap="$(for t in "${!ex_of[@]}"; do printf '%s=%s;' "$t" "${ex_of[$t]}"; done)" \
+                 -v fns="$(awk '$1 == "functions" { for (i = 3; i <= NF; i++) printf "%s=%s;", $i, $2 }' "$spec")" '
+    BEGIN { n = split(exmap, b, ";"); for (i = 1; i <= n; i++) if (b[i] != "") { split(b[i], kv, "="); tex[kv[1]] = kv[2] }
+            n = split(fns, c, ";"); for (i = 1; i <= n; i++) if (c[i] != "") { split(c[i], kv, "="); fex[kv[1]] = kv[2] } }
+    { all++; ok = tex[$3] == $2 || index($4, "(exercise " $2 ")") > 0
+      for (f in fex) if (fex[f] == $2 && match($4, "(^|[^A-Za-z0-9_])" f "([^A-Za-z0-9_]|$)")) ok = 1
+      right += ok }
+    END { printf "%d %d\n", right, all }')
+read -r mright mall <<< "$msgs"
+echo "mutants: $lab: ${mright:-0} of ${mall:-0} failure reasons ($(( ${mall:-0} ? 100 * mright / mall : 0 ))%) point at the mistake's exercise (a test of it, or the exercise or one of its functions named)"
 exit $failed

@@ -245,6 +245,7 @@ struct outcome run_trusted(char *const argv[], const char *cwd, char *const env[
 int monitor_make(const char *base);
 void monitor_regs(const char *base, struct outcome *o);
 char *hang_text(const struct spec *sp, const char *elf, struct outcome o);
+char *trap_text(const struct spec *sp, const char *elf, const char *log);
 
 /* ---- procs.c ---- */
 

@@ -17,6 +17,15 @@
  * hostile input: a bounded read, every offset and size checked, and a file
  * that does not parse names nothing. Nothing a kernel prints reaches this
  * code: the registers come from QEMU's monitor, not from the console.
+ *
+ * A kernel that traps on its own bug is named the same way, from the
+ * sepc its panic line prints (chapter 2's kernel_trap), so a page fault
+ * in a student's walk reads
+ *
+ *     the kernel trapped (PageFault, stval 0x0) in walk (exercise 2)
+ *
+ * That line is the console's: a kernel could print a false one, but only
+ * to mislead its own failure report (the panic line fails the test).
  */
 #include "grade.h"
 
@@ -223,4 +232,49 @@ hang_text(const struct spec *sp, const char *elf, struct outcome o)
     free(at.s);
     free(from.s);
     return b.s;
+}
+
+/*
+ * What a test's reason says of a kernel trap: the first line of the log
+ * (at most TRAP_SCAN bytes read) of the form "[kernel] panic at FILE:LINE:
+ * kernel trap: CAUSE (scause X), sepc PC, stval V", as "the kernel trapped
+ * (CAUSE, stval V) in FUNCTION (exercise N)"; NULL if there is none.
+ */
+#define TRAP_SCAN (1 << 20)
+char *
+trap_text(const struct spec *sp, const char *elf, const char *log)
+{
+    int fd = open(log, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *text = xmalloc(TRAP_SCAN + 1);
+    size_t got = 0;
+    while (got < TRAP_SCAN) {
+        ssize_t n = read(fd, text + got, TRAP_SCAN - got);
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    text[got] = '\0';
+    char *found = NULL;
+    for (char *line = text; line && *line && !found; ) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        char cause[32];
+        unsigned long long scause, pc, val;
+        const char *k = strncmp(line, "[kernel] panic at ", 18) == 0 ? strstr(line, ": kernel trap: ") : NULL;
+        if (k && sscanf(k, ": kernel trap: %31[A-Za-z] (scause %llx), sepc %llx, stval %llx",
+                        cause, &scause, &pc, &val) == 4) {
+            struct buf at = { 0 }, b = { 0 };
+            describe(sp, elf, pc, &at);
+            buf_printf(&b, "the kernel trapped (%s, stval 0x%llx) in %s", cause, val, buf_str(&at));
+            free(at.s);
+            found = b.s;
+        }
+        line = end ? end + 1 : NULL;
+    }
+    free(text);
+    return found;
 }

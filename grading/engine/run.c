@@ -585,6 +585,7 @@ struct wresult {
     int stage;                  /* 0: link failed, 1: ran */
     struct outcome o;
     char hang[256];             /* a timeout: where the kernel was (hang.c), or "" */
+    char trap[256];             /* a kernel trap's panic: where (hang.c), or "" */
 };
 
 /* Bytes of address space QEMU needs with mem of guest RAM ("128M", "1G"). */
@@ -603,7 +604,7 @@ qemu_limit(const char *mem)
 static struct wresult
 run_test(struct test *t)
 {
-    struct wresult w = { 1, { H_ERROR, 0, 0, 0, 0, 0 }, "" };
+    struct wresult w = { 1, { H_ERROR, 0, 0, 0, 0, 0 }, "", "" };
     char *dir = xasprintf("%s/t-%s", box, t->name);
     int fd = open_log(t->log);
     char p1[4096], p2[4096];
@@ -686,6 +687,10 @@ run_test(struct test *t)
             if (where)
                 snprintf(w.hang, sizeof w.hang, "%s", where);
             free(where);
+            char *trap = trap_text(&spec, elf, t->log);
+            if (trap)
+                snprintf(w.trap, sizeof w.trap, "%s", trap);
+            free(trap);
             free(elf);
             free(chardev);
             free(mon);
@@ -948,6 +953,13 @@ grade_run(void)
                 else if (w->o.how != H_EXIT)
                     problem(t, "%s", how_text(w->o, what, t->timeout, mem, why, sizeof why));
                 check_log(t);
+                /* A kernel trap's panic that fails the test: where it was, first. */
+                if (t->reason && w->trap[0]) {
+                    char *r = xasprintf("%s; %s", w->trap, t->reason);
+                    free(t->reason);
+                    t->reason = r;
+                    buf_printf(&t->detail, "    %s\n", w->trap);
+                }
                 if (w->o.how == H_EXIT && w->o.code != 0)
                     problem(t, "%s", how_text(w->o, what, t->timeout, mem, why, sizeof why));
                 if (t->reason)
