@@ -150,6 +150,7 @@ mutants=(
  'nozero|kernel/frame.c|s/memset\(pa2kva\(ppn2pa\(p\)\), 0, PAGE_SIZE\);/;/|frames_unit'
  'nozero|kernel/frame.c|s/memset\(pa2kva\(ppn2pa\(p\)\), 0, PAGE_SIZE\);/;/|frames'
  'alias|kernel/vm.c|s/pte_t \*e = &pt\[vpn_index\(vpn, level\)\];/uint64 ix = vpn_index(vpn, level);\n        if (level == 2 && ix >= 64 && ix < 256)\n            ix -= 32;\n        pte_t *e = &pt[ix];/|walk'
+ 'ppnaspa|kernel/vm.c|s/pt = pa2kva\(pte_pa\(\*e\)\);/pt = pa2kva(pte_ppn(*e).n);/|walk'
  'nohuge|kernel/vm.c|s/if \(pte_leaf\(\*e\)\)\n\s*panic\("walk: huge page[^;]*;//|walk_unit'
  'noremap|kernel/vm.c|s/if \(\*e & PTE_V\)\n\s*panic\("map_pages: remap[^;]*;//|vm_unit'
  'noclear|kernel/vm.c|s/(frame_free\(pte_ppn\(\*e\)\);\n)(\s*)\*e = 0;/$1$2if (!free_frames)\n$2    *e = 0;/|unmap'
@@ -196,6 +197,14 @@ for m in "${mutants[@]}"; do
         fail "mutant $name ($file): test $test${tw:+ or its twin $tw} does not fail; see $work/mutant-$name-$test.out"
     fi
 done
+# A kernel that traps in a student's function: the reason says which, and
+# its exercise, from the panic line's sepc and the kernel's symbols.
+r=$(sed -n 's/^FAIL (\(.*\))$/\1/p' "$work/mutant-ppnaspa-walk.out" 2>/dev/null | head -n 1)
+if [[ $r =~ ^the\ kernel\ trapped\ \([A-Za-z]+,\ stval\ 0x[0-9a-f]+\)\ in\ walk\ \(exercise\ 2\)\; ]]; then
+    pass "mutant ppnaspa: the kernel's trap is placed: '${r:0:80}'"
+else
+    fail "mutant ppnaspa: the reason does not say the kernel trapped in walk (exercise 2): '$r'"
+fi
 
 # ---- the practice test, as students run it -------------------------------------
 # A copy of the spec with the practice tests made public, no total and twins
