@@ -23,6 +23,7 @@ BOOK_PDF      := $(BOOK_OUT)/book.pdf
 BOOK_TOOLS    := $(BUILD)/tools
 NW2MD         := $(BOOK_TOOLS)/nw2md
 LINKCHECK     := $(BOOK_TOOLS)/linkcheck
+SEARCHINDEX   := $(BOOK_TOOLS)/searchindex
 PANDOC        ?= pandoc
 # Figures the build makes (build/figures/...) are read from $(BUILD), whatever it is.
 export BOOK_BUILD := $(BUILD)
@@ -53,25 +54,28 @@ BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BO
 BOOK_FIGURE_FILES := $(sort $(shell sed -n '/{\.dot /p' $(BOOK_CHAPTERS) /dev/null | \
                        grep -o '\(file\|walk\)="[^"]*"' | sed 's/^[a-z]*="//; s/"$$//'))
 book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css $(BOOK_HTML)/ptwalk.js \
+      $(BOOK_HTML)/dark.css $(BOOK_HTML)/search.js $(BOOK_HTML)/copy.js $(SEARCHINDEX) \
       $(BOOK_FIGURE_FILES)
 	@$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE) book-pages
-# (the sub-make's half) every page of pages.mk; a page no longer woven is removed
-book-pages: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html)
+# (the sub-make's half) every page of pages.mk and the search index; a page no
+# longer woven is removed
+book-pages: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) $(BOOK_HTML)/search-index.js
 	@test -n "$(BOOK_PAGES)" || { echo "book.mk: no pages in $(BOOK_MD)/pages.mk" >&2; exit 1; }
 	@for f in $(BOOK_HTML)/*.html; do \
 	  case " $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) " in *" $$f "*) ;; *) rm -f "$$f";; esac; \
 	done
 book-epub: $(BOOK_EPUB)
 book-pdf: $(BOOK_PDF)
-book-tools: $(NW2MD) $(LINKCHECK)
+book-tools: $(NW2MD) $(LINKCHECK) $(SEARCHINDEX)
 
 # --- host tools
 $(NW2MD): book/nw2md.c
 $(LINKCHECK): book/linkcheck.c
-$(NW2MD) $(LINKCHECK):
+$(SEARCHINDEX): book/searchindex.c
+$(NW2MD) $(LINKCHECK) $(SEARCHINDEX):
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -MMD -MP -o $@ $<
--include $(NW2MD).d $(LINKCHECK).d
+-include $(NW2MD).d $(LINKCHECK).d $(SEARCHINDEX).d
 
 # --- weave: one run writes every page's Markdown; nw2md rewrites only pages whose
 # text changed, so make re-runs pandoc only for those.
@@ -93,6 +97,20 @@ $(BOOK_HTML)/%.html: $(BOOK_MD)/%.md book/templates/page.html $(BOOK_COMMON_DEPS
 $(BOOK_HTML)/style.css: book/style.css
 	@mkdir -p $(@D)
 	cp $< $@
+$(BOOK_HTML)/dark.css: book/dark.css
+	@mkdir -p $(@D)
+	cp $< $@
+# The search box (every page loads search.js; it loads the index when used):
+# the index is every page but the contents and the indexes, in the book's order.
+$(BOOK_HTML)/search.js: book/search.js
+	@mkdir -p $(@D)
+	cp $< $@
+# The Copy button on code blocks.
+$(BOOK_HTML)/copy.js: book/copy.js
+	@mkdir -p $(@D)
+	cp $< $@
+$(BOOK_HTML)/search-index.js: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) $(SEARCHINDEX)
+	$(SEARCHINDEX) $@ $(filter-out $(BOOK_HTML)/index.html $(BOOK_HTML)/indexes.html,$(BOOK_PAGES:%=$(BOOK_HTML)/%.html))
 # The interactive page-table walk a dot block's walk="..." asks for (graphviz.lua).
 $(BOOK_HTML)/ptwalk.js: book/ptwalk.js
 	@mkdir -p $(@D)
@@ -118,7 +136,7 @@ $(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS) $(BOOK
 
 # --- tests: PASS:/FAIL: lines. The test chapters are woven by a sub-make into $(BUILD)/book-test;
 # the real book is a prerequisite, so a parallel `make book test-book` never builds it twice at once.
-test-book: $(NW2MD) $(LINKCHECK) $(if $(strip $(BOOK_CHAPTERS)),book book-epub)
+test-book: $(NW2MD) $(LINKCHECK) $(SEARCHINDEX) $(if $(strip $(BOOK_CHAPTERS)),book book-epub)
 	@NW2MD=$(NW2MD) LINKCHECK=$(LINKCHECK) PANDOC=$(PANDOC) BUILD=$(BUILD) \
 	  BOOK_MAKE="$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE)" \
 	  BOOK_REAL_CHAPTERS="$(BOOK_CHAPTERS)" sh book/tests/run.sh

@@ -1,7 +1,8 @@
 # contrast.awk: the WCAG contrast ratio of every colour code is drawn in on every
 # background code is drawn on, read from the book's CSS; a pair under MIN fails.
 #
-# usage: awk -v MIN=4.5 -f book/tests/contrast.awk STYLE.css... HIGHLIGHT.css
+# usage: awk -v MIN=4.5 [-v PAGE=#rrggbb] [-v LIST=1] -f book/tests/contrast.awk STYLE.css... HIGHLIGHT.css
+# (LIST: only print the code backgrounds but the page's, "BG SELECTOR<tab>#colour" a line)
 # Prints "FAIL: contrast: FG-SELECTOR #fg on BG-SELECTOR #bg: R:1" per pair below MIN,
 # then one line "contrast: N colours on M backgrounds, lowest R:1 (FG on BG)";
 # exit status 1 if a pair fails or a colour cannot be read, 2 if no pair was found.
@@ -14,6 +15,12 @@
 # solution region. Every foreground is checked on every background: more pairs
 # than the page can show, which is the safe side. Colours are #rgb or #rrggbb,
 # directly or through a custom property (var(--name)) of :root.
+#
+# The files are read as one sheet in order, and a later declaration of a property for
+# the same selector (a custom property of :root too) replaces an earlier one, as in
+# the browser's cascade: a dark scheme's sheet (dark.css, its @media wrapper removed)
+# read after the light ones is checked with its own colours. PAGE is the page's
+# background (default white).
 
 function fail(msg) { print "FAIL: contrast: " msg; bad = 1 }
 
@@ -56,13 +63,13 @@ function value(v,    name) {
 }
 
 function add_fg(sel, c) {
-    if (c == "inherit" || c == "currentColor") return
+    if (c == "inherit" || c == "currentColor" || c == "") return
     if (luminance(c) < 0) { fail(sel ": cannot read the colour '" c "'"); return }
     nfg++; fgsel[nfg] = sel; fgcol[nfg] = c
 }
 
 function add_bg(sel, c) {
-    if (c == "none" || c == "transparent" || c == "inherit") return
+    if (c == "none" || c == "transparent" || c == "inherit" || c == "") return
     sub(/^background(-color)?:/, "", c)
     if (luminance(c) < 0) { fail(sel ": cannot read the background '" c "'"); return }
     nbg++; bgsel[nbg] = sel; bgcol[nbg] = c
@@ -91,15 +98,19 @@ function parse(    i, j, nr, r, k, sel, decls, nd, prop, val, v, rules, part, d,
             if (!match(d[i], /:/)) continue
             prop = substr(d[i], 1, RSTART - 1); val = substr(d[i], RSTART + 1)
             gsub(/^[ \t\n]+|[ \t\n]+$/, "", prop)
-            if (prop ~ /^--/ && sel == ":root") { vars[prop] = value(val); continue }
-            if (prop == "color" && sel ~ /^code span\.[a-z]+$/) { tokcol[sel] = value(val); continue }
-            if (prop == "color" && sel ~ /(^|[ ,>.])(pre|code|sourceCode)([ ,>.:]|$)|chunkref|solution/)
-                add_fg(sel, value(val))
+            gsub(/^[ \t\n]+|[ \t\n]+$/, "", val)
+            if (prop ~ /^--/ && sel == ":root") { vars[prop] = val; continue }
+            if (prop == "color" && sel ~ /^code span\.[a-z]+$/) { tokcol[sel] = val; continue }
+            if (prop == "color" && sel ~ /(^|[ ,>.])(pre|code|sourceCode)([ ,>.:]|$)|chunkref|solution/) {
+                if (!(sel in fgraw)) fgorder[++nfgs] = sel
+                fgraw[sel] = val
+            }
             if ((prop == "background" || prop == "background-color") \
                 && sel ~ /(^|[ ,>.])(pre|code|sourceCode)([ ,>.:]|$)|solution/) {
-                v = value(val); split(v, word, /[ \t]+/); add_bg(sel, word[1])
+                if (!(sel in bgraw)) bgorder[++nbgs] = sel
+                bgraw[sel] = val
             }
-            if (prop == "color" && sel == "body") text = value(val)
+            if (prop == "color" && sel == "body") text = val
         }
         if (sel ~ /^code span\.[a-z]+$/ && !(sel in tokcol)) tokcol[sel] = ""
     }
@@ -109,8 +120,16 @@ END {
     parse()
     if (text == "") text = "#000000"
     if ("--text" in vars) text = vars["--text"]
-    for (s in tokcol) add_fg(s, tokcol[s] == "" ? text : tokcol[s])
-    add_bg("the page", "#ffffff")
+    text = value(text)
+    # Now that every file is read: the last value of each, custom properties resolved.
+    for (i = 1; i <= nfgs; i++) add_fg(fgorder[i], value(fgraw[fgorder[i]]))
+    for (i = 1; i <= nbgs; i++) { v = value(bgraw[bgorder[i]]); split(v, word, /[ \t]+/); add_bg(bgorder[i], word[1]) }
+    for (s in tokcol) add_fg(s, tokcol[s] == "" ? text : value(tokcol[s]))
+    add_bg("the page", PAGE == "" ? "#ffffff" : PAGE)
+    if (LIST != "") {           # -v LIST=1: the code backgrounds, "BG SELECTOR<tab>#colour"
+        for (i = 1; i < nbg; i++) print "BG " bgsel[i] "\t" tolower(bgcol[i])
+        exit 0
+    }
     ntok = 0; for (s in tokcol) ntok++
     if (ntok == 0 || nbg < 2) {
         print "FAIL: contrast: no token classes or no code background found (" ntok " classes, " nbg " backgrounds)"

@@ -383,6 +383,43 @@ for css in "html:$TB/book/style.css" "epub:book/epub.css"; do
 			"$(grep -c '^FAIL' "$OUT/contrast-$name.out") pairs, e.g. $(grep -m 1 '^FAIL' "$OUT/contrast-$name.out" | cut -c 17-200) (see $OUT/contrast-$name.out)"
 	fi
 done
+# The dark scheme (dark.css, applied by prefers-color-scheme over style.css and
+# highlight.css): the same contrast with its colours on its page; and it leaves no
+# colour of the light ones in place: every token class, every code background.
+dark=$OUT/dark-unwrapped.css
+sed -e '1,/^@media (prefers-color-scheme: dark) {$/d' -e '$d' book/dark.css > "$dark"
+dpage=$(sed -n 's/^body { background: \(#[0-9a-f]*\);.*/\1/p' "$dark")
+if [ -n "$dpage" ] && awk -v MIN=4.5 -v PAGE="$dpage" -f $T/contrast.awk "$TB/book/style.css" "$TB/book/highlight.css" "$dark" \
+	>"$OUT/contrast-dark.out" 2>&1; then
+	pass "html, dark scheme: $(tail -n 1 "$OUT/contrast-dark.out") (page $dpage)"
+else
+	fail "html, dark scheme: code colours below 4.5:1 contrast" \
+		"page '$dpage'; $(grep -m 1 '^FAIL' "$OUT/contrast-dark.out" | cut -c 17-200) (see $OUT/contrast-dark.out)"
+fi
+ntok=0 missing=
+for c in $(sed -n 's/^code span\.\([a-z]*\) { color:.*/\1/p' "$TB/book/highlight.css"); do
+	ntok=$((ntok + 1)); grep -q "^code span\.$c { color: " "$dark" || missing="$missing span.$c"
+done
+awk -v LIST=1 -f $T/contrast.awk "$TB/book/style.css" "$TB/book/highlight.css" | sed -n 's/^BG //p' > "$OUT/code-bgs"
+awk -v LIST=1 -f $T/contrast.awk "$TB/book/style.css" "$TB/book/highlight.css" "$dark" | sed -n 's/^BG //p' > "$OUT/code-bgs-dark"
+nbgsel=$(wc -l < "$OUT/code-bgs")
+while IFS='	' read -r sel col; do
+	grep -q -x -F -- "$sel	$col" "$OUT/code-bgs-dark" && missing="$missing '$sel' ($col)"
+done < "$OUT/code-bgs"
+if [ "$ntok" -ge 20 ] && [ "$nbgsel" -ge 3 ] && [ -z "$missing" ] &&
+   [ "$(grep -L '<link rel="stylesheet" href="dark.css">' "$TB"/book/*.html | wc -l)" -eq 0 ] && [ -s "$TB/book/dark.css" ]; then
+	pass "html, dark scheme: all $ntok token classes and $nbgsel code backgrounds recoloured; every page loads dark.css"
+else
+	fail "html, dark scheme: light colours left" "not recoloured:${missing:- none}; or a page without dark.css"
+fi
+# It can fail: a dim comment colour in the dark scheme is found.
+sed 's/^code span\.co { color: [^}]*}/code span.co { color: #4a5560; }/' "$dark" > "$OUT/dim.css"
+if ! awk -v MIN=4.5 -v PAGE="$dpage" -f $T/contrast.awk "$TB/book/style.css" "$TB/book/highlight.css" "$OUT/dim.css" \
+	>"$OUT/contrast-dim.out" 2>&1 && grep -q '^FAIL: contrast: code span.co #4a5560 on ' "$OUT/contrast-dim.out"; then
+	pass "contrast check finds a dim comment colour in the dark scheme"
+else
+	fail "contrast check finds a dim comment colour in the dark scheme" "$(head -n 2 "$OUT/contrast-dim.out")"
+fi
 # The check can fail: a light comment colour (the old pygments teal) is found.
 sed 's/^code span\.co {[^}]*}/code span.co { color: #60a0b0; }/' "$TB/book/highlight.css" >"$OUT/light.css"
 if grep -q '#60a0b0' "$OUT/light.css" &&
@@ -438,11 +475,36 @@ if [ -n "$BOOK_REAL_CHAPTERS" ]; then
 	else
 		fail "book: the live page table's walk" "page '${wp:-none}' lacks the div, the ptdump data or ptwalk.js"
 	fi
+	# identifier links scoped: the device tree reader's own struct walk does not link
+	# to the page-table walk; a user program's code links to no kernel-only definition
+	dt=$BUILD/book/01-boot-the-device-tree.html
+	uk=$(sed -n '/id="chunk-user-[a-z0-9-]*-c"/,/class="chunkfoot"/p' "$BUILD"/book/*.html |
+	     grep -c 'href="[^"]*#id-\(kmain\|panic_at\|frame_alloc\|kmalloc\|main\)"')
+	if grep -q 'struct</span> walk' "$dt" && ! grep -q '#id-walk"' "$dt" && [ "$uk" -eq 0 ]; then
+		pass "book: identifier links scoped (no struct walk to walk, no user program code to a kernel-only name)"
+	else
+		fail "book: identifier links scoped" "$(grep -c '#id-walk"' "$dt") links to walk on the device-tree page, $uk from user programs' code to kernel-only names"
+	fi
+	# the search: every page loads the box's script; the index lists every page
+	# but the contents and the indexes, and finds the kernel's walk
+	ix=$BUILD/book/search-index.js
+	npages=$(ls "$BUILD"/book/*.html | wc -l)
+	nscript=$(grep -l '<script src="search.js" defer></script>' "$BUILD"/book/*.html | wc -l)
+	nindexed=$(sed -n '/^pages: \[/,/^\],$/p' "$ix" 2>/dev/null | grep -c '^\["[^"]*\.html",')
+	if [ -s "$BUILD/book/search.js" ] && [ "$nscript" -eq "$npages" ] && [ "$nindexed" -eq $((npages - 2)) ] &&
+	   grep -q '^\["walk",[0-9]*,"id-walk"\]' "$ix" && grep -q '^\["⟨walk⟩",[0-9]*,"chunk-walk","4[a-z]*"\]' "$ix" &&
+	   ! grep -q '^\["index\.html"\|^\["indexes\.html"' "$ix"; then
+		pass "book: search on all $npages pages, an index of $nindexed ($(wc -c < "$ix") bytes), the identifier walk and its chunk in it"
+	else
+		fail "book: search" "$nscript of $npages pages load search.js; $nindexed pages indexed (want $((npages - 2))), or walk not in $ix"
+	fi
 else
 	echo "run.sh: no chapters in src.nw: the real-book checks are skipped" >&2
 fi
 
 # the walk's script itself, in headless Chromium (book/tests/ptwalk/)
 BUILD=$BUILD sh book/tests/ptwalk/run.sh || failed=$((failed + 1))
+# the search box and its index's maker, the same way (book/tests/search/)
+BUILD=$BUILD sh book/tests/search/run.sh || failed=$((failed + 1))
 
 [ "$failed" -eq 0 ]
