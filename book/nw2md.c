@@ -216,6 +216,7 @@ typedef struct {
 typedef struct {
 	int line, col, len;   /* 1-based line, byte column and length */
 	int target;           /* chunk-name index (refs) or identifier index */
+	int def;              /* identifiers: which of its definitions (index into defs) */
 } Mark;
 
 /* Code: a lab's solution region (labs/strip.c), its marker lines dropped. */
@@ -256,7 +257,8 @@ typedef struct {
 
 typedef struct {
 	char *name;
-	char *anchor;
+	char *anchor;               /* its first definition's */
+	char **anchors;             /* each definition's ("id-x", "id-x-2", ...) */
 	int *defs, ndefs, dcap;
 	int *uses, nuses, ucap;
 } Ident;
@@ -860,6 +862,192 @@ trim_solutions(Chunk *c)
 	c->nsols = k;
 }
 
+/*
+ * Programs. An identifier used in a chunk links to a definition in the same
+ * program: the kernel's printf is not a user program's, nor is a tool's main
+ * the kernel's. A chunk's programs are those of the files (root chunks) that
+ * include it, directly or through other chunks: kernel/... is the kernel,
+ * user/... the user library and programs, any other file a program of its own
+ * kind (tools, tests, build); a header belongs to every program whose files
+ * #include it (the user library includes the kernel's types.h). A chunk no
+ * file includes belongs to none, and links as before, to the first
+ * definition.
+ */
+enum { PROG_KERNEL = 1, PROG_USER = 2, PROG_OTHER = 4 };
+static int *name_prog;       /* per name: its programs (PROG_ bits), 0 if none */
+
+static void
+mark_program(int ni, int prog)
+{
+	int j, k;
+
+	if (name_prog[ni] & prog)
+		return;
+	name_prog[ni] |= prog;
+	for (j = 0; j < names[ni].ndefs; j++) {
+		Chunk *c = &chunks[names[ni].defs[j]];
+		for (k = 0; k < c->np; k++)
+			if (c->p[k].kind == P_USE) {
+				int u = map_get(&namemap, c->p[k].s);
+				if (u >= 0)
+					mark_program(u, prog);
+			}
+	}
+}
+
+static int
+is_file_root(int i)
+{
+	const char *n = names[i].name;
+	return names[i].nusers == 0 && names[i].ndefs > 0 && *n && !strchr(n, ' ');
+}
+
+/* Give the headers name ni's chunks #include the programs of ni; 1 if one gained any. */
+static int
+include_headers(int ni)
+{
+	int j, k, r, changed = 0;
+
+	for (j = 0; j < names[ni].ndefs; j++) {
+		Chunk *c = &chunks[names[ni].defs[j]];
+		Buf t = {0};
+		const char *q;
+		for (k = 0; k < c->np; k++)
+			if (c->p[k].kind == P_TEXT)
+				bputs(&t, c->p[k].s);
+			else if (c->p[k].kind == P_NL)
+				bputc(&t, '\n');
+		for (q = t.s; q && (q = strstr(q, "#include \"")) != NULL; q++) {
+			const char *h = q + 10, *e = strchr(h, '"');
+			if (e == NULL || memchr(h, '\n', (size_t)(e - h)))
+				continue;
+			for (r = 0; r < nnames; r++) {
+				const char *n = names[r].name;
+				size_t nl = strlen(n), hl = (size_t)(e - h);
+				if (!is_file_root(r) || nl < hl || strncmp(n + nl - hl, h, hl) != 0 ||
+				    (nl > hl && n[nl - hl - 1] != '/'))
+					continue;
+				if ((name_prog[r] | name_prog[ni]) != name_prog[r]) {
+					mark_program(r, name_prog[ni]);
+					changed = 1;
+				}
+			}
+		}
+		free(t.s);
+	}
+	return changed;
+}
+
+static void
+find_programs(void)
+{
+	int i, changed;
+
+	name_prog = calloc((size_t)nnames + 1, sizeof *name_prog);
+	if (name_prog == NULL)
+		die("out of memory");
+	for (i = 0; i < nnames; i++) {
+		const char *n = names[i].name;
+		if (!is_file_root(i) || (strlen(n) > 2 && strcmp(n + strlen(n) - 2, ".h") == 0))
+			continue;       /* headers: by the files that include them, below */
+		mark_program(i, strncmp(n, "kernel/", 7) == 0 ? PROG_KERNEL :
+		    strncmp(n, "user/", 5) == 0 ? PROG_USER : PROG_OTHER);
+	}
+	do {
+		changed = 0;
+		for (i = 0; i < nnames; i++)
+			if (name_prog[i])
+				changed |= include_headers(i);
+	} while (changed);
+}
+
+/* The programs of code chunk ci (0: none known). */
+static int
+chunk_prog(int ci)
+{
+	return chunks[ci].code ? name_prog[chunks[ci].name] : 0;
+}
+
+/* Does text end with a member access or a tag keyword: ".", "->", "struct "? */
+static int
+after_member(const Buf *t)
+{
+	int n = (int)t->len;
+	while (n > 0 && (t->s[n - 1] == ' ' || t->s[n - 1] == '\t'))
+		n--;
+	return (n >= 1 && t->s[n - 1] == '.') || (n >= 2 && t->s[n - 1] == '>' && t->s[n - 2] == '-');
+}
+
+static const char *
+tag_keyword(const Buf *t)
+{
+	static const char *const kw[] = { "struct", "union", "enum" };
+	int n = (int)t->len, k;
+	if (n == 0 || (t->s[n - 1] != ' ' && t->s[n - 1] != '\t'))
+		return NULL;
+	while (n > 0 && (t->s[n - 1] == ' ' || t->s[n - 1] == '\t'))
+		n--;
+	for (k = 0; k < 3; k++) {
+		int l = (int)strlen(kw[k]);
+		if (n >= l && strncmp(t->s + n - l, kw[k], (size_t)l) == 0 &&
+		    (n == l || !(isalnum((unsigned char)t->s[n - l - 1]) || t->s[n - l - 1] == '_')))
+			return kw[k];
+	}
+	return NULL;
+}
+
+/* Does chunk ci's own text hold "KW NAME" (a struct, union or enum of that tag)? */
+static int
+defines_tag(int ci, const char *kw, const char *name)
+{
+	Buf b = {0};
+	int k, found = 0;
+	size_t l = strlen(kw) + 1 + strlen(name);
+	char *want = malloc(l + 1);
+
+	if (want == NULL)
+		die("out of memory");
+	snprintf(want, l + 1, "%s %s", kw, name);
+	for (k = 0; k < chunks[ci].np; k++)
+		if (chunks[ci].p[k].kind == P_TEXT)
+			bputs(&b, chunks[ci].p[k].s);
+	for (const char *q = b.s; q && (q = strstr(q, want)) != NULL; q++) {
+		char after = q[l];
+		if (!(isalnum((unsigned char)after) || after == '_')) {
+			found = 1;
+			break;
+		}
+	}
+	free(b.s);
+	free(want);
+	return found;
+}
+
+/*
+ * The definition of identifier d that a use in chunk ci links to (an index
+ * into its defs), or -1 for none: the first in the same program; after
+ * "struct", "union" or "enum", only one that defines that tag; after "." or
+ * "->" (a member), none.
+ */
+static int
+link_def(int d, int ci, const Buf *before)
+{
+	const char *kw = tag_keyword(before);
+	int j, prog = chunk_prog(ci);
+
+	if (after_member(before))
+		return -1;
+	for (j = 0; j < idents[d].ndefs; j++) {
+		int dc = idents[d].defs[j], dp = chunk_prog(dc);
+		if (prog && dp && !(prog & dp))
+			continue;
+		if (kw && !defines_tag(dc, kw, idents[d].name))
+			continue;
+		return j;
+	}
+	return -1;
+}
+
 /* Build a code chunk's displayed text, its reference marks and identifier links. */
 static void
 lay_out_code(int ci)
@@ -887,7 +1075,8 @@ lay_out_code(int ci)
 		case P_TEXT:
 			if (pending >= 0 && (lx.st == LX_CODE || lx.st == LX_HASH) &&
 			    idents[pending].ndefs && !defines(c, pending) &&
-			    strncmp(p->s, idents[pending].name, strlen(idents[pending].name)) == 0) {
+			    strncmp(p->s, idents[pending].name, strlen(idents[pending].name)) == 0 &&
+			    (m.def = link_def(pending, ci, &c->text)) >= 0) {
 				m.line = line;
 				m.col = col;
 				m.len = (int)strlen(idents[pending].name);
@@ -1305,9 +1494,19 @@ analyse(void)
 	for (i = 0; i < nidents; i++) {
 		Buf a = {0};
 		char *s = slugify(idents[i].name, 1);
-		bprintf(&a, "id-%s", s);
+		idents[i].anchors = calloc((size_t)idents[i].ndefs + 1, sizeof *idents[i].anchors);
+		if (idents[i].anchors == NULL)
+			die("out of memory");
+		for (j = 0; j < idents[i].ndefs; j++) {
+			a.len = 0;
+			if (j == 0)
+				bprintf(&a, "id-%s", s);
+			else
+				bprintf(&a, "id-%s-%d", s, j + 1);
+			idents[i].anchors[j] = claim_anchor(a.s, chunks[idents[i].defs[j]].page);
+		}
 		if (idents[i].ndefs)
-			idents[i].anchor = claim_anchor(a.s, chunks[idents[i].defs[0]].page);
+			idents[i].anchor = idents[i].anchors[0];
 		free(a.s);
 		free(s);
 	}
@@ -1321,6 +1520,7 @@ analyse(void)
 	map_put(&anchors, "index-identifiers", INDEXPAGE);
 	map_put(&anchors, "index", INDEXPAGE);
 	assign_languages();
+	find_programs();
 	for (i = 0; i < nchunks; i++)
 		if (chunks[i].code)
 			lay_out_code(i);
@@ -1430,6 +1630,26 @@ tag_list(Buf *b, const int *list, int n, const char *sep)
 	}
 }
 
+/*
+ * A footer's list of chunk tags, at most FOOT_MAX of them: past that, the
+ * first FOOT_MAX - 2 and a link to the index, where the whole list is (a
+ * footer of hundreds of tags is read by nobody).
+ */
+#define FOOT_MAX 12
+static void
+tag_list_capped(Buf *b, const int *list, int n, const char *sep)
+{
+	if (n <= FOOT_MAX) {
+		tag_list(b, list, n, sep);
+		return;
+	}
+	tag_list(b, list, FOOT_MAX - 2, sep);
+	bprintf(b, "%sand %d more (", sep, n - (FOOT_MAX - 2));
+	bputs(b, "[index](");
+	href(b, INDEXPAGE, "index-identifiers");
+	bputs(b, "))");
+}
+
 static void
 ident_link(Buf *b, int d)
 {
@@ -1494,6 +1714,13 @@ prose_text(Buf *b, const char *s)
 	bputs(b, s);
 }
 
+/* Does s start a file name's extension (".h", ".c"): the name before it is a file's, not an identifier? */
+static int
+file_name_after(const char *s)
+{
+	return s[0] == '.' && isalpha((unsigned char)s[1]);
+}
+
 /* Render noweb-quoted code [[...]] from pieces [a, b) (after the P_QUOTE). */
 static int
 quote_md(Buf *b, Chunk *c, int a, int plainonly)
@@ -1515,7 +1742,9 @@ quote_md(Buf *b, Chunk *c, int a, int plainonly)
 			d = pending;
 			pending = -1;
 			if (!plainonly && d >= 0 && idents[d].ndefs &&
-			    strncmp(p->s, idents[d].name, strlen(idents[d].name)) == 0) {
+			    strncmp(p->s, idents[d].name, strlen(idents[d].name)) == 0 &&
+			    !file_name_after(p->s[strlen(idents[d].name)] || i + 1 >= c->np ||
+			        c->p[i + 1].kind != P_TEXT ? p->s + strlen(idents[d].name) : c->p[i + 1].s)) {
 				if (seg.len)
 					code_span(b, seg.s);
 				seg.len = 0;
@@ -1694,7 +1923,8 @@ marks_attr(Buf *b, const char *key, Mark *m, int n, int refs)
 		if (refs)
 			chunk_href(b, names[m[i].target].defs[0]);
 		else
-			href(b, chunks[idents[m[i].target].defs[0]].page, idents[m[i].target].anchor);
+			href(b, chunks[idents[m[i].target].defs[m[i].def]].page,
+			    idents[m[i].target].anchors[m[i].def]);
 	}
 	bputc(b, '"');
 }
@@ -1710,9 +1940,15 @@ code_md(Buf *out, int ci)
 	blank_line(out);
 	bprintf(out, "::::: {#%s .chunk}\n", c->anchor);
 	bputs(out, "::: chunkhead\n");
-	for (i = 0; i < c->niddefs; i++)
-		if (idents[c->iddefs[i]].defs[0] == ci)
-			bprintf(out, "[]{#%s}", idents[c->iddefs[i]].anchor);
+	for (i = 0; i < c->niddefs; i++) {
+		Ident *d = &idents[c->iddefs[i]];
+		int j;
+		for (j = 0; j < d->ndefs; j++)
+			if (d->defs[j] == ci) {
+				bprintf(out, "[]{#%s}", d->anchors[j]);
+				break;
+			}
+	}
 	bprintf(out, "[%s](#%s){.chunktag} [\xe2\x9f\xa8", c->tag, c->anchor);
 	name_md(out, nm->name);
 	bprintf(out, "\xe2\x9f\xa9]{.chunkname} [%s\xe2\x89\xa1]{.chunkdef}", c->defno ? "+" : "");
@@ -1781,15 +2017,17 @@ code_md(Buf *out, int ci)
 		}
 		if (d->nuses) {
 			bputs(out, ", used in ");
-			tag_list(out, d->uses, d->nuses, ", ");
+			tag_list_capped(out, d->uses, d->nuses, ", ");
 		}
 	}
 	if (c->niddefs)
 		bputc(out, '.');
-	for (i = 0; i < c->niduses; i++) {
+	for (i = 0; i < c->niduses && i < FOOT_MAX; i++) {
 		bputs(out, i ? ", " : " Uses ");
 		ident_link(out, c->iduses[i]);
 	}
+	if (c->niduses > FOOT_MAX)
+		bprintf(out, " and %d more", c->niduses - FOOT_MAX);
 	if (c->niduses)
 		bputc(out, '.');
 	bputs(out, "\n:::\n:::::\n\n");
