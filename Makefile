@@ -62,13 +62,14 @@ help:
 # Debian/Ubuntu packages the project uses; `make deps` installs the missing ones.
 PACKAGES := gcc libc6-dev make noweb pandoc graphviz qemu-system-misc opensbi \
             gcc-riscv64-unknown-elf gdb-multiarch libcmocka-dev \
-            texlive-latex-base texlive-latex-recommended lmodern unzip zip bubblewrap chromium
+            texlive-latex-base texlive-latex-recommended lmodern unzip zip bubblewrap chromium \
+            poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 APT_GET    ?= apt-get
 DPKG_QUERY ?= dpkg-query
 # Commands whose absence means a package is missing, where dpkg cannot tell.
 NEEDED_COMMANDS := cc notangle pandoc dot $(QEMU) riscv64-unknown-elf-gcc \
-                   gdb-multiarch pdflatex unzip zip bwrap chromium
+                   gdb-multiarch pdflatex unzip zip bwrap chromium pdftotext
 
 deps:
 	@if ! command -v $(DPKG_QUERY) >/dev/null || ! command -v $(APT_GET) >/dev/null; then \

@@ -169,6 +169,16 @@ test-book-pdf: | $(BUILD)/.deps-ok
 	    echo "PASS: book: PDF builds ($$(wc -c < $(BUILD)/book.pdf) bytes)"; \
 	else echo "FAIL: book: PDF did not build; see $(TESTDIR)/book-pdf.log"; \
 	    tail -20 $(TESTDIR)/book-pdf.log; exit 1; fi
+	@# Its links all go somewhere, its page references are all resolved, and a printed
+	@# copy can be followed: chunk references in code and footers give their pages.
+	@log=$(BUILD)/book-md/pdf/book.log; \
+	dead=$$(grep -c 'pdfTeX warning (dest)' $$log || true); undef=$$(grep -c 'Reference .* undefined' $$log || true); \
+	pdftotext -layout $(BUILD)/book.pdf $(TESTDIR)/book.txt || true; \
+	nfoot=$$(grep -c 'Used in [0-9][0-9]*[a-z][a-z]* p\. [0-9]' $(TESTDIR)/book.txt || true); \
+	ncode=$$(grep -c '⟨[^⟩]* [0-9][0-9]*[a-z][a-z]* p\. [0-9][0-9]*⟩' $(TESTDIR)/book.txt || true); \
+	if [ "$$dead" -eq 0 ] && [ "$$undef" -eq 0 ] && [ "$$nfoot" -ge 100 ] && [ "$$ncode" -ge 100 ]; then \
+	    echo "PASS: book: PDF links all resolve (0 to nowhere, 0 undefined pages); $$ncode code references and $$nfoot footers give pages"; \
+	else echo "FAIL: book: PDF: $$dead links to nowhere, $$undef undefined references, $$ncode code references and $$nfoot footers with pages (see $$log)"; exit 1; fi
 
 # Every shipped user program under QEMU at 32M and 1G: expected output,
 # the must-be-killed programs killed, no frame leaked; 32 programs at once.

@@ -207,6 +207,13 @@ local function chunk_html(cb)
   return pandoc.Plain(out)
 end
 
+-- A \label and \hypertarget name for anchor id: '-' becomes '.', since inside fancyvrb's
+-- Verbatim (the code, where \ChunkRef links and gives pages) '-' is an active character:
+-- a link to "chunk-walk" written there named no destination, and went to page 1.
+local function latex_label(id)
+  return (id:gsub('%-', '.'))
+end
+
 local function latex_verbatim_escape(s)
   return (s:gsub('[\\{}]', { ['\\'] = '\\textbackslash{}', ['{'] = '\\{', ['}'] = '\\}' }))
 end
@@ -242,7 +249,8 @@ local function chunk_latex(cb)
   end
   for k, m in pairs(whole) do
     local name, tag = ref_parts(orig[k]:sub(m.col + 1, m.col + m.len))
-    body[k] = string.rep(' ', m.col) .. '\\ChunkRef{' .. m.href:gsub('^[^#]*#', '') .. '}{'
+    local anchor = m.href:gsub('^[^#]*#', '')
+    body[k] = string.rep(' ', m.col) .. '\\ChunkRef{' .. latex_label(anchor) .. '}{'
       .. latex_verbatim_escape(name) .. '}{' .. latex_verbatim_escape(tag) .. '}'
   end
   -- A solution region is a block of its own, shaded and labelled (latex-header.tex),
@@ -286,7 +294,27 @@ end
 local latex_spans = { chunktag = 'ChunkTag', chunkname = 'ChunkName', chunkdef = 'ChunkDef',
   chunkprev = 'ChunkNav', chunknext = 'ChunkNav' }
 
+-- A chunk's tag ("4ab") as a link's whole text: the PDF gives its page after it, so
+-- that a printed copy can be followed ("Used in 4aa p. 87"). Its target carries a
+-- \label beside its \hypertarget (Div, below; identifiers' spans, here).
+local function tag_target(el)
+  if el.t ~= 'Link' or #el.content ~= 1 or el.content[1].t ~= 'Str'
+      or el.classes:includes('chunktag') then   -- a chunk's own tag, on its own page
+    return nil
+  end
+  local t = el.target:match('^#(chunk%-.*)$') or el.target:match('^#(id%-.*)$')
+  if t and el.content[1].text:match('^%d+[a-z]+$') then return t end
+  return nil
+end
+
 local function wrap_latex(el)
+  if el.t == 'Span' and el.identifier:match('^id%-') and #el.content == 0 then
+    return { el, pandoc.RawInline('latex', '\\label{' .. latex_label(el.identifier) .. '}') }
+  end
+  local t = tag_target(el)
+  if t then
+    return { el, pandoc.RawInline('latex', '\\ChunkPage{' .. latex_label(t) .. '}') }
+  end
   for _, c in ipairs(el.classes) do
     local macro = latex_spans[c]
     if macro then
@@ -308,7 +336,9 @@ local function Div(div)
       for _, b in ipairs(div.content) do
         if target and (b.t == 'Para' or b.t == 'Plain') then
           -- the chunk's anchor goes on its header line, not on a paragraph of its own
-          b.content:insert(1, pandoc.RawInline('latex', '\\hypertarget{' .. div.identifier .. '}{}'))
+          b.content:insert(1, pandoc.RawInline('latex', '\\hypertarget{' .. div.identifier .. '}{}'
+            .. '\\hypertarget{' .. latex_label(div.identifier) .. '}{}'
+            .. '\\label{' .. latex_label(div.identifier) .. '}'))
           target = false
         end
         blocks[#blocks + 1] = b
