@@ -133,7 +133,7 @@ $(BOOK_EPUB): $(BOOK_MD)/book.md $(BOOK_MD)/epub.css $(BOOK_COMMON_DEPS) $(BOOK_
 $(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS) $(BOOK_FIGURE_FILES)
 	@rm -rf $(BOOK_MD)/pdf && mkdir -p $(BOOK_MD)/pdf
 	$(PANDOC) $(BOOK_PANDOC) --to latex --standalone --top-level-division=chapter \
-	  --number-sections --toc --toc-depth=1 -H book/latex-header.tex \
+	  --number-sections --toc --toc-depth=2 -H book/latex-header.tex \
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V geometry:margin=2.6cm \
 	  -V colorlinks=true -V linkcolor=blue!40!black -V urlcolor=blue!40!black \
 	  --extract-media=$(BOOK_MD)/pdf -o $(BOOK_MD)/pdf/book.tex $<
