@@ -437,7 +437,7 @@ fi
 
 report nobuild
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
-if [ "$(score)" = 0/100 ] && [ "$n" -eq 14 ] && printf '%s\n' "$out" | grep -q 'not C' &&
+if [ "$(score)" = 0/100 ] && [ "$n" -eq 14 ] && grep -q 'not C' <<< "$out" &&
    [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 14 ] && csv_is nobuild 0 'build failed'; then
     pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
 else
@@ -492,21 +492,21 @@ else
 fi
 
 report missing
-if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/mm.c (missing)' &&
+if [ "$(score)" = "0/$ipts" ] && grep -q 'kernel/mm.c (missing)' <<< "$out" &&
    [ ! -e "$ibout/missing/run/build.log" ] && csv_is missing 0 unusable; then
     pass "kernel/mm.c missing: 0/$ipts, reported, nothing built"
 else
     fail "missing file: score '$(score)', row '$row'"
 fi
 report symlink
-if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (not a regular file)' &&
+if [ "$(score)" = "0/$ipts" ] && grep -q 'kernel/vm.c (not a regular file)' <<< "$out" &&
    csv_is symlink 0 unusable; then
     pass "kernel/vm.c a symbolic link to the solution: refused, 0/$ipts"
 else
     fail "symlink: score '$(score)', row '$row'"
 fi
 report dirlink
-if [ "$(score)" = "0/$ipts" ] && printf '%s\n' "$out" | grep -q 'kernel/vm.c (a directory on its path is a link)' &&
+if [ "$(score)" = "0/$ipts" ] && grep -q 'kernel/vm.c (a directory on its path is a link)' <<< "$out" &&
    csv_is dirlink 0 unusable; then
     pass "kernel/ a symbolic link to the solution's: refused, 0/$ipts"
 else
@@ -515,14 +515,14 @@ fi
 
 report flat
 n=$(printf '%s\n' "$out" | grep -c -E '^took (frame|vm|mm|elf|syscall)\.c for kernel/')
-if [ "$(score)" = "$ipts/$ipts" ] && [ "$n" -eq 5 ] && ! printf '%s\n' "$out" | grep -q '^ignored:' &&
+if [ "$(score)" = "$ipts/$ipts" ] && [ "$n" -eq 5 ] && ! grep -q '^ignored:' <<< "$out" &&
    csv_is flat "$ipts" graded; then
     pass "the five files uploaded alone: each taken for its place in the tree, $ipts/$ipts"
 else
     fail "flat: score '$(score)', $n files taken, row '$row'"
 fi
 report nested
-if [ "$(score)" = "$ipts/$ipts" ] && printf '%s\n' "$out" | grep -q '^unpacking lab4.tar.gz$' &&
+if [ "$(score)" = "$ipts/$ipts" ] && grep -q '^unpacking lab4.tar.gz$' <<< "$out" &&
    csv_is nested "$ipts" graded; then
     pass "a directory holding one .tar.gz of a tree with a top directory: unpacked, $ipts/$ipts"
 else
@@ -533,11 +533,11 @@ report hostile
 n=$(printf '%s\n' "$out" | grep -c '^archive: refused ')
 outside=$(ls -d "$evil"* "$evil_abs"* /tmp/"$(basename "$evil")"-via-link 2>/dev/null)
 if [ "$(score)" = "$ipts/$ipts" ] && [ "$n" -eq 10 ] && [ -z "$outside" ] && csv_is hostile "$ipts" graded &&
-   printf '%s\n' "$out" | grep -q "^archive: refused ../../.*$(basename "$evil")-dotdot (a '..' in its path)$" &&
-   printf '%s\n' "$out" | grep -q "^archive: refused $evil_abs (an absolute path)$" &&
-   printf '%s\n' "$out" | grep -q "^archive: refused lab4/esc (a symbolic link to /tmp: links are not unpacked)$" &&
-   printf '%s\n' "$out" | grep -q "^archive: refused lab4/tty (a device)$" &&
-   printf '%s\n' "$out" | grep -q "^archive: refused lab4/big (2000000 bytes; the limit is 1048576)$" &&
+   grep -q "^archive: refused ../../.*$(basename "$evil")-dotdot (a '..' in its path)$" <<< "$out" &&
+   grep -q "^archive: refused $evil_abs (an absolute path)$" <<< "$out" &&
+   grep -q "^archive: refused lab4/esc (a symbolic link to /tmp: links are not unpacked)$" <<< "$out" &&
+   grep -q "^archive: refused lab4/tty (a device)$" <<< "$out" &&
+   grep -q "^archive: refused lab4/big (2000000 bytes; the limit is 1048576)$" <<< "$out" &&
    [ -f "$ibout/hostile/run/unpacked/lab4/esc/$(basename "$evil")-via-link" ]; then
     pass "hostile archive: $n members refused with their reasons (traversal, absolute, links, devices, FIFO, pax and long names, size), nothing written outside the scratch directory, the rest graded $ipts/$ipts"
 else
@@ -545,19 +545,19 @@ else
 fi
 
 report notatar
-if csv_is notatar 0 unusable && printf '%s\n' "$out" | grep -q 'notatar.tar.gz: not a tar archive'; then
+if csv_is notatar 0 unusable && grep -q 'notatar.tar.gz: not a tar archive' <<< "$out"; then
     pass "a gzip file that is not a tar: 0/$ipts, '$(printf '%s\n' "$out" | grep -o 'not a tar archive.*' | head -n 1)'"
 else
     fail "notatar: row '$row'"
 fi
 report badsum
-if csv_is badsum 0 unusable && printf '%s\n' "$out" | grep -q 'badsum.tar.gz: not a tar archive (bad header at byte 0)'; then
+if csv_is badsum 0 unusable && grep -q 'badsum.tar.gz: not a tar archive (bad header at byte 0)' <<< "$out"; then
     pass "a tar header with a bad checksum: 0/$ipts, refused"
 else
     fail "badsum: row '$row'"
 fi
 report cut
-if csv_is cut 0 unusable && printf '%s\n' "$out" | grep -q 'cut.tar.gz: it ends inside lab4/kernel/vm.c'; then
+if csv_is cut 0 unusable && grep -q 'cut.tar.gz: it ends inside lab4/kernel/vm.c' <<< "$out"; then
     pass "an archive cut short: 0/$ipts, 'it ends inside lab4/kernel/vm.c'"
 else
     fail "cut: row '$row'"
@@ -592,7 +592,7 @@ spec=$work/bad.spec
 mkdir -p "$work/progs"
 printf 'lab x\neditable kernel/vm.c\n\ntest a\nexercise 1\npoints 5\nkind qemu\nprograms nosuch\n' > "$spec"
 out=$("$grade" --spec "$spec" 2>&1); status=$?
-if [ $status -eq 2 ] && printf '%s\n' "$out" | grep -q "^grade: $spec:8: programs: no .*/progs/nosuch.c or .*/hidden/nosuch.c"; then
+if [ $status -eq 2 ] && grep -q "^grade: $spec:8: programs: no .*/progs/nosuch.c or .*/hidden/nosuch.c" <<< "$out"; then
     pass "a bad specification: '$(printf '%s\n' "$out" | head -n 1)', status 2"
 else
     fail "bad specification: status $status, said: $out"
@@ -602,7 +602,7 @@ bad=""
 for line in 'functions walk' 'functions 2' 'functions 2 walk-it' 'functions 2 walk\nfunctions 3 walk'; do
     printf "lab x\neditable kernel/vm.c\n$line\n" > "$spec"
     o=$("$grade" --spec "$spec" 2>&1); st=$?
-    { [ $st -eq 2 ] && printf '%s\n' "$o" | grep -q "^grade: $spec:[34]: functions: "; } || bad="$bad [$line: $st '$o']"
+    { [ $st -eq 2 ] && grep -q "^grade: $spec:[34]: functions: " <<< "$o"; } || bad="$bad [$line: $st '$o']"
 done
 if [ -z "$bad" ]; then
     pass "functions: a missing exercise or name, a name that is not C's, a function given twice: each refused at its line"

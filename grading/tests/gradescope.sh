@@ -176,7 +176,7 @@ if [ $status -eq 0 ] && [ -s "$results" ] && json_valid "$results" &&
    [ "$(top_score "$results")" = "$total" ] && grep -q "\"max_score\": $total," "$results" &&
    [ "$(grep -c '"status": "passed"' "$results")" -eq "$ntests" ] &&
    [ "$(grep -c '"name": ' "$results")" -eq "$ntests" ] &&
-   printf '%s\n' "$out" | grep -q "^Score: $total/$total$"; then
+   grep -q "^Score: $total/$total$" <<< "$out"; then
     pass "correct submission (5 files): valid results.json, score $total, $ntests passed tests, the report on stdout (${secs}s)"
 else
     fail "correct submission: status $status, score '$(top_score "$results" 2>/dev/null)'; see $work/correct.out, $results"

@@ -824,7 +824,7 @@ if [ $status -eq 1 ] && [ "$secs" -le 60 ] && [[ $bs == 0/* ]] && [ "$(json scor
 else
     fail "compiler bomb: status $status after ${secs}s, score '$bs'; see $work/bomb.out"
 fi
-if printf '%s\n' "$out" | grep -q -i 'memory limit'; then
+if grep -q -i 'memory limit' <<< "$out"; then
     pass "compiler bomb: the report says '$(printf '%s\n' "$out" | grep -m 1 -i -o '.\{0,40\}memory limit.\{0,30\}')'"
 else
     fail "compiler bomb: the report does not say 'memory limit' (it says '$(printf '%s\n' "$out" | grep -m 1 -i -e 'memory' -e 'build failed' | cut -c1-100)'; here under ulimit -v $bomb_cap KiB)"
@@ -1038,7 +1038,7 @@ if [ -z "$quick" ]; then
     for t in $forge_pub; do
         printf '%s\n' "$out" | grep -A1 "^== Test $t ==\$" | grep -q '^OK' || bad+=" $t:not-forged"
         printf '%s\n' "$out" | grep -A1 "^== Test ${t}_h ==\$" | grep -q '^FAIL' || bad+=" ${t}_h:passes"
-        printf '%s\n' "$out" | grep -q "^grade: suspicious: $t passes, but its hidden twin ${t}_h fails .*; so neither counts (twins gate)\$" ||
+        grep -q "^grade: suspicious: $t passes, but its hidden twin ${t}_h fails .*; so neither counts (twins gate)\$" <<< "$out" ||
             bad+=" $t:not-suspicious"
     done
     if [ -z "$bad" ] && [ -n "$honest_forge" ] && [ "$(fscore)" = "$honest_forge" ] &&

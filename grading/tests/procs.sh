@@ -153,7 +153,7 @@ done
 
 # INIT must name one of the programs.
 out=$(make --no-print-directory -s kernel APPS="$userdir/hello.elf" INIT=no_such_init 2>&1)
-if [ $? -ne 0 ] && printf '%s\n' "$out" | grep -q 'INIT=no_such_init is not one of the programs in APPS'; then
+if [ $? -ne 0 ] && grep -q 'INIT=no_such_init is not one of the programs in APPS' <<< "$out"; then
     pass "procs: INIT=no_such_init refused: $(printf '%s\n' "$out" | grep -o 'INIT=no_such_init is not one of the programs in APPS')"
 else
     fail "procs: INIT=no_such_init not refused by make: $(printf '%s\n' "$out" | tail -n 2 | tr '\n' '|')"

@@ -80,7 +80,7 @@ bad() {   # bad NAME LINE MESSAGE-RE: the chunk on stdin must give MESSAGE at LI
     cat > "$work/$name.nw"
     local out; out=$("$strip" --lab lab4 --exercises "$work/ex" --check "$work/$name.nw" 2>&1)
     local status=$?
-    if [ $status -eq 1 ] && printf '%s\n' "$out" | grep -q -E "^$work/$name.nw:$line: $re"; then
+    if [ $status -eq 1 ] && grep -q -E "^$work/$name.nw:$line: $re" <<< "$out"; then
         pass "marker error: $name: '$(printf '%s\n' "$out" | grep -E "^$work/$name.nw:$line:" | head -n 1 | sed "s|^$work/||")'"
     else
         fail "marker error: $name: status $status, said: $out"
@@ -185,7 +185,7 @@ s=$work/$L
 # (one compiler per core; the make of a student's shell, without this run's MAKEFLAGS)
 # shellcheck disable=SC2086
 if out=$(env -u MAKEFLAGS -u MFLAGS make -j"$(nproc)" -C "$s" $boot_make 2>&1) && [ -f "$s/out/kernel.elf" ] &&
-   ! printf '%s\n' "$out" | grep -q -i 'warning'; then
+   ! grep -q -i 'warning' <<< "$out"; then
     pass "skeleton: builds with -Wall -Werror, no warning"
 else
     fail "skeleton: build failed: $(printf '%s\n' "$out" | tail -n 5)"
@@ -254,7 +254,7 @@ for t in $(printf '%s\n' "$out" | awk '/^== Test /{t=$3} /^FAIL \(/{print t}'); 
         grep -q "$L ex[0-9]*: .*not implemented" "$rundir/$t.log" 2>/dev/null || silent="$silent $t"
 done
 unrun=""
-for t in $practice; do printf '%s\n' "$out" | grep -q "^== Test $t ==$" || unrun="$unrun $t"; done
+for t in $practice; do grep -q "^== Test $t ==$" <<< "$out" || unrun="$unrun $t"; done
 if [ $status -ne 0 ] && [ "$score" = "0/$total" ] && [ "$ntests" -eq "$nship" ] && [ "$nfail" -eq "$ntests" ] &&
    [ "$ntime" -eq 0 ] && [ -z "$silent" ] && [ -z "$unrun" ]; then
     pass "skeleton's make grade: $score, all $ntests tests fail on a 'not implemented' message (practice ones too: $(echo $practice)), none by timeout"
@@ -408,9 +408,9 @@ out=$(build/tools/grade --lab "$L" --name "$L-solved" --submission "$s" 2>&1); s
 printf '%s\n' "$out" > "$work/solved-full.out"
 ran=$(printf '%s\n' "$out" | grep -c '^== Test ')
 ranp=""
-for t in $practice; do printf '%s\n' "$out" | grep -q "^== Test $t ==$" && ranp="$ranp $t"; done
+for t in $practice; do grep -q "^== Test $t ==$" <<< "$out" && ranp="$ranp $t"; done
 nhid=$(for t in $hidden; do printf '%s\n' "$out" | grep "^== Test $t ==$"; done | grep -c .)
-if [ $status -eq 0 ] && printf '%s\n' "$out" | grep -q '^Score: 100/100$' && [ -z "$ranp" ] &&
+if [ $status -eq 0 ] && grep -q '^Score: 100/100$' <<< "$out" && [ -z "$ranp" ] &&
    [ "$nhid" -eq "$(echo $hidden | wc -w)" ]; then
     pass "solved: the same files graded by the instructor's grader: 100/100, $ran tests, hidden ones too ($(echo $hidden)), no practice one"
 else

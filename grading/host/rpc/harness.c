@@ -38,6 +38,7 @@ static const char *const op_names[RPC_NOPS] = {
     "hello", "frame_init", "frame_alloc", "frame_free", "frame_get",
     "frame_refs", "frame_free_count",
     "walk", "map_pages", "unmap_pages", "translate", "pagetable_free",
+    "frame_alloc until free", "frame_free of the frames kept",
 };
 
 static void
@@ -114,6 +115,9 @@ describe(const struct rpc_req *q)
         break;
     case RPC_PT_FREE:
         snprintf(s, sizeof s, "pagetable_free(table 0x%lx)", a);
+        break;
+    case RPC_HOARD:
+        snprintf(s, sizeof s, "frame_alloc() until %lu frames are free", a);
         break;
     default:
         snprintf(s, sizeof s, "%s()", name);
@@ -273,6 +277,21 @@ v_translate(uint64_t table, uint64_t va, uint64_t need)
 {
     struct rpc_req q = { .op = RPC_TRANSLATE, .a = table, .b = va, .c = need };
     return returns_req(&q);
+}
+
+/* Have the child take frames until only left are free; release them with v_release. */
+void
+v_hoard(uint64_t left)
+{
+    struct rpc_req q = { .op = RPC_HOARD, .a = left };
+    returns_req(&q);
+}
+
+void
+v_release(void)
+{
+    struct rpc_req q = { .op = RPC_RELEASE };
+    returns_req(&q);
 }
 
 void

@@ -39,6 +39,8 @@ int v_map(uint64_t table, uint64_t va, uint64_t pa, uint64_t npages, uint64_t pe
 void v_unmap(uint64_t table, uint64_t va, uint64_t npages, int free_frames);
 uint64_t v_translate(uint64_t table, uint64_t va, uint64_t need);
 void v_pt_free(uint64_t table);
+void v_hoard(uint64_t left);
+void v_release(void);
 
 /* Checks, as cmocka's assert_true and assert_int_equal: a failure ends the test. */
 #define CHECK(c) do {                                                       \

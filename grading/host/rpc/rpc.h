@@ -48,6 +48,8 @@ enum rpc_op {
     RPC_UNMAP,                  /* unmap_pages(table a, b, c, d) */
     RPC_TRANSLATE,              /* value = translate(table a, b, c) */
     RPC_PT_FREE,                /* pagetable_free(table a) */
+    RPC_HOARD,                  /* frame_alloc() until a frames are free, kept aside */
+    RPC_RELEASE,                /* frame_free() of every frame kept aside */
     RPC_NOPS
 };
 

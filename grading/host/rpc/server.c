@@ -60,6 +60,11 @@ panic_at(const char *file, int line, const char *fmt, ...)
 }
 
 #ifdef RPC_VM
+/* Frames taken by RPC_HOARD, for RPC_RELEASE: running out of memory in
+ * one call, not one call per frame. The harness counts them itself. */
+static ppn_t hoard[SIM_RAM_SIZE / PAGE_SIZE];
+static uint64 nhoard;
+
 /* The table page at physical address pa, as vm.c takes it; the harness
  * only ever sends a page of the RAM. */
 static pagetable_t
@@ -107,6 +112,18 @@ serve(const struct rpc_req *q, struct rpc_rep *r)
     case RPC_UNMAP:      unmap_pages(table(q->a), q->b, q->c, (int)q->d); break;
     case RPC_TRANSLATE:  r->value = translate(table(q->a), q->b, q->c); break;
     case RPC_PT_FREE:    pagetable_free(table(q->a)); break;
+    case RPC_HOARD:
+        while (frame_free_count() > q->a && nhoard < sizeof hoard / sizeof hoard[0]) {
+            ppn_t f = frame_alloc();
+            if (f.n == 0)
+                break;
+            hoard[nhoard++] = f;
+        }
+        break;
+    case RPC_RELEASE:
+        while (nhoard > 0)
+            frame_free(hoard[--nhoard]);
+        break;
 #endif
     default:             r->status = RPC_BADOP; break;
     }
