@@ -47,14 +47,15 @@ BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BO
 
 .PHONY: book book-pages book-epub book-pdf book-tools test-book
 
+# The files every page loads, copied from book/ as they are (rules below).
+BOOK_STATIC := style.css dark.css search.js copy.js ptwalk.js
 # The files the chapters' figures read (file= and walk= of their dot blocks),
 # found in the chapters themselves: this make builds them before the pages'
 # sub-make starts, so that the sub-make and a book-pdf or book-epub built
 # beside it never make the same figure at once.
 BOOK_FIGURE_FILES := $(sort $(shell sed -n '/{\.dot /p' $(BOOK_CHAPTERS) /dev/null | \
                        grep -o '\(file\|walk\)="[^"]*"' | sed 's/^[a-z]*="//; s/"$$//'))
-book: $(BOOK_MD)/.stamp $(BOOK_HTML)/style.css $(BOOK_HTML)/highlight.css $(BOOK_HTML)/ptwalk.js \
-      $(BOOK_HTML)/dark.css $(BOOK_HTML)/search.js $(BOOK_HTML)/copy.js $(SEARCHINDEX) \
+book: $(BOOK_MD)/.stamp $(BOOK_STATIC:%=$(BOOK_HTML)/%) $(BOOK_HTML)/highlight.css $(SEARCHINDEX) \
       $(BOOK_FIGURE_FILES)
 	@$(MAKE) --no-print-directory -f $(BOOK_TOP_MAKEFILE) book-pages
 # (the sub-make's half) every page of pages.mk and the search index; a page no
@@ -94,27 +95,16 @@ $(BOOK_HTML)/%.html: $(BOOK_MD)/%.md book/templates/page.html $(BOOK_COMMON_DEPS
 	@mkdir -p $(@D)
 	$(PANDOC) $(BOOK_PANDOC) --to html5 --standalone --template book/templates/page.html \
 	  -o $@.tmp $< && mv $@.tmp $@
-$(BOOK_HTML)/style.css: book/style.css
+# The files every page loads: the style sheets (dark.css: the
+# dark scheme), the search box (search.js; it loads the index when used), the
+# Copy button on code blocks, the interactive page-table walk a dot block's
+# walk="..." asks for (graphviz.lua).
+$(BOOK_STATIC:%=$(BOOK_HTML)/%): $(BOOK_HTML)/%: book/%
 	@mkdir -p $(@D)
 	cp $< $@
-$(BOOK_HTML)/dark.css: book/dark.css
-	@mkdir -p $(@D)
-	cp $< $@
-# The search box (every page loads search.js; it loads the index when used):
-# the index is every page but the contents and the indexes, in the book's order.
-$(BOOK_HTML)/search.js: book/search.js
-	@mkdir -p $(@D)
-	cp $< $@
-# The Copy button on code blocks.
-$(BOOK_HTML)/copy.js: book/copy.js
-	@mkdir -p $(@D)
-	cp $< $@
+# The search index: every page but the contents and the indexes, in the book's order.
 $(BOOK_HTML)/search-index.js: $(BOOK_PAGES:%=$(BOOK_HTML)/%.html) $(SEARCHINDEX)
 	$(SEARCHINDEX) $@ $(filter-out $(BOOK_HTML)/index.html $(BOOK_HTML)/indexes.html,$(BOOK_PAGES:%=$(BOOK_HTML)/%.html))
-# The interactive page-table walk a dot block's walk="..." asks for (graphviz.lua).
-$(BOOK_HTML)/ptwalk.js: book/ptwalk.js
-	@mkdir -p $(@D)
-	cp $< $@
 # Code chunks reach pandoc as raw HTML, so it would not add its highlighting CSS: make it once.
 $(BOOK_HTML)/highlight.css: book/templates/highlight.tmpl $(BOOK_THEME) book/book.mk
 	@mkdir -p $(@D)
