@@ -2,7 +2,8 @@
 #
 # Needs CHAPTERS, BUILD, HOSTCC and HOSTCFLAGS from the including Makefile.
 #   make lint       nwlint on all chapters together; any finding fails
-#   make test-lint  nwlint's tests in book/tests/lint (PASS:/FAIL: lines)
+#   make test-lint  nwlint's tests in book/tests/lint, then nwlint on the chapters
+#                   (PASS:/FAIL: lines)
 
 NWLINT := $(BUILD)/tools/nwlint
 
@@ -20,4 +21,10 @@ $(BUILD)/lint.ok: $(NWLINT) $(CHAPTERS)
 lint: $(BUILD)/lint.ok
 
 test-lint: $(NWLINT)
-	@sh book/tests/lint/run.sh $(NWLINT)
+	@status=0; sh book/tests/lint/run.sh $(NWLINT) || status=1; \
+	if out=$$($(NWLINT) $(CHAPTERS) 2>&1); then \
+	    echo "PASS: nwlint: the chapters are clean (chunk names, shifts, code lines of at most 80 columns)"; \
+	else \
+	    echo "FAIL: nwlint: the chapters: $$(printf '%s\n' "$$out" | wc -l) findings, first: $$(printf '%s\n' "$$out" | head -n 1)"; \
+	    printf '%s\n' "$$out" | head -n 20; status=1; \
+	fi; exit $$status

@@ -23,6 +23,7 @@
 #define MARKUP    "/usr/lib/noweb/markup"
 #define NBUCKETS  1024
 #define MAXHINT   200       /* names longer than this get no "did you mean" */
+#define MAXWIDTH  80        /* columns of a code line (the book's code boxes) */
 
 typedef struct Chunk {
   char *name;
@@ -51,9 +52,11 @@ typedef struct State {
   int atbol;                /* nothing read yet on the current line */
   int lineuses, linetext;   /* uses and non-blank text on this code line */
   int firstuse;             /* index in uses of the line's first use */
+  int col;                  /* columns of the code line so far */
 } State;
 
 static const char *markup = MARKUP;
+static int maxwidth = MAXWIDTH;
 
 static char **files;
 static int nfiles, capfiles;
@@ -239,15 +242,29 @@ static void printdiags(void) {
 
 /* ---- reading markup's pipeline ---- */
 
-/* The end of a code line: a use must be alone on its line, bar blanks. */
+/* The column after text s written from column col (tabs stop every 8; a
+   UTF-8 character is one column). */
+static int advance(int col, const char *s) {
+  for (; *s; s++) {
+    if (*s == '\t') col = (col / 8 + 1) * 8;
+    else if (((unsigned char)*s & 0xC0) != 0x80) col++;
+  }
+  return col;
+}
+
+/* The end of a code line: a use must be alone on its line, bar blanks, and
+   the line must fit the book's code boxes. */
 static void endcodeline(State *st) {
   int i;
+  if (maxwidth > 0 && st->col > maxwidth)
+    report(st->file, st->line, "code line is %d columns wide, over %d "
+           "(wrap it: the book's code boxes hold %d)", st->col, maxwidth, maxwidth);
   if (st->lineuses > 0 && (st->lineuses > 1 || st->linetext)) {
     report(st->file, st->line, "chunk use '<<%s>>' shares its code line with "
            "other code (a C shift? write '@<<')", uses[st->firstuse].chunk->name);
     for (i = st->firstuse; i < nuses; i++) uses[i].hazard = 1;
   }
-  st->lineuses = st->linetext = 0;
+  st->lineuses = st->linetext = st->col = 0;
 }
 
 static void endfile(State *st) {
@@ -268,6 +285,7 @@ static void adduse(State *st, const char *name) {
   if (st->incode) {
     c->codeuses++;
     if (st->lineuses++ == 0) st->firstuse = nuses;
+    st->col += (int)strlen(name) + 4;   /* as written: <<name>> */
   }
   nuses++;
 }
@@ -283,7 +301,7 @@ static void pipeline(State *st, const char *line) {
     st->atbol = 1;
   } else if ((arg = keyword(line, "@begin")) != NULL) {
     st->incode = strncmp(arg, "code", 4) == 0;
-    st->lineuses = st->linetext = 0;
+    st->lineuses = st->linetext = st->col = 0;
     st->open = NULL;                    /* the previous chunk has ended */
   } else if ((arg = keyword(line, "@defn")) != NULL) {
     Chunk *c = getchunk(arg);
@@ -296,6 +314,7 @@ static void pipeline(State *st, const char *line) {
     st->atbol = 0;
   } else if ((arg = keyword(line, "@text")) != NULL) {
     if (st->incode && !isblankstr(arg)) st->linetext = 1;
+    if (st->incode) st->col = advance(st->col, arg);
     if (arg[0] != '\0') st->atbol = 0;
   } else if (strcmp(line, "@nl") == 0) {
     if (st->incode) endcodeline(st);
@@ -434,23 +453,25 @@ static void checkchunks(void) {
   }
 }
 
-#define SYNOPSIS "usage: nwlint [-h] [-m markup] file.nw...\n"
+#define SYNOPSIS "usage: nwlint [-h] [-m markup] [-w width] file.nw...\n"
 
 static void help(void) {
   printf(SYNOPSIS
     "Check noweb chapters, read together in order, and report on stderr as\n"
     "file:line: chunks used but never defined; chunks defined but never used\n"
     "whose names are not file paths; chunk uses that share a code line (a C\n"
-    "shift: write @<<); unescaped << in prose; errors from noweb's markup.\n"
+    "shift: write @<<); code lines wider than the width (tabs every 8\n"
+    "columns); unescaped << in prose; errors from noweb's markup.\n"
     "Exit status: 0 clean, 1 something reported, 2 usage or I/O error.\n"
     "  -h         print this help and exit\n"
-    "  -m markup  noweb's front end to run (default %s)\n", MARKUP);
+    "  -m markup  noweb's front end to run (default %s)\n"
+    "  -w width   widest code line allowed, 0 for any (default %d)\n", MARKUP, MAXWIDTH);
 }
 
 int main(int argc, char **argv) {
   int c, i;
   opterr = 0;
-  while ((c = getopt(argc, argv, "hm:")) != -1) {
+  while ((c = getopt(argc, argv, "hm:w:")) != -1) {
     switch (c) {
     case 'h':
       help();
@@ -458,9 +479,20 @@ int main(int argc, char **argv) {
     case 'm':
       markup = optarg;
       break;
+    case 'w': {
+      char *end;
+      long w = strtol(optarg, &end, 10);
+      if (*optarg == '\0' || *end != '\0' || w < 0 || w > 10000) {
+        fprintf(stderr, "nwlint: -w needs a number of columns, not '%s'\n", optarg);
+        fputs(SYNOPSIS, stderr);
+        return 2;
+      }
+      maxwidth = (int)w;
+      break;
+    }
     default:
-      if (optopt == 'm')
-        fputs("nwlint: option -m needs an argument\n", stderr);
+      if (optopt == 'm' || optopt == 'w')
+        fprintf(stderr, "nwlint: option -%c needs an argument\n", optopt);
       else
         fprintf(stderr, "nwlint: unknown option -%c\n", optopt);
       fputs(SYNOPSIS, stderr);

@@ -53,6 +53,7 @@ MUTANT_SAMPLE_lab4 := walk-nooom,copyout-now
 MUTANT_SAMPLE_lab5 := share-norollback
 test-mutants: $(GRADE) $(BUILD)/lab4-ref/.stamp $(BUILD)/lab5-ref/.stamp | $(BUILD)/.deps-ok
 	@status=0; \
+	$(foreach l,lab4 lab5,grading/mutants.sh --lab $(l) --check $(GRADE) || status=1;) \
 	$(foreach l,lab4 lab5,grading/mutants.sh --lab $(l) --sample $(MUTANT_SAMPLE_$(l)) $(GRADE) || status=1;) \
 	exit $$status
 

@@ -14,15 +14,20 @@
 #   --sample IDS  (make test) those mutants, each graded on its exercise's
 #       tests alone (hidden twins included), two at a time: a PASS line for
 #       each one killed, a FAIL line for each that survives.
+#   --check  (make test) every mutant applied, none graded: one PASS line
+#       if each changes its file inside the lab's solution regions (an edit
+#       of a chapter can leave a mutant matching nothing), a FAIL per one
+#       that does not.
 # GRADE: the grader binary (default build/tools/grade). Scratch in
 # build/mutants/LAB/.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
-lab=lab4 sample= grade=build/tools/grade
+lab=lab4 sample= check= grade=build/tools/grade
 while [ $# -gt 0 ]; do
     case $1 in
         --lab) lab=$2; shift 2 ;;
         --sample) sample=$2; shift 2 ;;
+        --check) check=1; shift ;;
         *) grade=$1; shift ;;
     esac
 done
@@ -69,7 +74,9 @@ awk -v lab="$lab" '
 # make ID: the reference's editable files with the mutant's change, in subs/ID
 make_mutant() {
     local id=$1 d=$work/subs/$1 f outside
-    for f in $editable; do mkdir -p "$d/$(dirname "$f")"; cp "$ref/$f" "$d/$f"; done
+    local files=$editable
+    [ -z "$check" ] || files=${m_file[$id]}        # nothing is graded: its file alone
+    for f in $files; do mkdir -p "$d/$(dirname "$f")"; cp "$ref/$f" "$d/$f"; done
     perl -0pi -e "${m_subst[$id]}" "$d/${m_file[$id]}" 2> "$work/$id.perl"
     if cmp -s "$ref/${m_file[$id]}" "$d/${m_file[$id]}"; then
         fail "$id does not apply to ${m_file[$id]} ($(head -n 1 "$work/$id.perl"))"
@@ -95,6 +102,14 @@ make_mutant() {
         return 1
     fi
 }
+
+if [ -n "$check" ]; then
+    n=0
+    for id in "${ids[@]}"; do make_mutant "$id" && n=$((n + 1)); done
+    [ $failed -eq 0 ] && pass "all $n of $lab's mutants apply, each inside a solution region"
+    rm -rf "$work/subs"
+    exit $failed
+fi
 
 if [ -n "$sample" ]; then
     for id in ${sample//,/ }; do

@@ -27,7 +27,8 @@ typedef struct {
 #define PF_W 2
 #define PF_R 4
 #define MAX_PHNUM    64
-_Static_assert(sizeof(Elf64_Ehdr) == 64 && sizeof(Elf64_Phdr) == 56, "ELF64 layout");
+_Static_assert(sizeof(Elf64_Ehdr) == 64 && sizeof(Elf64_Phdr) == 56,
+               "ELF64 layout");
 /*
  * Check that elf[0..size) is an executable this kernel can load (ABI.md).
  * Returns 0, or -1 with *err saying what is wrong.
@@ -135,8 +136,10 @@ mm_from_elf(const uint8 *elf, uint64 size, uint64 *entry, uint64 *user_sp,
         const Elf64_Phdr *p = &ph[i];
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
-        uint64 start = page_down(p->p_vaddr), end = page_up(p->p_vaddr + p->p_memsz);
-        if (mm_map(mm, start, end, segment_perm(p->p_flags), AREA_FRAMED, USE_ELF) == NULL)
+        uint64 start = page_down(p->p_vaddr),
+               end = page_up(p->p_vaddr + p->p_memsz);
+        if (mm_map(mm, start, end,
+                   segment_perm(p->p_flags), AREA_FRAMED, USE_ELF) == NULL)
             goto oom;
         copy_to_space(mm, p->p_vaddr, elf + p->p_offset, p->p_filesz);
         if (end > top)
@@ -150,9 +153,10 @@ mm_from_elf(const uint8 *elf, uint64 size, uint64 *entry, uint64 *user_sp,
         *err = "no room for the stack above the segments";
         return NULL;
     }
-    if (mm_map(mm, stack_bottom, stack_top, PTE_R | PTE_W | PTE_U, AREA_FRAMED, USE_STACK) == NULL
-        || mm_map(mm, TRAP_CONTEXT, TRAP_CONTEXT + PAGE_SIZE, PTE_R | PTE_W, AREA_FRAMED,
-                  USE_TRAP_CONTEXT) == NULL)
+    if (mm_map(mm, stack_bottom, stack_top, PTE_R | PTE_W | PTE_U, AREA_FRAMED,
+               USE_STACK) == NULL
+        || mm_map(mm, TRAP_CONTEXT, TRAP_CONTEXT + PAGE_SIZE, PTE_R | PTE_W,
+                  AREA_FRAMED, USE_TRAP_CONTEXT) == NULL)
         goto oom;
     mm->heap_start = mm->brk = stack_top;
     *user_sp = stack_top;

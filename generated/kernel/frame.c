@@ -30,7 +30,8 @@ frame_init(uint64 start, uint64 end)
     uint64 n = end > start ? (end - start) / PAGE_SIZE : 0;
     uint64 rec_pages = page_up(n * sizeof(struct frame_rec)) / PAGE_SIZE;
     if (n <= rec_pages)
-        panic("frame_init: no free memory in [%p, %p)", (void *)start, (void *)end);
+        panic("frame_init: no free memory in [%p, %p)",
+              (void *)start, (void *)end);
     fa.rec = pa2kva(start);
     fa.first = (start >> PAGE_SHIFT) + rec_pages;
     fa.count = n - rec_pages;
@@ -153,7 +154,8 @@ void
 frame_unreserve(uint64 n)
 {
     if (n > reserve.n)
-        panic("frame_unreserve: %lu frames, but %lu are reserved", n, reserve.n);
+        panic("frame_unreserve: %lu frames, but %lu are reserved",
+              n, reserve.n);
     move_frames(&reserve.head, &fa.free_head, n);
     reserve.n -= n;
     fa.nfree += n;

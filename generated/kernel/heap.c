@@ -3,10 +3,10 @@
 #include "defs.h"
 #include "vm.h"
 
-#define MIN_ORDER   5                   /* smallest block: 32 bytes */
-#define MAX_ORDERS  24                  /* orders 0..23; HEAP_MAX_SIZE limits use */
-#define TAG_FREE    0x80                /* tag: a free block of this order */
-#define TAG_USED    0x40                /* tag: an allocated block of this order */
+#define MIN_ORDER   5           /* smallest block: 32 bytes */
+#define MAX_ORDERS  24          /* orders 0..23; HEAP_MAX_SIZE limits use */
+#define TAG_FREE    0x80        /* tag: a free block of this order */
+#define TAG_USED    0x40        /* tag: an allocated block of this order */
 #define TAG_ORDER   0x3F
 
 struct free_block {
@@ -70,7 +70,8 @@ heap_init(void *base, uint64 size)
     heap.in_use = 0;
     push_free(heap.base, top);
 }
-/* Allocate n bytes (n > 0), 32-byte aligned. Returns NULL when out of memory. */
+/* Allocate n bytes (n > 0), 32-byte aligned. Returns NULL when out of
+ * memory. */
 void *
 kmalloc(uint64 n)
 {
@@ -106,8 +107,8 @@ kfree(void *p)
         || !(*tag_of(b) & TAG_USED))
         panic("kfree: %p is not an allocated block", p);
     int k = *tag_of(b) & TAG_ORDER;
-    *tag_of(b) = 0;                     /* no longer a block start, whatever merges */
-    memset(b, 0x5A, 1UL << k);           /* a use after free reads junk at once */
+    *tag_of(b) = 0;             /* no longer a block start, whatever merges */
+    memset(b, 0x5A, 1UL << k);  /* a use after free reads junk at once */
     heap.in_use -= 1UL << k;
     while (k < heap.top) {
         uint8 *buddy = heap.base + ((uint64)(b - heap.base) ^ (1UL << k));

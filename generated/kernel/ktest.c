@@ -20,7 +20,8 @@ uint64
 frame_audit(void)
 {
     static uint64 seen[AUDIT_FRAMES / 64];
-    uint64 first = machine.mem_base / PAGE_SIZE, frames = machine.mem_size / PAGE_SIZE;
+    uint64 first = machine.mem_base / PAGE_SIZE,
+           frames = machine.mem_size / PAGE_SIZE;
     uint64 n = 0, head = 0;
     memset(seen, 0, sizeof seen);
     for (;;) {
@@ -29,11 +30,13 @@ frame_audit(void)
             break;
         uint64 i = p.n - first;
         if (p.n < first || i >= frames) {
-            printf("[kernel] frame audit: frame %p is outside RAM\n", (void *)ppn2pa(p));
+            printf("[kernel] frame audit: frame %p is outside RAM\n",
+                   (void *)ppn2pa(p));
             break;
         }
         if (i < AUDIT_FRAMES && (seen[i / 64] & (1UL << (i % 64)))) {
-            printf("[kernel] frame audit: frame %p handed out twice\n", (void *)ppn2pa(p));
+            printf("[kernel] frame audit: frame %p handed out twice\n",
+                   (void *)ppn2pa(p));
             break;
         }
         if (i < AUDIT_FRAMES)
@@ -62,8 +65,8 @@ frame_counted(void)
         return frame_free_count();
     uint64 n = frame_audit(), said = frame_free_count();
     if (n != said)
-        printf("[kernel] frame audit: %lu frames can be taken, frame_free_count says %lu\n",
-               n, said);
+        printf("[kernel] frame audit: %lu frames can be taken, "
+               "frame_free_count says %lu\n", n, said);
     return n;
 }
 

@@ -103,7 +103,8 @@ kvm_map_ram(uint64 start, uint64 end)
     while (a < end) {
         int level = 0;
         for (int l = 2; l >= 1 && level == 0; l--)
-            if (megapages_wanted && a % LEAF_SIZE(l) == 0 && end - a >= LEAF_SIZE(l))
+            if (megapages_wanted && a % LEAF_SIZE(l) == 0
+                && end - a >= LEAF_SIZE(l))
                 level = l;
         if (level == 0) {
             uint64 next = (a | (MEGAPAGE_SIZE - 1)) + 1;
@@ -187,12 +188,14 @@ kvm_selftest(void)
     expect(ram_end - PAGE_SIZE, PTE_V | PTE_R | PTE_W, "the last page of RAM");
     expect(ram_end, 0, "the first byte past RAM");
     expect(TRAMPOLINE, PTE_V | PTE_R | PTE_X, "the trampoline");
-    expect(kstack_top(0) - (KSTACK_PAGES + 1) * PAGE_SIZE, 0, "a stack guard page");
+    expect(kstack_top(0) - (KSTACK_PAGES + 1) * PAGE_SIZE, 0,
+           "a stack guard page");
     expect(0, 0, "page 0");
     expect_level((uint64)stext, 0, ".text");
     expect_level((uint64)sbss, 0, ".bss");
     expect_level(page_up((uint64)ekernel) - PAGE_SIZE, 0, "the image's last page");
-    uint64 big = (page_up((uint64)ekernel) + MEGAPAGE_SIZE - 1) & ~(MEGAPAGE_SIZE - 1);
+    uint64 big = (page_up((uint64)ekernel) + MEGAPAGE_SIZE - 1)
+                 & ~(MEGAPAGE_SIZE - 1);
     uint64 last = ram_end & ~(MEGAPAGE_SIZE - 1);
     if (megapages_wanted && big < last) {
         expect_level(big, 1, "the first whole 2 MiB of free RAM");

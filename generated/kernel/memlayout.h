@@ -16,9 +16,9 @@
  */
 #define RAM_BASE     0x80000000UL   /* first byte of RAM on virt */
 #define KERNEL_BASE  0x80200000UL   /* must match kernel.ld */
-#define MAX_RAM      (1UL << 30)    /* the most RAM the kernel supports: 1 GiB */
+#define MAX_RAM      (1UL << 30)    /* the most RAM supported: 1 GiB */
 
-/* Section boundaries, defined in kernel.ld; only their addresses mean anything. */
+/* Section boundaries, defined in kernel.ld; only their addresses matter. */
 extern char skernel[], stext[], etext[], srodata[], erodata[];
 extern char sdata[], edata[], sbss[], ebss[], ekernel[];
 extern char boot_stack[], boot_stack_top[];

@@ -23,7 +23,8 @@ mm_new(void)
     mm->areas = mm->heap = NULL;
     mm->nareas = 0;
     mm->heap_start = mm->brk = 0;
-    if (map_pages(mm->pt, TRAMPOLINE, kva2pa(strampoline), 1, PTE_R | PTE_X) < 0) {
+    if (map_pages(mm->pt, TRAMPOLINE, kva2pa(strampoline), 1,
+                  PTE_R | PTE_X) < 0) {
         pagetable_free(mm->pt);
         kfree(mm);
         return NULL;
@@ -168,7 +169,8 @@ area_map(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
         return map_pages(mm->pt, va, va, to.n - from.n, a->perm);
     for (uint64 i = 0; i < to.n - from.n; i++) {
         ppn_t f = frame_alloc();
-        if (f.n == 0 || map_pages(mm->pt, va + i * PAGE_SIZE, ppn2pa(f), 1, a->perm) < 0) {
+        if (f.n == 0 || map_pages(mm->pt, va + i * PAGE_SIZE, ppn2pa(f), 1,
+                                  a->perm) < 0) {
             if (f.n)
                 frame_free(f);
             unmap_pages(mm->pt, va, i, 1);
@@ -192,15 +194,17 @@ area_unmap(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
 }
 /* Is a an area that an mmap range with these attributes may join? */
 static int
-area_joins(struct map_area *a, uint64 perm, enum area_kind kind, enum area_use use)
+area_joins(struct map_area *a, uint64 perm, enum area_kind kind,
+           enum area_use use)
 {
-    return a && use == USE_MMAP && a->use == USE_MMAP && a->perm == perm && a->kind == kind;
+    return a && use == USE_MMAP && a->use == USE_MMAP && a->perm == perm
+        && a->kind == kind;
 }
 
 /*
  * Add the pages [start, end) (page-aligned virtual addresses, start < end)
- * to mm, with permissions perm, and map them. The range must not overlap an area.
- * Returns the area that holds them (an mmap range may join its
+ * to mm, with permissions perm, and map them. The range must not overlap
+ * an area. Returns the area that holds them (an mmap range may join its
  * neighbours' area), or NULL (with nothing changed) if memory runs out.
  */
 struct map_area *
@@ -259,7 +263,8 @@ mm_free(struct mm *mm)
 {
     /* BEGIN SOLUTION lab4 ex9
        stub: (void)mm;
-       stub: printf("[kernel] lab4 ex9: mm_free not implemented; the space's memory leaks\n");
+       stub: printf("[kernel] lab4 ex9: mm_free not implemented; "
+       stub:        "the space's memory leaks\n");
      */
     while (mm->areas)
         mm_unmap_area(mm, mm->areas);
@@ -366,11 +371,12 @@ mm_unmap_range(struct mm *mm, uint64 start, uint64 end, enum area_use use)
     return 0;
 }
 
-/* Is a's every page copy-on-write after a fork (user, readable and writable)? */
+/* Is a's every page copy-on-write after a fork (user, readable, writable)? */
 static int
 area_shares_cow(const struct map_area *a)
 {
-    return a->kind == AREA_FRAMED && (a->perm & (PTE_U | PTE_R | PTE_W)) == (PTE_U | PTE_R | PTE_W);
+    return a->kind == AREA_FRAMED
+        && (a->perm & (PTE_U | PTE_R | PTE_W)) == (PTE_U | PTE_R | PTE_W);
 }
 
 /*
@@ -387,7 +393,8 @@ area_fork_reserve(struct mm *mm, const struct map_area *a)
         return area_shares_cow(a) ? a->end.n - a->start.n : 0;
     uint64 n = 0;
     for (uint64 v = a->start.n; v < a->end.n; v++)
-        if (!(*walk(mm->pt, vpn2va((vpn_t){ v }), 0) & PTE_V) || area_shares_cow(a))
+        if (!(*walk(mm->pt, vpn2va((vpn_t){ v }), 0) & PTE_V)
+            || area_shares_cow(a))
             n++;
     return n;
 }
@@ -400,8 +407,8 @@ area_fork_reserve(struct mm *mm, const struct map_area *a)
  * with nothing kept in c if a table page cannot be had.
  */
 static int
-area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_area **made,
-           uint64 *used)
+area_share(struct mm *mm, struct mm *c, const struct map_area *a,
+           struct map_area **made, uint64 *used)
 {
     struct map_area *b = kcache_alloc(&area_cache);
     if (b == NULL)
@@ -417,7 +424,7 @@ area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_are
     for (uint64 v = a->start.n; v < a->end.n; v++) {
         uint64 va = vpn2va((vpn_t){ v });
         pte_t *pe = walk(mm->pt, va, 0), *ce = walk(c->pt, va, 1);
-        if (ce == NULL) {                       /* (its reservations: mm_share's) */
+        if (ce == NULL) {               /* (its reservations: mm_share's) */
             for (uint64 u = a->start.n; u < v; u++) {
                 pte_t *e = walk(c->pt, vpn2va((vpn_t){ u }), 0);
                 if (*e & PTE_V)
@@ -428,7 +435,7 @@ area_share(struct mm *mm, struct mm *c, const struct map_area *a, struct map_are
             return -1;
         }
         if (!(*pe & PTE_V) || area_shares_cow(a))
-            n++;                                /* one reservation (as counted above) */
+            n++;                        /* one reservation (as counted above) */
         if (*pe & PTE_V) {
             if (area_shares_cow(a))
                 *pe = (*pe & ~PTE_W) | PTE_COW;
@@ -452,7 +459,8 @@ struct mm *
 mm_share(struct mm *mm)
 {
     uint64 want = 0;
-    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n))
+    for (struct map_area *a = mm_area_from(mm, 0); a;
+         a = mm_area_from(mm, a->end.n))
         want += area_fork_reserve(mm, a);
     if (frame_reserve(want) < 0)
         return NULL;
@@ -463,18 +471,21 @@ mm_share(struct mm *mm)
     }
     mm->cow = c->cow = 1;
     uint64 shared = 0;
-    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+    for (struct map_area *a = mm_area_from(mm, 0); a;
+         a = mm_area_from(mm, a->end.n)) {
         struct map_area *b = NULL;
         if (a->perm & PTE_U) {
             if (area_share(mm, c, a, &b, &shared) < 0)
                 goto fail;
         } else {
-            b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm, a->kind, a->use);
+            b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm,
+                       a->kind, a->use);
             if (b == NULL)
                 goto fail;
             for (uint64 v = a->start.n; v < a->end.n; v++) {
                 uint64 va = vpn2va((vpn_t){ v });
-                memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(translate(mm->pt, va, 0)), PAGE_SIZE);
+                memcpy(pa2kva(translate(c->pt, va, 0)),
+                       pa2kva(translate(mm->pt, va, 0)), PAGE_SIZE);
             }
         }
         if (a == mm->heap)
@@ -486,16 +497,19 @@ mm_share(struct mm *mm)
     return c;
 fail:
     sfence_vma();
-    mm_free(c);                         /* gives back the shared pages' reservations */
+    /* gives back the shared pages' reservations */
+    mm_free(c);
     frame_unreserve(want - shared);
     return NULL;
 }
 
-/* Are a's pages made on first touch (those of mmap and sbrk, unless linked with LAZY=0)? */
+/* Are a's pages made on first touch (those of mmap and sbrk, unless linked
+ * with LAZY=0)? */
 int
 mm_area_lazy(const struct map_area *a)
 {
-    return lazy_wanted && a->kind == AREA_FRAMED && (a->use == USE_HEAP || a->use == USE_MMAP);
+    return lazy_wanted && a->kind == AREA_FRAMED
+        && (a->use == USE_HEAP || a->use == USE_MMAP);
 }
 
 /*
@@ -524,7 +538,8 @@ mm_promise(struct mm *mm, struct map_area *a, vpn_t from, vpn_t to)
     return 0;
 }
 
-/* Unmap pages [from, to) of a lazy area: the frames of pages made, the reservations of the others. */
+/* Unmap pages [from, to) of a lazy area: the frames of pages made, the
+ * reservations of the others. */
 void
 mm_unpromise(struct mm *mm, vpn_t from, vpn_t to)
 {
@@ -532,7 +547,8 @@ mm_unpromise(struct mm *mm, vpn_t from, vpn_t to)
         uint64 va = vpn2va((vpn_t){ v });
         pte_t *e = walk(mm->pt, va, 0);
         if (e == NULL || *e == 0)
-            panic("mm_unpromise: %p is neither mapped nor promised", (void *)va);
+            panic("mm_unpromise: %p is neither mapped nor promised",
+                  (void *)va);
         if (*e & PTE_V)
             frame_free(pte_ppn(*e));
         else

@@ -9,7 +9,7 @@
 static struct {
     char buf[LINE_MAX];
     int len;
-    int open;           /* a program's output left the console mid-line (chapter 2) */
+    int open;           /* a program left the console mid-line (chapter 2) */
 } line;
 
 /* Send the buffered characters to the console and empty the buffer. */

@@ -61,9 +61,9 @@ sbi_set_timer(uint64 stime_value)
     else
         sbi_call(SBI_LEGACY_SET_TIMER, 0, stime_value, 0, 0);
 }
-#define FINISHER_FAIL 0x3333    /* test finisher: exit with code in bits 31:16 */
+#define FINISHER_FAIL 0x3333    /* test finisher: exit, code in bits 31:16 */
 
-uint64 test_finisher;           /* its address, from the device tree; 0 if none */
+uint64 test_finisher;           /* its address, from the device tree, or 0 */
 
 /*
  * Power the machine off. failure != 0 reports a system failure, which

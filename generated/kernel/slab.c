@@ -4,12 +4,13 @@
 #include "vm.h"
 
 struct slab {
-    struct slab *next, *prev;   /* in its cache's list of slabs with a free object */
-    void *free;                 /* its free objects, linked through their first word */
+    struct slab *next, *prev;   /* in its cache's list of partial slabs */
+    void *free;                 /* free objects, linked by their first word */
     struct kcache *cache;       /* whose slab it is */
     uint64 used;                /* objects handed out */
 };
-_Static_assert(sizeof(struct slab) == KCACHE_HEADER, "kcache_per_slab's header size");
+_Static_assert(sizeof(struct slab) == KCACHE_HEADER,
+               "kcache_per_slab's header size");
 
 static void
 slab_link(struct kcache *c, struct slab *s)
@@ -45,7 +46,8 @@ kcache_alloc(struct kcache *c)
     struct slab *s = c->partial;
     if (s == NULL) {
         if (kcache_per_slab(c) == 0)
-            panic("kcache_alloc(%s): %lu-byte objects do not fit in a slab", c->name, c->size);
+            panic("kcache_alloc(%s): %lu-byte objects do not fit in a slab",
+                  c->name, c->size);
         ppn_t f = frame_alloc();
         if (f.n == 0)
             return NULL;
@@ -79,7 +81,8 @@ kcache_free(struct kcache *c, void *p)
     struct slab *s = (struct slab *)page_down((uint64)p);
 #ifdef KDEBUG
     if (frame_refs(pa2ppn(kva2pa(s))) == 0)
-        panic("kcache_free(%s): %p is not an object in use: its frame is free (freed twice?)",
+        panic("kcache_free(%s): %p is not an object in use: "
+              "its frame is free (freed twice?)",
               c->name, p);
     uint64 off = (uint64)((uint8 *)p - slab_objects(s));
     if (s->cache != c || (uint8 *)p < slab_objects(s) || off % c->size != 0

@@ -1,4 +1,4 @@
-/* string.c: the memory functions that GCC may call even in a freestanding kernel. */
+/* string.c: memory functions GCC may call even in a freestanding kernel. */
 #include "types.h"
 #include "defs.h"
 
@@ -17,7 +17,7 @@ memset(void *dst, int c, uint64 n)
     return dst;
 }
 
-/* Copy n bytes (the ranges must not overlap): doublewords if both are aligned alike. */
+/* Copy n bytes (ranges must not overlap): doublewords if both align alike. */
 void *
 memcpy(void *dst, const void *src, uint64 n)
 {

@@ -9,7 +9,7 @@
 
 extern struct fdt_info machine;     /* the device tree's facts (main.c) */
 
-/* write(fd, buf, len): fd 1 only; bytes written, or -1 for a bad fd or pointer. */
+/* write(fd, buf, len): fd 1 only; bytes written, or -1 (bad fd or pointer). */
 static uint64
 sys_write(uint64 fd, uint64 buf, uint64 len)
 {
@@ -83,7 +83,7 @@ sys_task_info(uint64 ti_va)
     /* END SOLUTION */
     return 0;
 }
-/* The page range [start, start + len rounded up) if it is a valid user range. */
+/* The page range [start, start + len rounded up), if a valid user range. */
 static int
 user_pages(uint64 start, uint64 len, uint64 *end)
 {
@@ -126,7 +126,8 @@ sys_munmap(uint64 start, uint64 len)
     uint64 end;
     if (!user_pages(start, len, &end))
         return -1;
-    return mm_unmap_range(current_task()->mm, start, end, USE_MMAP) < 0 ? (uint64)-1 : 0;
+    return mm_unmap_range(current_task()->mm, start, end, USE_MMAP) < 0
+           ? (uint64)-1 : 0;
     /* END SOLUTION */
 }
 /* sbrk(increment): the old break, or -1 (nothing changed). */

@@ -28,7 +28,7 @@ current_task(void)
     return current;
 }
 struct task *fp_owner;      /* whose values the f registers hold, or NULL */
-int fp_changed;             /* has the owner changed them since they were loaded? */
+int fp_changed;             /* changed by the owner since they were loaded? */
 
 /* Make t the owner of the f registers: save the old owner's, load t's. */
 void
@@ -36,7 +36,8 @@ fp_take(struct task *t)
 {
     if (fp_owner == t)
         return;
-    csr_set(sstatus, SSTATUS_FS_DIRTY);     /* not Off: the kernel may touch them */
+    /* not Off: the kernel may touch them */
+    csr_set(sstatus, SSTATUS_FS_DIRTY);
     if (fp_owner && fp_changed)
         fp_save(&fp_owner->fp);
     fp_load(&t->fp);
@@ -236,7 +237,8 @@ static struct {
 void
 syscall_timed(uint64 num, uint64 ticks)
 {
-    if (num == SYS_sched_yield || num == SYS_wait4 || num == SYS_read || ticks <= slowest.ticks)
+    if (num == SYS_sched_yield || num == SYS_wait4 || num == SYS_read
+        || ticks <= slowest.ticks)
         return;
     struct task *t = current_task();
     slowest.ticks = ticks;
@@ -297,8 +299,8 @@ check_nobody_waits_forever(void)
 {
     for (int i = 0; i < MAX_TASKS; i++)
         if (tasks[i].state == TASK_BLOCKED)
-            panic("scheduler: %s (pid %d) is blocked and no task is ready: a lost wakeup",
-                  tasks[i].name, tasks[i].pid);
+            panic("scheduler: %s (pid %d) is blocked and no task is ready: "
+                  "a lost wakeup", tasks[i].name, tasks[i].pid);
 }
 
 /*
@@ -310,7 +312,8 @@ uint64
 sys_waitpid(int64 pid, uint64 status)
 {
     struct task *t = current_task();
-    if (status != 0 && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
+    if (status != 0
+        && !user_range_ok(t->mm->pt, status, sizeof(int), PTE_R | PTE_W))
         return -1;
     /* BEGIN SOLUTION lab5 ex4
        stub: (void)pid;
@@ -321,12 +324,14 @@ sys_waitpid(int64 pid, uint64 status)
         int children = 0;
         for (int i = 0; i < MAX_TASKS; i++) {
             struct task *c = &tasks[i];
-            if (c->state == TASK_UNUSED || c->parent != t || (pid != -1 && c->pid != pid))
+            if (c->state == TASK_UNUSED || c->parent != t
+                || (pid != -1 && c->pid != pid))
                 continue;
             children++;
             if (c->state == TASK_ZOMBIE) {
                 int code = c->exit_code, cpid = c->pid;
-                if (status != 0 && copyout(t->mm->pt, status, &code, sizeof code) < 0)
+                if (status != 0
+                    && copyout(t->mm->pt, status, &code, sizeof code) < 0)
                     return -1;
                 memset(c, 0, sizeof *c);
                 return cpid;
@@ -449,8 +454,10 @@ mm_copy(struct mm *mm)
     struct mm *c = mm_new();
     if (c == NULL)
         return NULL;
-    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
-        struct map_area *b = mm_map(c, vpn2va(a->start), vpn2va(a->end), a->perm, a->kind, a->use);
+    for (struct map_area *a = mm_area_from(mm, 0); a;
+         a = mm_area_from(mm, a->end.n)) {
+        struct map_area *b = mm_map(c, vpn2va(a->start), vpn2va(a->end),
+                                    a->perm, a->kind, a->use);
         if (b == NULL) {
             mm_free(c);
             return NULL;
@@ -458,8 +465,8 @@ mm_copy(struct mm *mm)
         for (uint64 v = a->start.n; v < a->end.n; v++) {
             uint64 va = vpn2va((vpn_t){ v }), from = translate(mm->pt, va, 0);
             if (from == 0)
-                continue;               /* promised, not made (see "Demand paging") */
-            lazy_fault(c->pt, va);      /* the child's copy of it, made now */
+                continue;           /* promised, not made ("Demand paging") */
+            lazy_fault(c->pt, va);  /* the child's copy of it, made now */
             memcpy(pa2kva(translate(c->pt, va, 0)), pa2kva(from), PAGE_SIZE);
         }
         if (a == mm->heap)
@@ -469,7 +476,8 @@ mm_copy(struct mm *mm)
     c->brk = mm->brk;
     return c;
 }
-/* fork(): a copy of the caller as its child; the child's pid, 0 in the child, -1 if impossible. */
+/* fork(): a copy of the caller as its child; the child's pid, 0 in the
+ * child, -1 if impossible. */
 uint64
 sys_fork(void)
 {
@@ -507,13 +515,15 @@ sys_fork(void)
     c->state = TASK_READY;
     return c->pid;
 }
-/* The current task's user pages in shared frames (shared set) or in frames of their own. */
+/* The current task's user pages in shared frames (shared set) or in frames
+ * of their own. */
 static uint64
 user_pages(int shared)
 {
     struct mm *mm = current_task()->mm;
     uint64 n = 0;
-    for (struct map_area *a = mm_area_from(mm, 0); a; a = mm_area_from(mm, a->end.n)) {
+    for (struct map_area *a = mm_area_from(mm, 0); a;
+         a = mm_area_from(mm, a->end.n)) {
         if (!(a->perm & PTE_U) || a->kind != AREA_FRAMED)
             continue;
         for (uint64 v = a->start.n; v < a->end.n; v++) {
@@ -525,7 +535,8 @@ user_pages(int shared)
     return n;
 }
 
-/* frames(which): 0 free frames, 1 reserved ones, 2 and 3 the caller's shared and own pages. */
+/* frames(which): 0 free frames, 1 reserved ones, 2 and 3 the caller's
+ * shared and own pages. */
 uint64
 sys_frames(uint64 which)
 {
@@ -600,19 +611,21 @@ sys_setpriority(int64 prio)
     return prio;
     /* END SOLUTION */
 }
-/* Console bytes taken from the SBI, not yet read: [tail, head), modulo the size. */
+/* Console bytes from the SBI, not yet read: [tail, head), modulo the size. */
 static struct {
     char buf[256];
     uint32 head, tail;
     int readers;                /* tasks blocked in read */
 } input;
 
-/* Take what the console holds, as far as the buffer has room; wake the readers if any came. */
+/* Take what the console holds, as far as the buffer has room; wake the
+ * readers if any came. */
 static void
 input_poll(void)
 {
     int c, got = 0;
-    while (input.head - input.tail < sizeof input.buf && (c = sbi_console_getchar()) >= 0) {
+    while (input.head - input.tail < sizeof input.buf
+           && (c = sbi_console_getchar()) >= 0) {
         input.buf[input.head++ % sizeof input.buf] = (char)c;
         got = 1;
     }
@@ -696,8 +709,8 @@ run_applications(void)
     scheduler();
     KLOG("free frames: %lu before the first application, %lu after the last\n",
          before, frame_counted());
-    KLOG("kernel heap: %lu bytes in use before the first application, %lu after the last\n",
-         heap_before, heap_in_use());
+    KLOG("kernel heap: %lu bytes in use before the first application, "
+         "%lu after the last\n", heap_before, heap_in_use());
     if (slowest.ticks != 0)
         KLOG("slowest system call: %s (%lu) by %s (pid %d), %lu us\n",
              syscall_name(slowest.num), slowest.num, slowest.name, slowest.pid,

@@ -27,7 +27,7 @@ struct context {
 };
 _Static_assert(__builtin_offsetof(struct context, s) == 16, "context.s");
 _Static_assert(sizeof(struct context) == 112, "context size");
-/* A task's floating-point registers, saved and loaded by fp_save and fp_load. */
+/* A task's floating-point registers, saved and loaded by fp_save, fp_load. */
 struct fp_regs {
     uint64 f[32];       /*   0: f0..f31 */
     uint64 fcsr;        /* 256 */
@@ -45,7 +45,8 @@ struct task {
     int started;                     /* has it been dispatched yet? */
     uint64 first_run;                /* time CSR at the first dispatch */
     uint32 syscall_times[MAX_SYSCALL_NUM];
-    struct fp_regs fp;               /* its f registers while another task has them */
+    /* its f registers while another task has them */
+    struct fp_regs fp;
     struct task *parent;             /* who may wait for it; NULL: nobody */
     int exit_code;                   /* its exit code, once it has exited */
     const void *chan;                /* what it sleeps on, when blocked */

@@ -38,7 +38,8 @@ trap_name(uint64 scause)
 static void
 kill_for_fault(struct task *t, uint64 scause, uint64 stval, uint64 sepc)
 {
-    KLOG("%s in application %s, bad addr = 0x%lx, bad instruction = 0x%lx, killed.\n",
+    KLOG("%s in application %s, bad addr = 0x%lx, "
+         "bad instruction = 0x%lx, killed.\n",
          trap_name(scause), t->name, stval, sepc);
     task_exit(t, -1, 0);
 }
@@ -62,15 +63,18 @@ usertrap(void)
         tc->sepc += 4;              /* resume after the ecall */
         uint64 num = tc->x[17], start = r_time();
         uint64 ret = syscall(num, &tc->x[10]);
-        t->trap_cx->x[10] = ret;    /* (exec, chapter 5, gives a new trap context) */
+        /* (exec, chapter 5, gives a new trap context) */
+        t->trap_cx->x[10] = ret;
         syscall_timed(num, r_time() - start);
     } else if (scause == (SCAUSE_INTERRUPT | IRQ_S_TIMER)) {
         task_yield();               /* the slice is over */
     } else {
-        if (scause == EXC_STORE_PAGE_FAULT && cow_fault(t->mm->pt, csr_read(stval)) == 0)
+        if (scause == EXC_STORE_PAGE_FAULT
+            && cow_fault(t->mm->pt, csr_read(stval)) == 0)
             usertrapret();
         if ((scause == EXC_LOAD_PAGE_FAULT || scause == EXC_STORE_PAGE_FAULT ||
-             scause == EXC_INST_PAGE_FAULT) && lazy_fault(t->mm->pt, csr_read(stval)) == 0)
+             scause == EXC_INST_PAGE_FAULT) &&
+            lazy_fault(t->mm->pt, csr_read(stval)) == 0)
             usertrapret();
         kill_for_fault(t, scause, csr_read(stval), tc->sepc);
     }

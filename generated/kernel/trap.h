@@ -21,11 +21,16 @@ struct trap_context {
 #define TC_KERNEL_SP    280
 #define TC_HANDLER      288
 #ifndef __ASSEMBLER__
-_Static_assert(__builtin_offsetof(struct trap_context, sstatus) == TC_SSTATUS, "sstatus");
-_Static_assert(__builtin_offsetof(struct trap_context, sepc) == TC_SEPC, "sepc");
-_Static_assert(__builtin_offsetof(struct trap_context, kernel_satp) == TC_KERNEL_SATP, "satp");
-_Static_assert(__builtin_offsetof(struct trap_context, kernel_sp) == TC_KERNEL_SP, "sp");
-_Static_assert(__builtin_offsetof(struct trap_context, trap_handler) == TC_HANDLER, "handler");
+_Static_assert(__builtin_offsetof(struct trap_context, sstatus) == TC_SSTATUS,
+               "sstatus");
+_Static_assert(__builtin_offsetof(struct trap_context, sepc) == TC_SEPC,
+               "sepc");
+_Static_assert(__builtin_offsetof(struct trap_context, kernel_satp)
+               == TC_KERNEL_SATP, "satp");
+_Static_assert(__builtin_offsetof(struct trap_context, kernel_sp)
+               == TC_KERNEL_SP, "sp");
+_Static_assert(__builtin_offsetof(struct trap_context, trap_handler)
+               == TC_HANDLER, "handler");
 _Static_assert(sizeof(struct trap_context) <= 4096, "one page");
 #endif
 

@@ -1,4 +1,5 @@
-/* vm.c: Sv39 page tables: walk, map, unmap, translate, free, dump; user copies. */
+/* vm.c: Sv39 page tables: walk, map, unmap, translate, free, dump;
+ * user copies. */
 #include "types.h"
 #include "defs.h"
 #include "vm.h"
@@ -113,13 +114,14 @@ free_level(pagetable_t pt, int level)
         if (!(e & PTE_V))
             continue;
         if (pte_leaf(e) || level == 0)
-            panic("pagetable_free: page %d at level %d is still mapped", i, level);
+            panic("pagetable_free: page %d at level %d is still mapped",
+                  i, level);
         free_level(pa2kva(pte_pa(e)), level - 1);
     }
     frame_free(pa2ppn(kva2pa(pt)));
 }
 
-/* Free every table page of the tree rooted at pt; all leaves must be unmapped. */
+/* Free every table page of the tree at pt; all leaves must be unmapped. */
 void
 pagetable_free(pagetable_t pt)
 {
@@ -146,7 +148,8 @@ prune_entry(pte_t *e)
     return 1;
 }
 
-/* Free the table pages under [start, end) (user addresses, start < end) that map nothing. */
+/* Free the table pages under [start, end) (user addresses, start < end)
+ * that map nothing. */
 void
 pagetable_prune(pagetable_t root, uint64 start, uint64 end)
 {
@@ -173,7 +176,8 @@ dump_level(pagetable_t pt, int level, uint64 va_base)
         pte_t e = pt[i];
         if (!(e & PTE_V))
             continue;
-        uint64 va = vpn2va((vpn_t){ (va2vpn(va_base).n) | ((uint64)i << (9 * level)) });
+        uint64 va = vpn2va(
+            (vpn_t){ (va2vpn(va_base).n) | ((uint64)i << (9 * level)) });
         char flags[9];
         for (int b = 0; b < 8; b++)
             flags[b] = (e >> b) & 1 ? names[b] : '-';
@@ -194,7 +198,8 @@ pagetable_dump(pagetable_t pt, const char *name)
 {
     /* BEGIN SOLUTION lab4 ex8
        stub: (void)pt;
-       stub: printf("[kernel] lab4 ex8: pagetable_dump of %s not implemented\n", name);
+       stub: printf("[kernel] lab4 ex8: pagetable_dump of %s "
+       stub:        "not implemented\n", name);
      */
     printf("[ptdump] begin %s root 0x%016lx\n", name, kva2pa(pt));
     int n = dump_level(pt, 2, 0);
@@ -225,7 +230,8 @@ user_range_ok(pagetable_t pt, uint64 va, uint64 len, uint64 need)
     return 1;
     /* END SOLUTION */
 }
-/* Copy len bytes from user address src in pt to dst; 0, or -1 with nothing copied. */
+/* Copy len bytes from user address src in pt to dst.
+ * Returns 0, or -1 with nothing copied. */
 int
 copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
 {
@@ -238,13 +244,15 @@ copyin(pagetable_t pt, void *dst, uint64 src, uint64 len)
     for (uint64 done = 0, n; done < len; done += n) {
         uint64 va = src + done;
         n = page_rest(va, len - done);
-        memcpy((uint8 *)dst + done, pa2kva(translate(pt, va, PTE_U | PTE_R)), n);
+        memcpy((uint8 *)dst + done,
+               pa2kva(translate(pt, va, PTE_U | PTE_R)), n);
     }
     return 0;
     /* END SOLUTION */
 }
 
-/* Copy len bytes from src to user address dst in pt; 0, or -1 with nothing copied. */
+/* Copy len bytes from src to user address dst in pt.
+ * Returns 0, or -1 with nothing copied. */
 int
 copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
 {
@@ -257,7 +265,8 @@ copyout(pagetable_t pt, uint64 dst, const void *src, uint64 len)
     for (uint64 done = 0, n; done < len; done += n) {
         uint64 va = dst + done;
         n = page_rest(va, len - done);
-        memcpy(pa2kva(translate(pt, va, PTE_U | PTE_R | PTE_W)), (const uint8 *)src + done, n);
+        memcpy(pa2kva(translate(pt, va, PTE_U | PTE_R | PTE_W)),
+               (const uint8 *)src + done, n);
     }
     return 0;
     /* END SOLUTION */
@@ -275,7 +284,8 @@ cow_fault(pagetable_t pt, uint64 va)
     if (va >= USER_TOP)
         return -1;
     pte_t *e = walk(pt, va, 0);
-    if (e == NULL || (*e & (PTE_V | PTE_U | PTE_COW)) != (PTE_V | PTE_U | PTE_COW))
+    if (e == NULL
+        || (*e & (PTE_V | PTE_U | PTE_COW)) != (PTE_V | PTE_U | PTE_COW))
         return -1;
     /* BEGIN SOLUTION lab5 ex1
        stub: printf("[kernel] lab5 ex1: cow_fault not implemented\n");
@@ -296,23 +306,26 @@ cow_fault(pagetable_t pt, uint64 va)
     /* END SOLUTION */
 }
 
-/* Before npages pages from va are unmapped: each shared copy-on-write frame gives back its reservation. */
+/* Before npages pages from va are unmapped: each shared copy-on-write frame
+ * gives back its reservation. */
 void
 cow_release(pagetable_t pt, uint64 va, uint64 npages)
 {
     for (uint64 i = 0; i < npages; i++) {
         pte_t *e = walk(pt, va + i * PAGE_SIZE, 0);
-        if (e && (*e & (PTE_V | PTE_COW)) == (PTE_V | PTE_COW) && frame_refs(pte_ppn(*e)) > 1)
+        if (e && (*e & (PTE_V | PTE_COW)) == (PTE_V | PTE_COW)
+            && frame_refs(pte_ppn(*e)) > 1)
             frame_unreserve(1);
     }
 }
 
-/* Make the copy-on-write pages of user range [va, va + len) private, as a store would. */
+/* Make the copy-on-write pages of user range [va, va + len) private, as a
+ * store would. */
 void
 cow_break_range(pagetable_t pt, uint64 va, uint64 len)
 {
     if (len == 0 || va >= USER_TOP || len > USER_TOP - va)
-        return;                                 /* user_range_ok refuses these */
+        return;                         /* user_range_ok refuses these */
     for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE)
         cow_fault(pt, page);
 }
@@ -332,16 +345,18 @@ lazy_fault(pagetable_t pt, uint64 va)
         return -1;
     ppn_t f = frame_take_reserved();
     memset(pa2kva(ppn2pa(f)), 0, PAGE_SIZE);
-    *e = make_pte(f, (*e & (PTE_R | PTE_W | PTE_X | PTE_U)) | PTE_V | PTE_A | PTE_D);
+    *e = make_pte(f, (*e & (PTE_R | PTE_W | PTE_X | PTE_U))
+                     | PTE_V | PTE_A | PTE_D);
     return 0;
 }
 
-/* Make the promised pages of user range [va, va + len) present, up to the first page that is neither. */
+/* Make the promised pages of user range [va, va + len) present, up to the
+ * first page that is neither. */
 void
 lazy_populate(pagetable_t pt, uint64 va, uint64 len)
 {
     if (len == 0 || va >= USER_TOP || len > USER_TOP - va)
-        return;                                 /* user_range_ok refuses these */
+        return;                         /* user_range_ok refuses these */
     for (uint64 page = page_down(va); page < va + len; page += PAGE_SIZE) {
         pte_t *e = walk(pt, page, 0);
         if (e == NULL || (*e & (PTE_V | PTE_LAZY)) == 0)

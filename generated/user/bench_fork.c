@@ -1,4 +1,5 @@
-/* bench_fork.c: instructions for fork + exit + waitpid at 1 and 16 MiB, and a write fault. */
+/* bench_fork.c: instructions for fork + exit + waitpid at 1 and 16 MiB,
+ * and a write fault. */
 #include "user.h"
 
 #define MIB (1UL << 20)
@@ -46,21 +47,23 @@ main(void)
         return 1;
     touch(heap + MIB, 15 * MIB);
     uint64 sixteen = fork_exit_wait();
-    printf("bench_fork: fork + exit + waitpid: 1 MiB %lu, 16 MiB %lu instructions\n", one, sixteen);
+    printf("bench_fork: fork + exit + waitpid: 1 MiB %lu, "
+           "16 MiB %lu instructions\n", one, sixteen);
 
     int64 pid = fork();
     if (pid == 0) {
         uint64 t0 = instret();
-        heap[PAGE_SIZE] = 2;                    /* shared with the parent: a copy */
-        printf("bench_fork: a write fault that copies: %lu instructions\n", instret() - t0);
+        heap[PAGE_SIZE] = 2;        /* shared with the parent: a copy */
+        printf("bench_fork: a write fault that copies: %lu instructions\n",
+               instret() - t0);
         exit(0);
     }
     int status;
     if (pid < 0 || waitpid(pid, &status) != pid)
         return 1;
     uint64 t0 = instret();
-    heap[PAGE_SIZE] = 3;                        /* the child is gone: the frame is ours */
-    printf("bench_fork: a write fault that takes the frame over: %lu instructions\n",
-           instret() - t0);
+    heap[PAGE_SIZE] = 3;            /* the child is gone: the frame is ours */
+    printf("bench_fork: a write fault that takes the frame over: "
+           "%lu instructions\n", instret() - t0);
     return 0;
 }

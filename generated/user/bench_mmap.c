@@ -37,7 +37,8 @@ main(void)
         return 1;
     }
     uint64 t3 = instret();
-    printf("bench_mmap: %d pages, %lu instructions per page; zeroing one page: %lu\n",
+    printf("bench_mmap: %d pages, %lu instructions per page; "
+           "zeroing one page: %lu\n",
            PAGES, (t3 - t0) / PAGES, floor);
     printf("bench_mmap: per page: mmap %lu, touch %lu, munmap %lu\n",
            (t1 - t0) / PAGES, (t2 - t1) / PAGES, (t3 - t2) / PAGES);

@@ -1,4 +1,5 @@
-/* cow.c: fork copies no page until one is written; each side keeps its own writes. */
+/* cow.c: fork copies no page until one is written; each side keeps its
+ * own writes. */
 #include "user.h"
 
 #define PAGES 256
@@ -7,7 +8,8 @@
 #define SHARED 2
 #define OWN 3
 
-static struct timeval tv = { 12345, 678 };      /* written by the child's gettimeofday */
+/* written by the child's gettimeofday */
+static struct timeval tv = { 12345, 678 };
 static const uint64 constant[2] = { 42, 42 };  /* in .rodata: read-only */
 
 static int
@@ -30,18 +32,21 @@ child(uint8 *heap, int64 before)
         return fail("child's own pages after fork (at most 8)", own, 8);
     for (int i = 0; i < PAGES; i++)
         if (heap[i * PAGE_SIZE] != (uint8)i)
-            return fail("child reads a heap page", heap[i * PAGE_SIZE], (uint8)i);
+            return fail("child reads a heap page", heap[i * PAGE_SIZE],
+                        (uint8)i);
     for (int i = 0; i < PAGES; i++)
         heap[i * PAGE_SIZE] = (uint8)(i ^ 0x55);
     int64 shared2 = frames(SHARED), own2 = frames(OWN);
     int64 after2 = frames(FREE) + frames(RESERVED);
     if (own2 < own + PAGES || shared2 > shared - PAGES)
-        return fail("child's own pages after writing the heap", own2, own + PAGES);
+        return fail("child's own pages after writing the heap",
+                    own2, own + PAGES);
     if (gettimeofday(&tv, 0) != 0 || tv.sec == 12345)
         return fail("gettimeofday into a shared page", tv.sec, 0);
     for (int i = 0; i < PAGES; i++)
         if (heap[i * PAGE_SIZE] != (uint8)(i ^ 0x55))
-            return fail("child rereads a heap page", heap[i * PAGE_SIZE], (uint8)(i ^ 0x55));
+            return fail("child rereads a heap page", heap[i * PAGE_SIZE],
+                        (uint8)(i ^ 0x55));
     printf("cow: writing %d pages took %ld frames\n", PAGES, after - after2);
     return 0;
 }
@@ -65,11 +70,14 @@ main(void)
         return fail("the child's exit code", status, 7);
     for (int i = 0; i < PAGES; i++)
         if (heap[i * PAGE_SIZE] != (uint8)i)
-            return fail("parent reads a heap page after the child wrote it", heap[i * PAGE_SIZE], i);
+            return fail("parent reads a heap page after the child wrote it",
+                        heap[i * PAGE_SIZE], i);
     if (tv.sec != 12345 || tv.usec != 678)
-        return fail("parent's tv after the child's gettimeofday", tv.sec, 12345);
+        return fail("parent's tv after the child's gettimeofday",
+                    tv.sec, 12345);
 
-    pid = fork();                       /* a store to a read-only page still kills */
+    /* a store to a read-only page still kills */
+    pid = fork();
     if (pid == 0) {
         *(volatile uint64 *)&constant[0] = 43;
         exit(2);
@@ -79,11 +87,13 @@ main(void)
     if (*(volatile const uint64 *)&constant[0] != 42)
         return fail("the constant", constant[0], 42);
 
-    int64 own = frames(OWN);            /* the children are gone: the heap is ours again */
+    /* the children are gone: the heap is ours again */
+    int64 own = frames(OWN);
     for (int i = 0; i < PAGES; i++)
         heap[i * PAGE_SIZE] = (uint8)(i + 1);
     if (frames(SHARED) != 0 || frames(OWN) != own)
-        return fail("parent's shared pages after its children exited", frames(SHARED), 0);
+        return fail("parent's shared pages after its children exited",
+                    frames(SHARED), 0);
     printf("cow: OK\n");
     return 0;
 }

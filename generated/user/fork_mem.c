@@ -1,4 +1,5 @@
-/* fork_mem.c: after fork, each side sees the same memory, then only its own writes. */
+/* fork_mem.c: after fork, each side sees the same memory, then only its
+ * own writes. */
 #include "user.h"
 
 #define MAPPED 0x30000000UL
@@ -10,7 +11,8 @@ check(const char *who, volatile uint64 *w[4], uint64 base)
 {
     for (int i = 0; i < 4; i++)
         if (*w[i] != base + i) {
-            printf("fork_mem: FAIL %s: word %d is %lx, want %lx\n", who, i, *w[i], base + i);
+            printf("fork_mem: FAIL %s: word %d is %lx, want %lx\n",
+                   who, i, *w[i], base + i);
             return 1;
         }
     return 0;
@@ -21,7 +23,8 @@ main(void)
 {
     volatile uint64 stack_word;
     uint64 *heap = (uint64 *)sbrk(PAGE_SIZE);
-    if ((int64)heap == -1 || mmap(MAPPED, PAGE_SIZE, PROT_READ | PROT_WRITE, 0, 0) != 0) {
+    if ((int64)heap == -1
+        || mmap(MAPPED, PAGE_SIZE, PROT_READ | PROT_WRITE, 0, 0) != 0) {
         printf("fork_mem: FAIL sbrk or mmap\n");
         return 1;
     }
@@ -45,7 +48,8 @@ main(void)
     for (int i = 0; i < 4; i++)
         *w[i] = 0x300 + i;
     int status = -1;
-    if (waitpid(pid, &status) != pid || status != 7 || check("parent", w, 0x300))
+    if (waitpid(pid, &status) != pid || status != 7
+        || check("parent", w, 0x300))
         return 1;
     printf("fork_mem: OK\n");
     return 0;

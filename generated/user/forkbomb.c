@@ -3,7 +3,7 @@
 
 #define BIG (4UL << 20)
 
-/* Fork the next link and wait for it; the depth below this process, plus one. */
+/* Fork the next link, wait for it; the depth below this process, plus one. */
 static int
 chain(void)
 {
@@ -31,7 +31,8 @@ main(void)
     for (uint64 a = 0; a < BIG; a += PAGE_SIZE)
         *(volatile uint64 *)(0x40000000UL + a) = a;
     int big = chain();
-    printf("forkbomb: a chain of %d processes, then %d holding 4 MiB each\n", slots, big);
+    printf("forkbomb: a chain of %d processes, then %d holding 4 MiB each\n",
+           slots, big);
     if (slots < 2 || big < 2) {
         printf("forkbomb: FAIL a chain too short\n");
         return 1;

@@ -15,7 +15,8 @@ main(void)
         }
         if (pids[i] == 0) {                     /* the child */
             if (getppid() != me || getpid() == me) {
-                printf("forktest: FAIL child %d: pid %ld, parent %ld\n", i, getpid(), getppid());
+                printf("forktest: FAIL child %d: pid %ld, parent %ld\n",
+                       i, getpid(), getppid());
                 exit(100);
             }
             exit(10 + i);

@@ -3,7 +3,8 @@
 #define NAME "fp_b"
 #define SEED 0x9abcdef09abcdef0UL
 #define RUN_MS 300
-#define FP_LIST "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
+#define FP_LIST "0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15," \
+                "16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31"
 
 static void
 fp_set(const uint64 *v, uint64 fcsr)
@@ -24,7 +25,7 @@ fp_get(uint64 *v)
 int
 main(void)
 {
-    uint64 want[32], got[32], fcsr = SEED & 0xFF;   /* rounding mode and flags */
+    uint64 want[32], got[32], fcsr = SEED & 0xFF;  /* rounding mode and flags */
     for (int i = 0; i < 32; i++)
         want[i] = SEED * (2 * i + 1) + (SEED >> i);
     fp_set(want, fcsr);
@@ -35,8 +36,8 @@ main(void)
         uint64 c = fp_get(got);
         for (int i = 0; i < 32; i++)
             if (got[i] != want[i]) {
-                printf(NAME ": FAIL f%d is %lx, want %lx, after %lu checks\n", i, got[i],
-                       want[i], checks);
+                printf(NAME ": FAIL f%d is %lx, want %lx, after %lu checks\n",
+                       i, got[i], want[i], checks);
                 return 1;
             }
         if (c != fcsr) {

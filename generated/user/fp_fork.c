@@ -12,7 +12,8 @@ spin(const char *who, double start, double step)
     }
     double want = start + 200 * step;
     if (x != want) {
-        printf("fp_fork: FAIL %s: %d/1000, want %d/1000\n", who, (int)(x * 1000), (int)(want * 1000));
+        printf("fp_fork: FAIL %s: %d/1000, want %d/1000\n",
+               who, (int)(x * 1000), (int)(want * 1000));
         return 1;
     }
     return 0;
@@ -30,7 +31,8 @@ main(void)
     }
     asm volatile("" : "+f"(x));
     if (x != 2.5) {
-        printf("fp_fork: FAIL %s lost fs1 across fork\n", pid ? "parent" : "child");
+        printf("fp_fork: FAIL %s lost fs1 across fork\n",
+               pid ? "parent" : "child");
         return 1;
     }
     if (pid == 0)

@@ -1,10 +1,10 @@
-/* fuzz.c: 100,000 system calls with hostile arguments, each result predicted. */
+/* fuzz.c: 100,000 system calls with hostile arguments, results predicted. */
 #include "user.h"
 #define NAME  "fuzz"
 #define SEED  0x5EED0001UL
 #define CALLS 100000UL
-#define WIN      0x200000000UL          /* the window the fuzzer maps in: 8 GiB up */
-#define WPAGES   256                    /* pages in it */
+#define WIN      0x200000000UL  /* the window the fuzzer maps in: 8 GiB up */
+#define WPAGES   256            /* pages in it */
 #define PG       PAGE_SIZE
 
 static uint64 rng = SEED;
@@ -19,7 +19,8 @@ rnd(void)                               /* splitmix64 */
 static uint64 below(uint64 n) { return rnd() % n; }
 static uint64 page_up_u(uint64 a) { return (a + PG - 1) & ~(PG - 1); }
 
-static uint8 model[WPAGES];             /* each window page: 0 unmapped, else its prot */
+/* each window page: 0 unmapped, else its prot */
+static uint8 model[WPAGES];
 static uint64 calls, kinds[10];
 static uint64 heap_start, brk;
 
@@ -42,7 +43,8 @@ expect(const char *what, uint64 a0, uint64 a1, uint64 a2, int64 got, int64 want)
 {
     calls++;
     if (got != want) {
-        printf(NAME ": FAIL call %lu: %s(%lx, %lx, %lx) returned %ld, want %ld\n",
+        printf(NAME ": FAIL call %lu: %s(%lx, %lx, %lx) returned %ld, "
+               "want %ld\n",
                calls, what, a0, a1, a2, got, want);
         exit(1);
     }
@@ -63,7 +65,7 @@ pointer(uint64 size, void *valid, int *ok)
     case 1:
         *ok = 0;
         return bad[below(sizeof bad / sizeof bad[0])];
-    default: {                          /* somewhere in or at the edges of the window */
+    default: {                          /* in the window or at its edges */
         uint64 va = WIN - PG + below((WPAGES + 2) * PG);
         if (below(2))
             va = page_up_u(va) - size + below(16);   /* crossing a page end */
@@ -126,8 +128,8 @@ op_hostile_map(void)
     uint64 start = starts[below(sizeof starts / sizeof starts[0])];
     uint64 len = below(2) ? (1 + below(4)) * PG : ~0UL - below(PG);
     if (start == 0x4000000000UL - PG && len <= PG)
-        len = 2 * PG;                               /* past the user half's end */
-    if (start == 0x10000)                           /* the program's own text */
+        len = 2 * PG;                   /* past the user half's end */
+    if (start == 0x10000)               /* the program's own text */
         expect("munmap", start, len, 0, munmap(start, len), -1);
     else if (below(2))
         expect("mmap", start, len, 3, mmap(start, len, 3, 0, 0), -1);
@@ -135,12 +137,13 @@ op_hostile_map(void)
         expect("munmap", start, len, 0, munmap(start, len), -1);
 }
 
-/* After the kernel wrote n bytes at va: the window pages' marks, written again. */
+/* After the kernel wrote n bytes at va: rewrite the window pages' marks. */
 static void
 remark(uint64 va, uint64 n)
 {
     for (uint64 i = 0; i < WPAGES; i++)
-        if ((model[i] & 3) == 3 && WIN + i * PG < va + n && va < WIN + (i + 1) * PG)
+        if ((model[i] & 3) == 3 && WIN + i * PG < va + n
+            && va < WIN + (i + 1) * PG)
             *(volatile uint64 *)(WIN + i * PG) = WIN + i * PG;
 }
 
@@ -150,7 +153,8 @@ op_time(void)
     struct timeval tv;
     int ok;
     uint64 p = pointer(sizeof tv, &tv, &ok);
-    expect("gettimeofday", p, 0, 0, gettimeofday((struct timeval *)p, 0), ok ? 0 : -1);
+    expect("gettimeofday", p, 0, 0, gettimeofday((struct timeval *)p, 0),
+           ok ? 0 : -1);
     if (ok)
         remark(p, sizeof tv);
 }
@@ -190,7 +194,8 @@ op_sbrk(void)
     if (ok) {
         brk += incr;
         if (brk > heap_start)
-            *(volatile uint8 *)(brk - 1) = 1;       /* the last heap byte is there */
+            /* the last heap byte is there */
+            *(volatile uint8 *)(brk - 1) = 1;
     }
 }
 
@@ -203,11 +208,12 @@ op_other(void)
         want = 0;
     else if (n == SYS_getpid)
         want = getpid();
-    else if (n == SYS_write || n == SYS_exit || n == SYS_gettimeofday || n == SYS_sbrk
-             || n == SYS_munmap || n == SYS_mmap || n == SYS_task_info || n == SYS_ptdump
-             || n == 63 || n == 140 || n == 173 || n == 220 || n == 221 || n == 260 || n == 400
+    else if (n == SYS_write || n == SYS_exit || n == SYS_gettimeofday
+             || n == SYS_sbrk || n == SYS_munmap || n == SYS_mmap
+             || n == SYS_task_info || n == SYS_ptdump || n == 63 || n == 140
+             || n == 173 || n == 220 || n == 221 || n == 260 || n == 400
              || n == 498)
-        return;                                     /* known calls have their own ops */
+        return;                         /* known calls have their own ops */
     expect("syscall", n, 0, 0, syscall6(n, 0, 0, 0, 0, 0, 0), want);
 }
 
@@ -216,8 +222,10 @@ static void
 op_check(void)
 {
     for (uint64 i = 0; i < WPAGES; i++)
-        if ((model[i] & 3) == 3 && *(volatile uint64 *)(WIN + i * PG) != WIN + i * PG) {
-            printf(NAME ": FAIL page %lx lost its contents after %lu calls\n", WIN + i * PG, calls);
+        if ((model[i] & 3) == 3
+            && *(volatile uint64 *)(WIN + i * PG) != WIN + i * PG) {
+            printf(NAME ": FAIL page %lx lost its contents after %lu calls\n",
+                   WIN + i * PG, calls);
             exit(1);
         }
 }
@@ -243,8 +251,8 @@ main(void)
     }
     uint64 ms = get_time_ms() - t0;
     op_check();
-    printf(NAME ": %lu calls with seed %lx in %lu ms (%lu calls/s)\n", calls, (uint64)SEED, ms,
-           ms ? calls * 1000 / ms : 0);
+    printf(NAME ": %lu calls with seed %lx in %lu ms (%lu calls/s)\n",
+           calls, (uint64)SEED, ms, ms ? calls * 1000 / ms : 0);
     printf(NAME ": OK\n");
     return 0;
 }

@@ -8,7 +8,8 @@ int
 main(void)
 {
     uint64 n = 0;
-    while (mmap(BASE + n * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE, 0, 0) == 0)
+    while (mmap(BASE + n * PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
+                0, 0) == 0)
         if (++n % 32 == 0)
             sched_yield();              /* let the other hog take its share */
     printf(NAME ": memory ran out; holding %s pages\n", n > 0 ? "its" : "no");

@@ -1,10 +1,10 @@
 /* hog_worker.c: give memory back while the hogs hold all the rest. */
 #include "user.h"
 
-#define MINE    0x100000000UL           /* its own mapping (the hogs map elsewhere) */
+#define MINE    0x100000000UL   /* its own mapping (the hogs map elsewhere) */
 #define PAGES   8
 #define PROBE   (MINE + 64 * PAGE_SIZE)
-#define WAIT_MS 30000                   /* for the hogs to take every frame, at most */
+#define WAIT_MS 30000           /* for the hogs to take every frame, at most */
 
 static void
 fail(const char *what, int64 got)
@@ -39,7 +39,8 @@ main(void)
     if ((r = munmap(MINE + 5 * PAGE_SIZE, PAGE_SIZE)) != 0)
         fail("munmap of another page in the middle", r);
     for (int i = 0; i < PAGES; i++)
-        if (i != 2 && i != 5 && *(volatile uint64 *)(MINE + i * PAGE_SIZE) != (uint64)i + 1)
+        if (i != 2 && i != 5
+            && *(volatile uint64 *)(MINE + i * PAGE_SIZE) != (uint64)i + 1)
             fail("a page kept lost its contents", i);
     if ((r = sbrk(-2 * (int64)PAGE_SIZE)) != (int64)heap + 4 * (int64)PAGE_SIZE)
         fail("sbrk down", r);

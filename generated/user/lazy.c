@@ -1,4 +1,5 @@
-/* lazy.c: pages of mmap and sbrk are made on first touch, and promised when granted. */
+/* lazy.c: pages of mmap and sbrk are made on first touch, and promised
+ * when granted. */
 #include "user.h"
 
 #define PAGES 512
@@ -38,10 +39,14 @@ main(void)
     if (frames(OWN) != own + 21)
         return fail("pages made by writing eleven more", frames(OWN) - own, 21);
     struct timeval *tv = (struct timeval *)(BASE + 100 * PAGE_SIZE + 8);
-    if (gettimeofday(tv, 0) != 0 || (tv->sec == 0 && tv->usec == 0) || frames(OWN) != own + 22)
-        return fail("gettimeofday into an unmade page: pages made", frames(OWN) - own, 22);
-    if (munmap(BASE + 150 * PAGE_SIZE, 100 * PAGE_SIZE) != 0 || frames(OWN) != own + 21)
-        return fail("munmap of 100 pages, 1 made: pages left", frames(OWN) - own, 21);
+    if (gettimeofday(tv, 0) != 0 || (tv->sec == 0 && tv->usec == 0)
+        || frames(OWN) != own + 22)
+        return fail("gettimeofday into an unmade page: pages made",
+                    frames(OWN) - own, 22);
+    if (munmap(BASE + 150 * PAGE_SIZE, 100 * PAGE_SIZE) != 0
+        || frames(OWN) != own + 21)
+        return fail("munmap of 100 pages, 1 made: pages left",
+                    frames(OWN) - own, 21);
     uint64 too_many = (uint64)frames(FREE) + 64;
     if (mmap(0x100000000UL, too_many * PAGE_SIZE, PROT_READ, 0, 0) != -1)
         return fail("mmap of more pages than are free", 0, -1);
@@ -57,7 +62,8 @@ main(void)
     if (pid < 0 || waitpid(pid, &status) != pid || status != 7)
         return fail("the child that read and wrote an unmade page", status, 7);
     if (frames(OWN) != own + 21)
-        return fail("parent's pages after its child made one", frames(OWN) - own, 21);
+        return fail("parent's pages after its child made one",
+                    frames(OWN) - own, 21);
     if (page(300)[5] != 0)
         return fail("parent's word the child wrote", page(300)[5], 0);
 
@@ -69,14 +75,16 @@ main(void)
         exit(3);
     }
     if (pid < 0 || waitpid(pid, &status) != pid || status != -1)
-        return fail("exit code of a child that wrote a read-only page", status, -1);
+        return fail("exit code of a child that wrote a read-only page",
+                    status, -1);
 
     own = frames(OWN);
     uint8 *heap = (uint8 *)sbrk(64 * PAGE_SIZE);
     if ((int64)heap == -1 || frames(OWN) != own)
         return fail("pages made by sbrk", frames(OWN) - own, 0);
     heap[5 * PAGE_SIZE] = 1;
-    if (frames(OWN) != own + 1 || (int64)sbrk(-64 * (int64)PAGE_SIZE) == -1 || frames(OWN) != own)
+    if (frames(OWN) != own + 1 || (int64)sbrk(-64 * (int64)PAGE_SIZE) == -1
+        || frames(OWN) != own)
         return fail("pages after a touch and sbrk back", frames(OWN) - own, 0);
     printf("lazy: OK\n");
     return 0;

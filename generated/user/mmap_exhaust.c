@@ -1,9 +1,10 @@
-/* mmap_exhaust.c: map page by page until memory runs out, give it all back, again. */
+/* mmap_exhaust.c: map page by page until memory runs out, give it all
+ * back, again. */
 #include "user.h"
 
-#define BASE   0x100000000UL            /* 4 GiB: far above the program */
-#define CHUNK  64                       /* pages per call in the quick rounds */
-#define AREAS  20000                    /* separate areas, at most (5x the old heap's) */
+#define BASE   0x100000000UL  /* 4 GiB: far above the program */
+#define CHUNK  64             /* pages per call in the quick rounds */
+#define AREAS  20000          /* separate areas, at most (5x the old heap's) */
 
 static uint64
 now_us(void)
@@ -31,7 +32,8 @@ fill(uint64 chunk)
 {
     uint64 n = 0;
     for (; chunk > 0; chunk = chunk > 1 ? 1 : 0)
-        while (mmap(BASE + n * PAGE_SIZE, chunk * PAGE_SIZE, PROT_READ | PROT_WRITE, 0, 0) == 0)
+        while (mmap(BASE + n * PAGE_SIZE, chunk * PAGE_SIZE,
+                    PROT_READ | PROT_WRITE, 0, 0) == 0)
             for (uint64 end = n + chunk; n < end; n++)
                 *(volatile uint64 *)(BASE + n * PAGE_SIZE) = n;
     return n;
@@ -56,8 +58,8 @@ int
 main(void)
 {
     uint64 first = fill(1), t = drain(first);
-    printf("mmap_exhaust: %lu pages (%lu KiB) mapped one by one, then unmapped in one call "
-           "in %lu us\n", first, first * 4, t);
+    printf("mmap_exhaust: %lu pages (%lu KiB) mapped one by one, "
+           "then unmapped in one call in %lu us\n", first, first * 4, t);
     uint64 n = fill(CHUNK);
     drain(n);
     if (n != first)
@@ -65,7 +67,8 @@ main(void)
     printf("mmap_exhaust: the same %lu pages again, %d to a call\n", n, CHUNK);
     /* Every other page: no two areas merge, so each is an area of its own. */
     uint64 m = 0;
-    while (m < AREAS && mmap(BASE + 2 * m * PAGE_SIZE, PAGE_SIZE, PROT_READ, 0, 0) == 0)
+    while (m < AREAS
+           && mmap(BASE + 2 * m * PAGE_SIZE, PAGE_SIZE, PROT_READ, 0, 0) == 0)
         m++;
     if (m > 2 && munmap(BASE, 4 * PAGE_SIZE) != -1)
         fail("munmap across a hole accepted", m, 0);
@@ -76,7 +79,8 @@ main(void)
         t = now_us() - t0;
         worst = t > worst ? t : worst;
     }
-    printf("mmap_exhaust: %lu areas of one page each (every other page), each unmapped\n", m);
+    printf("mmap_exhaust: %lu areas of one page each (every other page), "
+           "each unmapped\n", m);
     n = fill(CHUNK);
     drain(n);
     if (n != first)

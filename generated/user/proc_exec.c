@@ -1,4 +1,4 @@
-/* proc_exec.c: exec refused three times, the caller intact; then exec for real. */
+/* proc_exec.c: exec refused three times, caller intact; then exec for real. */
 #include "user.h"
 
 int
@@ -12,7 +12,8 @@ main(void)
     const char *names[] = { "no_such_program", 0, longname };
     for (int i = 0; i < 3; i++)
         if (exec(names[i]) != -1 || mark != 0x5eed) {
-            printf("proc_exec: FAIL exec %d did not return -1 with the caller intact\n", i);
+            printf("proc_exec: FAIL exec %d did not return -1 "
+                   "with the caller intact\n", i);
             return 1;
         }
     printf("proc_exec: exec refused three times, caller intact\n");

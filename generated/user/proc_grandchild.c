@@ -9,7 +9,8 @@ main(void)
     /* init is the first process (pid 1); 0 means nobody */
     while ((now = getppid()) != 0 && now != 1) {
         if (get_time_ms() - t0 > 2000) {
-            printf("proc_grandchild: FAIL still the child of %ld after 2 s\n", now);
+            printf("proc_grandchild: FAIL still the child of %ld after 2 s\n",
+                   now);
             return 1;
         }
         sched_yield();

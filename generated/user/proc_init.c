@@ -8,7 +8,8 @@ int
 main(void)
 {
     if (getpid() != 1 || getppid() != 0) {
-        printf("proc_init: FAIL not init (pid %ld, parent %ld)\n", getpid(), getppid());
+        printf("proc_init: FAIL not init (pid %ld, parent %ld)\n",
+               getpid(), getppid());
         return 1;
     }
     int64 pids[NTESTS];
@@ -26,7 +27,8 @@ main(void)
             bad++;
         }
     }
-    printf("proc_init: %d processes collected (%d started, 1 adopted)\n", reaped, (int)NTESTS);
+    printf("proc_init: %d processes collected (%d started, 1 adopted)\n",
+           reaped, (int)NTESTS);
     if (bad != 0 || reaped != NTESTS + 1) {
         printf("proc_init: FAIL\n");
         return 1;

@@ -1,4 +1,5 @@
-/* proc_orphan.c: make an orphan (through proc_middle) and collect the middle one. */
+/* proc_orphan.c: make an orphan (through proc_middle) and collect the
+ * middle one. */
 #include "user.h"
 
 int

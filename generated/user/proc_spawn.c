@@ -1,4 +1,5 @@
-/* proc_spawn.c: spawn children and collect their exit codes every way waitpid allows. */
+/* proc_spawn.c: spawn children and collect their exit codes every way
+ * waitpid allows. */
 #include "user.h"
 
 static void
@@ -31,7 +32,8 @@ main(void)
             fail("spawn proc_child", pids[i], 1);
     int64 got = waitpid(pids[1], &status);
     if (got != pids[1] || status != code_of(pids[1]))
-        fail("waitpid(second child)", got * 1000 + status, pids[1] * 1000 + code_of(pids[1]));
+        fail("waitpid(second child)", got * 1000 + status,
+             pids[1] * 1000 + code_of(pids[1]));
     if (waitpid(pids[1], &status) != -1)
         fail("waitpid of a child already collected", pids[1], -1);
     if (waitpid(-1, (int *)16) != -1)
@@ -39,7 +41,8 @@ main(void)
     int64 seen = 0;
     for (int k = 0; k < 2; k++) {
         got = waitpid(-1, &status);
-        if ((got != pids[0] && got != pids[2]) || got == seen || status != code_of(got))
+        if ((got != pids[0] && got != pids[2]) || got == seen
+            || status != code_of(got))
             fail("waitpid(-1)", got * 1000 + status, pids[k ? 2 : 0]);
         seen = got;
     }
@@ -48,7 +51,8 @@ main(void)
     int64 e = spawn("proc_exec");
     got = waitpid(e, &status);
     if (got != e || status != code_of(e))
-        fail("exit code of proc_exec after its exec", got * 1000 + status, e * 1000 + code_of(e));
+        fail("exit code of proc_exec after its exec", got * 1000 + status,
+             e * 1000 + code_of(e));
     printf("proc_spawn: OK\n");
     return 0;
 }

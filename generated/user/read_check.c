@@ -1,4 +1,4 @@
-/* read_check.c: read's refusals, then one line from the console, printed back. */
+/* read_check.c: read's refusals, then a line from the console, printed back. */
 #include "user.h"
 
 int

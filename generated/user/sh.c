@@ -1,9 +1,11 @@
-/* sh.c: a small shell: runs programs by name and shows their exit codes; exit ends it. */
+/* sh.c: a small shell: runs programs by name and shows their exit codes;
+ * exit ends it. */
 #include "user.h"
 
 #define LINE 64
 
-/* Read a line into line (NUL-terminated, echoed); its length, or -1 at the end of input. */
+/* Read a line into line (NUL-terminated, echoed); its length, or -1 at the
+ * end of input. */
 static int
 read_line(char *line)
 {

@@ -1,4 +1,5 @@
-/* stride.c: setpriority's refusals, and four children's shares in proportion to their priorities. */
+/* stride.c: setpriority's refusals, and four children's shares in
+ * proportion to their priorities. */
 #include "user.h"
 
 #define CHILDREN 4
@@ -22,9 +23,11 @@ spin(uint64 start, uint64 ms)
     while (now_ms() < end)
         for (int i = 0; i < 1024; i++) {
             turns++;
-            asm volatile("" : "+r"(turns));     /* a turn the compiler cannot fold */
+            /* a turn the compiler cannot fold */
+            asm volatile("" : "+r"(turns));
         }
-    return (int)(turns >> 10);     /* (fits an exit code for minutes of turns) */
+    /* (fits an exit code for minutes of turns) */
+    return (int)(turns >> 10);
 }
 
 /*
@@ -55,7 +58,8 @@ woken(void)
         exit(spin(now, t1 + 300 - now));
     }
     int cs = -1, cw = -1;
-    if (s < 0 || w < 0 || waitpid(s, &cs) != s || waitpid(w, &cw) != w || cs <= 0 || cw <= 0) {
+    if (s < 0 || w < 0 || waitpid(s, &cs) != s || waitpid(w, &cw) != w
+        || cs <= 0 || cw <= 0) {
         printf("stride: FAIL fork or waitpid (woken task)\n");
         return 1;
     }
@@ -101,12 +105,14 @@ main(void)
             return 1;
         }
         uint64 per = (uint64)count * 1000 / (5 + i);
-        printf("stride: priority %d: %d Ki turns, %lu per 1000 priority\n", 5 + i, count, per);
+        printf("stride: priority %d: %d Ki turns, %lu per 1000 priority\n",
+               5 + i, count, per);
         lo = per < lo ? per : lo;
         hi = per > hi ? per : hi;
     }
     if (hi * 10 > lo * 13) {
-        printf("stride: FAIL shares not in proportion to priorities (%lu to %lu)\n", lo, hi);
+        printf("stride: FAIL shares not in proportion to priorities "
+               "(%lu to %lu)\n", lo, hi);
         return 1;
     }
     return woken() ? 1 : (printf("stride: OK\n"), 0);
