@@ -22,6 +22,11 @@ QEMUOPTS  = -machine virt -nographic -bios default -smp 1 -m $(MEM) \
             -no-reboot -kernel $(KERNEL) $(QEMU_EXTRA)
 GDBPORT  ?= $(shell expr $$(id -u) % 5000 + 25000)
 
+# Before the includes: the labs' rules name it when they are read, and make's
+# own default (TANGLE = tangle, for WEB) named our phony `tangle`, which made
+# every reference tree out of date on every make.
+TANGLE := book/tangle.sh
+
 include book/lint.mk
 include book/book.mk
 include figures/figures.mk
@@ -97,7 +102,7 @@ $(BUILD)/.deps-ok: Makefile
 	@mkdir -p $(@D) && touch $@
 
 # ---- tangle -----------------------------------------------------------------
-TANGLE := book/tangle.sh
+# (TANGLE is set above the includes.)
 
 $(BUILD)/.tangle-stamp: $(CHAPTERS) $(TANGLE) | $(BUILD)/.deps-ok
 	@mkdir -p $(BUILD)
