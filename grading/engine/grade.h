@@ -95,6 +95,16 @@ struct check {
 
 enum kind { K_QEMU, K_HOST, K_KERNEL };
 
+/* A host test's trusted program (`tool NAME FLAGS... SOURCES...`), built by the grader. */
+struct tool {
+    char *name;
+    char **flags;               /* the compiler's arguments, as written */
+    int nflags;
+    char **srcs;                /* its C files, relative to the spec */
+    int nsrcs;
+    char *bin;                  /* built (cached_compile), for the run */
+};
+
 struct test {
     char *name;
     int line;                   /* of its `test` directive */
@@ -108,6 +118,8 @@ struct test {
     int nktests;
     char **files;               /* K_HOST: files (relative to the spec) it needs */
     int nfiles;
+    struct tool *tools;         /* K_HOST: programs the grader builds for it */
+    int ntools;
     char *run;
     char *memory;
     int icount;                 /* QEMU's -icount shift=N, or -1: wall-clock time */
@@ -173,6 +185,8 @@ void defval(const char *name, const char *fmt, ...) __attribute__((format(printf
 void reset_values(void);
 void parse_spec(struct spec *sp, const char *path);
 char **spec_values_sources(const char *path, int *n);
+char *cached_compile(const char *name, char *const *args, int nargs, char *const *srcs, int nsrcs,
+                     char *const *hdirs, int nhdirs, const char *what);
 void lab_values(const char *program, unsigned long long seed, const char *token,
                 const char *logdir);
 void compile_checks(struct test *t);

@@ -227,13 +227,82 @@ headers_key(const char *dir)
 }
 
 /*
- * Build the lab's values programs, if its spec names any: the lab's own
- * code (trusted), compiled once and kept in OUTROOT/.tools under a key of
- * the compiler, the source and every header it may include (its own
- * directory's, the lab's, its programs', its hidden tests' and every
- * lab's, ../common): a later grader run, batch workers included, uses the
- * same binary. Every grade of a lab in `make test` used to compile both of
- * its values programs again, a second of CPU each time.
+ * A trusted program of the lab, compiled once and kept in OUTROOT/.tools
+ * (name-KEY) under a key of the compiler, the arguments, the sources and
+ * every header they may include (the sources' own directories' and those
+ * of hdirs): a later grader run, batch workers included, uses the same
+ * binary. The lab's own code, never a submission's: compiled outside the
+ * sandbox. Dies with the compiler's messages if it does not compile
+ * (what names what: the values program, a test's tool).
+ */
+char *
+cached_compile(const char *name, char *const *args, int nargs, char *const *srcs, int nsrcs,
+               char *const *hdirs, int nhdirs, const char *what)
+{
+    char *dir = xasprintf("%s/.tools", opt.outroot);
+    mkdir_p(dir);
+    if (chmod(dir, 0700) < 0)
+        die("%s: %s", dir, strerror(errno));
+    const char *cc = getenv("HOSTCC");
+    cc = cc && *cc ? cc : "cc";
+    unsigned long long key = fnv64(0xcbf29ce484222325ULL, cc, strlen(cc) + 1);
+    key = fnv64(key, name, strlen(name) + 1);
+    for (int i = 0; i < nargs; i++)
+        key = fnv64(key, args[i], strlen(args[i]) + 1);
+    for (int i = 0; i < nhdirs; i++)
+        key = key * 31 + headers_key(hdirs[i]);
+    for (int i = 0; i < nsrcs; i++) {
+        size_t len;
+        char *text = read_file(srcs[i], &len);
+        if (text == NULL)
+            die("%s: %s", srcs[i], strerror(errno));
+        char *sdir = xstrdup(srcs[i]), *slash = strrchr(sdir, '/');
+        if (slash)
+            *slash = '\0';
+        key = fnv64(key, text, len) ^ (headers_key(slash ? sdir : ".") * (unsigned long long)(7 + i));
+        free(text);
+        free(sdir);
+    }
+    char *bin = xasprintf("%s/%s-%016llx", dir, name, key);
+    free(dir);
+    struct stat st;
+    if (stat(bin, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR))
+        return bin;
+    char *tmp = xasprintf("%s.tmp%d", bin, (int)getpid()), *log = xasprintf("%s.log", tmp);
+    char **argv = xmalloc((size_t)(nargs + nsrcs + 4) * sizeof *argv);
+    int n = 0;
+    argv[n++] = (char *)cc;
+    for (int i = 0; i < nargs; i++)
+        argv[n++] = args[i];
+    argv[n++] = "-o";
+    argv[n++] = tmp;
+    for (int i = 0; i < nsrcs; i++)
+        argv[n++] = srcs[i];
+    argv[n] = NULL;
+    int fd = open_log(log);
+    struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
+    close(fd);
+    free(argv);
+    if (o.how != H_EXIT || o.code != 0) {
+        size_t len;
+        char *msg = read_file(log, &len);
+        fprintf(stderr, "%s", msg ? msg : "");
+        unlink(tmp);
+        unlink(log);
+        die("%s does not compile", what);
+    }
+    if (rename(tmp, bin) < 0)           /* another run's, just made: as good */
+        unlink(tmp);
+    unlink(log);
+    free(tmp);
+    free(log);
+    return bin;
+}
+
+/*
+ * Build the lab's values programs, if its spec names any (cached_compile:
+ * every grade of a lab in `make test` used to compile both of its values
+ * programs again, a second of CPU each time).
  */
 static void
 build_values(void)
@@ -242,69 +311,25 @@ build_values(void)
     char **src = spec_values_sources(opt.spec_file, &n);
     if (n == 0)
         return;
-    char *dir = xasprintf("%s/.tools", opt.outroot);
-    mkdir_p(dir);
-    if (chmod(dir, 0700) < 0)
-        die("%s: %s", dir, strerror(errno));
     opt.values_bins = xmalloc((size_t)n * sizeof(char *));
-    const char *cc = getenv("HOSTCC");
-    cc = cc && *cc ? cc : "cc";
     char *slash = strrchr(opt.spec_file, '/');
     char *specdir = slash ? xasprintf("%.*s", (int)(slash - opt.spec_file), opt.spec_file) : xstrdup(".");
     /* Its headers: the lab's, beside it, and every lab's (../common). */
-    char *common = xasprintf("-I%s/../common", specdir);
-    static const char *const hdirs[] = { "", "/progs", "/hidden", "/../common" };
-    unsigned long long hkey = 0;
-    for (size_t k = 0; k < sizeof hdirs / sizeof hdirs[0]; k++) {
-        char *d = xasprintf("%s%s", specdir, hdirs[k]);
-        hkey = hkey * 31 + headers_key(d);
-        free(d);
-    }
+    char *args[] = { "-O1", "-std=c11", "-Wall", "-Werror", xasprintf("-I%s/../common", specdir) };
+    char *hdirs[] = { xasprintf("%s/progs", specdir), xasprintf("%s/hidden", specdir),
+                      xasprintf("%s/../common", specdir) };
     for (int i = 0; i < n; i++) {
-        size_t len;
-        char *text = read_file(src[i], &len);
-        if (text == NULL)
-            die("%s: %s", src[i], strerror(errno));
-        char *sdir = xstrdup(src[i]), *s2 = strrchr(sdir, '/');
-        if (s2)
-            *s2 = '\0';
-        unsigned long long key = fnv64(0xcbf29ce484222325ULL, cc, strlen(cc));
-        key = fnv64(key, text, len) ^ hkey ^ (headers_key(s2 ? sdir : ".") * 7);
-        free(text);
-        free(sdir);
-        char *bin = xasprintf("%s/values-%016llx", dir, key);
-        struct stat st;
-        if (stat(bin, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & S_IXUSR)) {
-            opt.values_bins[i] = bin;
-            opt.nvalues_bins = i + 1;
-            free(src[i]);
-            continue;
-        }
-        char *tmp = xasprintf("%s.tmp%d", bin, (int)getpid()), *log = xasprintf("%s.log", tmp);
-        char *argv[] = { (char *)cc, "-O1", "-std=c11", "-Wall", "-Werror", common, "-o", tmp, src[i], NULL };
-        int fd = open_log(log);
-        struct outcome o = run_trusted(argv, NULL, NULL, fd, 120, 1 << 20);
-        close(fd);
-        if (o.how != H_EXIT || o.code != 0) {
-            char *msg = read_file(log, &len);
-            fprintf(stderr, "%s", msg ? msg : "");
-            unlink(tmp);
-            unlink(log);
-            die("%s: the lab's values program does not compile", src[i]);
-        }
-        if (rename(tmp, bin) < 0)           /* another run's, just made: as good */
-            unlink(tmp);
-        unlink(log);
-        opt.values_bins[i] = bin;
+        char *what = xasprintf("%s: the lab's values program", src[i]);
+        opt.values_bins[i] = cached_compile("values", args, 5, &src[i], 1, hdirs, 3, what);
         opt.nvalues_bins = i + 1;
-        free(tmp);
-        free(log);
+        free(what);
         free(src[i]);
     }
-    free(common);
+    for (int k = 0; k < 3; k++)
+        free(hdirs[k]);
+    free(args[4]);
     free(specdir);
     free(src);
-    free(dir);
 }
 
 int

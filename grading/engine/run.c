@@ -520,6 +520,33 @@ copy_host_files(struct test *t, const char *dir)
     }
 }
 
+/* The selected host tests' tools, built (or found built): cached_compile. */
+static void
+build_tools(void)
+{
+    for (int i = 0; i < spec.ntests; i++) {
+        struct test *t = &spec.tests[i];
+        for (int k = 0; t->selected && k < t->ntools; k++) {
+            struct tool *tl = &t->tools[k];
+            /* Headers it may include: its sources' directories' (cached_compile's
+               own) and the ones above them, the lab's and every lab's. */
+            char **hdirs = xmalloc((size_t)(tl->nsrcs + 2) * sizeof *hdirs);
+            for (int j = 0; j < tl->nsrcs; j++)     /* srcs are absolute */
+                hdirs[j] = xasprintf("%.*s/..", (int)(strrchr(tl->srcs[j], '/') - tl->srcs[j]),
+                                     tl->srcs[j]);
+            hdirs[tl->nsrcs] = xstrdup(spec.dir);
+            hdirs[tl->nsrcs + 1] = xasprintf("%s/../common", spec.dir);
+            char *what = xasprintf("%s: test %s's tool %s", spec.path, t->name, tl->name);
+            tl->bin = cached_compile(tl->name, tl->flags, tl->nflags, tl->srcs, tl->nsrcs,
+                                     hdirs, tl->nsrcs + 2, what);
+            free(what);
+            for (int j = 0; j < tl->nsrcs + 2; j++)
+                free(hdirs[j]);
+            free(hdirs);
+        }
+    }
+}
+
 /* Make BOX/t-NAME: what test t's steps see beside the tree. */
 static void
 prepare_test(struct test *t)
@@ -575,6 +602,17 @@ prepare_test(struct test *t)
         char *out = xasprintf("%s/out", dir);
         mkdir_p(out);
         free(out);
+        if (t->ntools) {
+            char *tools = xasprintf("%s/tools", dir);
+            mkdir_p(tools);
+            for (int k = 0; k < t->ntools; k++) {
+                char *dst = xasprintf("%s/%s", tools, t->tools[k].name);
+                if (copy_file(t->tools[k].bin, dst, 0) < 0)
+                    die("cannot copy %s: %s", t->tools[k].bin, strerror(errno));
+                free(dst);
+            }
+            free(tools);
+        }
     }
     sandbox_own(dir, 0);
     free(dir);
@@ -713,6 +751,7 @@ run_test(struct test *t)
         char *env[] = { xasprintf("GRADE_TREE=%s", step_path(&s, 0, NULL, p1, sizeof p1)),
                         xasprintf("GRADE_SPECDIR=%s", step_path(&s, 1, "files/spec", p1, sizeof p1)),
                         xasprintf("GRADE_OUT=%s", step_path(&s, 1, "out", p1, sizeof p1)),
+                        xasprintf("GRADE_TOOLS=%s", step_path(&s, 1, "tools", p1, sizeof p1)),
                         xasprintf("HOSTCC=%s", hostcc && *hostcc ? hostcc : "cc"), NULL };
         char *argv[] = { "/bin/sh", "-c", t->run, NULL };
         s.argv = argv;
@@ -810,6 +849,7 @@ grade_run(void)
     free(ref_makefile);
     check_private();
     prepare_values();
+    build_tools();
 
     /* The box: the reference without its editable files, then the
        submission's (or, grading the reference, the reference's own). */

@@ -230,6 +230,8 @@ finish_test(struct spec *sp, struct test *t)
         spec_error("test %s: a host test needs a run command", t->name);
     if (t->kind != K_HOST && t->nfiles)
         spec_error("test %s: files are for host tests", t->name);
+    if (t->kind != K_HOST && t->ntools)
+        spec_error("test %s: tools are for host tests", t->name);
     if (t->kind == K_HOST && t->nprogs)
         spec_error("test %s: programs are for qemu and kernel tests", t->name);
     if (t->timeout == 0)
@@ -310,6 +312,49 @@ add_files(struct spec *sp, char *value, char ***list, int *n)
         (*list)[(*n)++] = w[i];
     }
     free(w);
+}
+
+/*
+ * `tool NAME WORD...`: a program the grader compiles for a host test (the
+ * lab's own code, cached): words starting with '-' are the compiler's
+ * arguments, the others C files beside the specification. The test's run
+ * command finds it as $GRADE_TOOLS/NAME.
+ */
+static void
+add_tool(struct spec *sp, struct test *t, char *value)
+{
+    int nw;
+    char **w = split_words(value, &nw);
+    if (nw < 2)
+        spec_error("tool: want a name, then flags and C files");
+    if (!good_name(w[0]))
+        spec_error("tool: want a name, not '%s'", w[0]);
+    for (int k = 0; k < t->ntools; k++)
+        if (strcmp(t->tools[k].name, w[0]) == 0)
+            spec_error("tool %s: named twice in test %s", w[0], t->name);
+    struct tool tl = { w[0], NULL, 0, NULL, 0, NULL };
+    for (int i = 1; i < nw; i++) {
+        size_t len = strlen(w[i]);
+        if (w[i][0] == '-') {
+            if (strcmp(w[i], "-o") == 0 || strncmp(w[i], "-o", 2) == 0)
+                spec_error("tool %s: '%s': the grader names the output", w[0], w[i]);
+            tl.flags = xrealloc(tl.flags, (size_t)(tl.nflags + 1) * sizeof(char *));
+            tl.flags[tl.nflags++] = w[i];
+            continue;
+        }
+        char *path = xasprintf("%s/%s", sp->dir, w[i]);
+        struct stat st;
+        if (w[i][0] == '/' || len < 3 || strcmp(w[i] + len - 2, ".c") != 0
+            || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            spec_error("tool %s: '%s' is not a C file beside the specification", w[0], w[i]);
+        tl.srcs = xrealloc(tl.srcs, (size_t)(tl.nsrcs + 1) * sizeof(char *));
+        tl.srcs[tl.nsrcs++] = path;
+    }
+    if (tl.nsrcs == 0)
+        spec_error("tool %s: no C file", w[0]);
+    free(w);
+    t->tools = xrealloc(t->tools, (size_t)(t->ntools + 1) * sizeof *t->tools);
+    t->tools[t->ntools++] = tl;
 }
 
 void
@@ -497,6 +542,8 @@ parse_spec(struct spec *sp, const char *path)
             t->twin_line = start;
         } else if (strcmp(key, "files") == 0) {
             add_files(sp, value, &t->files, &t->nfiles);
+        } else if (strcmp(key, "tool") == 0) {
+            add_tool(sp, t, value);
         } else if (strcmp(key, "run") == 0) {
             if (*value == '\0')
                 spec_error("run: no command");

@@ -609,6 +609,39 @@ if [ -z "$bad" ]; then
 else
     fail "functions: accepted or misreported:$bad"
 fi
+# tool: a host test's program, compiled by the grader (the lab's code) and
+# kept in OUTROOT/.tools; a bad line refused at its line, a tool that does
+# not compile named; a changed source (or a header beside it) makes a new one.
+bad=""
+tdir=$work/tools; rm -rf "$tdir"; mkdir -p "$tdir/t"
+printf 'int main(void) { return 0; }\n' > "$tdir/t/ok.c"
+for line in 'tool h nosuch.c' 'tool h -O0' 'tool h -o x t/ok.c' 'tool a/b t/ok.c' 'tool h t/ok.c\ntool h t/ok.c'; do
+    printf "lab x\neditable kernel/vm.c\ntest a\nexercise 1\npoints 5\nkind host\nrun true\n$line\n" > "$tdir/bad.spec"
+    o=$("$grade" --spec "$tdir/bad.spec" 2>&1); st=$?
+    { [ $st -eq 2 ] && grep -q "^grade: $tdir/bad.spec:[89]: tool" <<< "$o"; } || bad="$bad [$line: $st '$o']"
+done
+printf 'lab x\neditable kernel/vm.c\ntwins flag\ntest a\nexercise 1\npoints 5\nkind qemu\nprograms g_copy\ntool h t/ok.c\n' > "$tdir/bad.spec"
+mkdir -p "$tdir/progs" && cp grading/lab4/progs/g_copy.c "$tdir/progs/"
+o=$("$grade" --spec "$tdir/bad.spec" 2>&1); st=$?
+{ [ $st -eq 2 ] && grep -q "test a: tools are for host tests" <<< "$o"; } || bad="$bad [tool in a qemu test: $st '$o']"
+# t.c prints its TAP line and a word from t.h; the test counts both.
+printf '#include <stdio.h>\n#include "t.h"\nint main(void) { printf("ok 1 - test_tool %%s\\n", WORD); return 0; }\n' > "$tdir/t/t.c"
+printf '#define WORD "one"\n' > "$tdir/t/t.h"
+printf 'lab x\neditable kernel/vm.c\ntest a\nexercise 1\npoints 5\nkind host\ntool tt -O0 -Wall -Werror t/t.c\nrun exec "$GRADE_TOOLS/tt"\ncount 1 ^ok 1 - test_tool one$\n' > "$tdir/tool.spec"
+run_tool() { "$grade" --spec "$tdir/tool.spec" --ref "$ref" --out "$tdir/out" --name tool 2>&1; }
+o1=$(run_tool); st1=$?; bins1=$(ls "$tdir/out/.tools" | grep -c '^tt-')
+o2=$(run_tool); st2=$?; bins2=$(ls "$tdir/out/.tools" | grep -c '^tt-')
+printf '#define WORD "two"\n' > "$tdir/t/t.h"
+o3=$(run_tool); st3=$?; bins3=$(ls "$tdir/out/.tools" | grep -c '^tt-')
+printf 'int main(void) { return x; }\n' > "$tdir/t/t.c"
+o4=$(run_tool); st4=$?
+if [ -z "$bad" ] && [ $st1 -eq 0 ] && grep -q '^Score: 5/5' <<< "$o1" && [ $bins1 -eq 1 ] &&
+   [ $st2 -eq 0 ] && [ $bins2 -eq 1 ] && [ $st3 -eq 1 ] && grep -q '^Score: 0/5' <<< "$o3" && [ $bins3 -eq 2 ] &&
+   [ $st4 -eq 2 ] && grep -q "tool.spec: test a's tool tt does not compile" <<< "$o4"; then
+    pass "tool: bad lines refused at their line; built once and kept (a second run compiles nothing), rebuilt when a header beside it changes (the test then sees 'two' and fails), one that does not compile named: '$(tail -n 1 <<< "$o4")'"
+else
+    fail "tool:$bad; runs: $st1/$bins1 $st2/$bins2 $st3/$bins3 $st4: $(tail -n 2 <<< "$o1") | $(tail -n 2 <<< "$o3") | $(tail -n 1 <<< "$o4")"
+fi
 # twins gate: in a spec with hidden tests, a public qemu test needs a twin.
 printf 'lab x\neditable kernel/vm.c\n\ntest a\nexercise 1\npoints 5\nkind qemu\nprograms g_copy\ntest h\nexercise 1\npoints 5\nkind host\nvisibility hidden\nrun true\n' > "$spec"
 cp grading/lab4/progs/g_copy.c "$work/progs/"

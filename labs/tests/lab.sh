@@ -364,7 +364,8 @@ first_messages() {
 # time (each grader run leaves a core idle much of the time).
 order_run() {
     local k=$1 d=$work/order-$1
-    rm -rf "$d" && cp -a "$s" "$d" && rm -rf "$d/build/grade"
+    # (the skeleton's build/grade/.tools kept: programs built from the lab's code alone)
+    rm -rf "$d" && cp -a "$s" "$d" && rm -rf "$d/build/grade/runs" "$d/build/grade/.cache"
     if put_back "$2" "$d"; then first_messages "$3" "$d" > "$work/order-$1.got"
     else echo "k=$1:put-back-failed" > "$work/order-$1.got"; fi
     rm -rf "$d" "$d.put"
