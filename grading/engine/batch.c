@@ -152,6 +152,18 @@ run_batch(void)
         free(base);
         ngrade += e->status == NULL;
     }
+    /* One seed and one token key for the batch (each test's token is drawn
+       from it): the test programs carry them, so the first submission's
+       run builds them and the others take them (opt.progs_cache). Fresh
+       for every batch: no earlier run's lines are this batch's. */
+    if (!opt.have_seed) {
+        random_bytes((unsigned char *)&opt.seed, sizeof opt.seed);
+        opt.have_seed = 1;
+    }
+    random_bytes((unsigned char *)opt.token_key, sizeof opt.token_key);
+    opt.progs_cache = xasprintf("%s/.progs-%d", outroot, (int)getpid());
+    remove_tree(opt.progs_cache);
+
     /* Workers: each grades one submission with its share of the cores. */
     int at_once = opt.parallel ? opt.parallel : opt.jobs_given ? 1 : opt.jobs;
     if (at_once > ngrade)
@@ -248,6 +260,7 @@ run_batch(void)
         }
     }
 
+    remove_tree(opt.progs_cache);       /* this batch's tokens are no use to anyone now */
     for (size_t i = 0; i < n; i++)      /* none is left without a row of its own */
         if (es[i].status == NULL) {
             es[i].status = xstrdup("error");

@@ -287,6 +287,11 @@ struct options {
     int nonly;
     int have_seed;
     unsigned long long seed;
+    /* --batch: every submission's tests get the same tokens (drawn from
+       this key) and seed, so the test programs, which carry them, are
+       built once for the batch and kept in progs_cache while it runs */
+    unsigned long long token_key[2];
+    char *progs_cache;
     enum isolation isolation;
     int sandbox_id;             /* the first of the sandbox's uids and gids (root only) */
     long long build_mem;        /* bytes of address space of a build step */

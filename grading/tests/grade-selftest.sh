@@ -395,6 +395,15 @@ if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &
 else
     fail "batch: status $status, CSV $(wc -l < "$work/scores.csv" 2>/dev/null) lines for $nsubs submissions; see $work/batch.out"
 fi
+# The batch's test programs: built by one submission's run, taken by the
+# others' (one seed and token key a batch), and gone at its end.
+took=$(grep -l '^grade: the test programs of this batch, built once' "$bout"/*/run/progs.log 2> /dev/null | wc -l)
+left=$(find "$bout" -maxdepth 1 -name '.progs-*' | wc -l)
+if [ "$took" -eq $((nsubs - 1)) ] && [ "$left" -eq 0 ]; then
+    pass "batch: the test programs built once for the $nsubs submissions ($took took them), none left after"
+else
+    fail "batch: $took of $nsubs submissions took the batch's programs (want $((nsubs - 1))), $left caches left in $bout"
+fi
 t0=$SECONDS
 out=$("$grade" --spec "$nspec" --ref "$ref" --batch "$ib" --csv "$work/intake.csv" --out "$ibout" --parallel 3 -j 2 --cap 65536 \
       --test copy 2>&1)
