@@ -506,5 +506,10 @@ fi
 BUILD=$BUILD sh book/tests/ptwalk/run.sh || failed=$((failed + 1))
 # the search box and its index's maker, the same way (book/tests/search/)
 BUILD=$BUILD sh book/tests/search/run.sh || failed=$((failed + 1))
+# the real book's layout, every page at a phone's and a desktop's width, in one
+# Chromium run (book/tests/layout/); its own fixture shows that its checks can fail
+if [ -n "$BOOK_REAL_CHAPTERS" ]; then
+	BUILD=$BUILD sh book/tests/layout/run.sh || failed=$((failed + 1))
+fi
 
 [ "$failed" -eq 0 ]
