@@ -454,15 +454,30 @@ done
 
 # ---- the spec's own run line, once it runs this harness ------------------------------
 specdir=$(cd "$(dirname "$spec")" && pwd)
+# spec_tools TEST DIR: TEST's tools (its spec's `tool NAME FLAGS... SOURCES...`
+# lines), compiled into DIR as the grader compiles them ($GRADE_TOOLS/NAME).
+spec_tools() {
+    local test=$1 out=$2 line name w flags srcs
+    mkdir -p "$out"
+    while IFS= read -r line; do
+        read -r -a w <<< "$line"; name=${w[0]}; flags=; srcs=
+        for w in "${w[@]:1}"; do case $w in -*) flags="$flags $w" ;; *) srcs="$srcs $specdir/$w" ;; esac; done
+        # shellcheck disable=SC2086
+        $cc $flags -o "$out/$name" $srcs || return 1
+    done < <(awk -v t="$test" '$1 == "test" { n = $2 } n == t && $1 == "tool" { r = 1; sub(/^tool[ \t]+/, "") }
+                 r { c = sub(/\\$/, ""); printf "%s", $0; if (!c) { print ""; r = 0 } }' "$spec")
+}
 run=$(awk '$1 == "test" { t = $2 } t == "frames_unit" && $1 == "run" { r = 1; sub(/^run[ \t]+/, "") }
            r { c = sub(/\\$/, ""); printf "%s", $0; if (!c) exit }' "$spec")
 if printf '%s' "$run" | grep -q 'host/rpc'; then
     # (both at once: each is two compilers, one after the other)
+    tdir=$(cd "$work" && pwd)/tools-frames_unit
+    spec_tools frames_unit "$tdir" > "$work/tools-frames_unit.log" 2>&1 || fail "frames_unit's tools do not build; see $work/tools-frames_unit.log"
     for name in reference forge; do
         tree=$work/tree-$name
         mkdir -p "$tree/kernel" "$tree/out"
         cp "$ref"/kernel/*.h "$tree/kernel/" && cp "$work/$name.c" "$tree/kernel/frame.c"
-        (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" \
+        (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" GRADE_TOOLS="$tdir" \
              GRADE_OUT="$PWD/out" HOSTCC="$cc" setsid -w /bin/sh -c "$run") > "$work/spec-$name.tap" 2>&1 &
     done
     wait
@@ -485,7 +500,9 @@ for t in walk_unit:4 vm_unit:8; do
     tree=$work/tree-$name
     mkdir -p "$tree/kernel" "$tree/out"
     cp "$ref"/kernel/*.h "$ref/kernel/frame.c" "$ref/kernel/vm.c" "$tree/kernel/"
-    (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" \
+    tdir=$(cd "$work" && pwd)/tools-$name
+    spec_tools "$name" "$tdir" > "$work/tools-$name.log" 2>&1 || fail "$name's tools do not build; see $work/tools-$name.log"
+    (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" GRADE_TOOLS="$tdir" \
          GRADE_OUT="$PWD/out" HOSTCC="$cc" setsid -w /bin/sh -c "$run") > "$work/spec-$name.tap" 2>&1
     o=$(cat "$work/spec-$name.tap")
     if [ "$(printf '%s\n' "$o" | grep -c -E '^ok [0-9]+ - test_')" -eq $want ] &&
