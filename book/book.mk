@@ -118,7 +118,7 @@ $(BOOK_EPUB): $(BOOK_MD)/book.md $(BOOK_MD)/epub.css $(BOOK_COMMON_DEPS) $(BOOK_
 	$(PANDOC) $(BOOK_PANDOC) --to epub3 --toc --toc-depth=2 --epub-chapter-level=1 \
 	  --css $(BOOK_MD)/epub.css -o $@.tmp $< && mv $@.tmp $@
 # The PDF: pandoc writes the LaTeX, pdflatex runs here (until no reference has moved,
-# at most four times) so that its log stays, in $(BOOK_MD)/pdf/book.log: test-book-pdf
+# at most five times) so that its log stays, in $(BOOK_MD)/pdf/book.log: test-book-pdf
 # reads it for links to nowhere and undefined page references.
 $(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS) $(BOOK_FIGURE_FILES)
 	@rm -rf $(BOOK_MD)/pdf && mkdir -p $(BOOK_MD)/pdf
@@ -127,13 +127,13 @@ $(BOOK_PDF): $(BOOK_MD)/book.md book/latex-header.tex $(BOOK_COMMON_DEPS) $(BOOK
 	  -V documentclass=book -V classoption=oneside -V papersize=a4 -V geometry:margin=2.6cm \
 	  -V colorlinks=true -V linkcolor=blue!40!black -V urlcolor=blue!40!black \
 	  --extract-media=$(BOOK_MD)/pdf -o $(BOOK_MD)/pdf/book.tex $<
-	@for pass in 1 2 3 4; do \
+	@for pass in 1 2 3 4 5; do \
 	  pdflatex -interaction=nonstopmode -halt-on-error -output-directory=$(BOOK_MD)/pdf \
 	    $(BOOK_MD)/pdf/book.tex > $(BOOK_MD)/pdf/pass.out 2>&1 || \
 	    { tail -n 30 $(BOOK_MD)/pdf/pass.out >&2; \
 	      echo "book.mk: pdflatex failed; see $(BOOK_MD)/pdf/book.log" >&2; exit 1; }; \
 	  grep -q 'Rerun to get\|Label(s) may have changed' $(BOOK_MD)/pdf/book.log || break; \
-	done
+	done; echo $$pass > $(BOOK_MD)/pdf/passes
 	mv $(BOOK_MD)/pdf/book.pdf $@
 
 # --- tests: PASS:/FAIL: lines. The test chapters are woven by a sub-make into $(BUILD)/book-test;

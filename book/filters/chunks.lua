@@ -374,7 +374,24 @@ end
 
 -- Pandoc defines the highlighting macros only when it highlights a block itself:
 -- give it one, inside \iffalse, so the raw blocks above can use them.
+-- The indexes of chunks and identifiers: two columns in print (multicol).
+local index_ids = { ['index-chunks'] = true, ['index-identifiers'] = true }
 local function Pandoc(doc)
+  local blocks = pandoc.List()
+  local i = 1
+  while i <= #doc.blocks do
+    local b = doc.blocks[i]
+    blocks:insert(b)
+    local nxt = doc.blocks[i + 1]
+    if b.t == 'Header' and index_ids[b.identifier] and nxt and nxt.t == 'BulletList' then
+      blocks:insert(pandoc.RawBlock('latex', '\\begin{multicols}{2}\\small'))
+      blocks:insert(nxt)
+      blocks:insert(pandoc.RawBlock('latex', '\\end{multicols}'))
+      i = i + 1
+    end
+    i = i + 1
+  end
+  doc.blocks = blocks
   if saw_code then
     doc.blocks:insert(pandoc.RawBlock('latex', '\\iffalse'))
     doc.blocks:insert(pandoc.CodeBlock('x', pandoc.Attr('', { 'c' })))
