@@ -3,7 +3,9 @@
 # Included by the top Makefile, which defines BUILD, HOSTCC and HOSTCFLAGS. Targets:
 #   $(PTDUMP2DOT)            $(BUILD)/tools/ptdump2dot, the converter
 #   $(BUILD)/figures/X.dot   the drawing of the dump named X in the console log $(BUILD)/figures/X.log
-#                            (a live figure: whoever boots the kernel writes the log)
+#                            (a live figure: whoever boots the kernel writes the log);
+#                            the live figures below label their rows from the ELF the
+#                            dump was made from (ptdump2dot -e or -k)
 #   test-figures             figures/tests/run.sh: the converter's tests (plain and with
 #                            ASan/UBSan) and checks of every hand-drawn figures/*.dot
 
@@ -49,6 +51,11 @@ $(BUILD)/figures/ptdump.log: $(BUILD)/figures/.objects
 	    -kernel $(SRC)/out-ptdump/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
 	grep -q '^\[ptdump\] end ptdump ' $@.tmp || { echo "figures.mk: no page-table dump in $@.tmp" >&2; exit 1; }
 	mv $@.tmp $@
+# Its rows labelled (text, read-only data, data and bss, guard page, stack,
+# trap context, trampoline) from the program's ELF, the one that boot ran: the
+# log's rule makes both, from the same objects.
+$(BUILD)/figures/ptdump.dot: $(BUILD)/figures/ptdump.log $(PTDUMP2DOT)
+	$(PTDUMP2DOT) -n ptdump -e $(SRC)/out/user/ptdump.elf -o $@ $<
 
 # The interactive walk beside the live figure of chapter 4 (book/ptwalk.js):
 # the same dump as data (figures/ptdump2js.sh), named in the page's dot
@@ -68,8 +75,9 @@ $(BUILD)/figures/kernel-pt.log $(BUILD)/figures/kernel-pt-4k.log: $(BUILD)/figur
 	    -kernel $(SRC)/out-$(basename $(@F))/kernel.elf < /dev/null | tr -d '\r' > $@.tmp
 	grep -q '^\[ptdump\] end kernel ' $@.tmp || { echo "figures.mk: no kernel page-table dump in $@.tmp" >&2; exit 1; }
 	mv $@.tmp $@
+# Their rows labelled from the kernel that printed them (its section symbols).
 $(BUILD)/figures/kernel-pt.dot $(BUILD)/figures/kernel-pt-4k.dot: $(BUILD)/figures/%.dot: $(BUILD)/figures/%.log $(PTDUMP2DOT)
-	$(PTDUMP2DOT) -n kernel -o $@ $<
+	$(PTDUMP2DOT) -n kernel -k $(SRC)/out-$*/kernel.elf -o $@ $<
 
 # The live figures of chapter 5's copy-on-write: cow_fig alone forks; the
 # child dumps its table, writes one page, dumps again; then the parent dumps.

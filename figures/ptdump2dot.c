@@ -24,7 +24,22 @@
 ** order, listing its valid entries; a run of leaves with equal flags mapping
 ** consecutive pages is one row, and unmapped gaps in a level-0 table (guard
 ** pages) are grey rows. User (U) leaves are green, kernel-only leaves blue.
-** Each non-leaf entry has an edge to the table it points to.
+** Each non-leaf entry has an edge to the table it points to. A legend under
+** the tables spells out the colours and the flag letters.
+**
+** With -e PROGRAM.elf (the program whose table the dump is) or -k KERNEL.elf
+** (the kernel, for the kernel's own table), leaf and gap rows also say what
+** they map, from a principled source only: the ELF's loadable segments
+** (text, read-only data, data and bss) or the kernel's section symbols
+** (stext ... ekernel, which kvm_init maps), and chapter 4's layout constants
+** for the rest (guard page, stack, trap context, trampoline; RAM, the test
+** device, kernel stacks). A run of rows is split where the label changes; a
+** huge leaf spanning two kinds of page, or one in part, is "mixed". The
+** constants are copies of the kernel's (the tests compare them with
+** generated/kernel/vm.h and memlayout.h). The dump must agree with
+** that layout (each labelled page mapped with the permissions the kernel
+** gives it, the guard pages unmapped), or it was not made from that ELF:
+** that is reported as an error, not drawn with wrong labels.
 **
 ** With -c K1,K2 it draws instead two dumps of the log side by side (the
 ** K1-th and the K2-th, counted from 1 in log order, whatever their names):
@@ -33,7 +48,7 @@
 ** A page both map to the same frame is yellow (shared), one mapped to a
 ** frame of its own green, one only a side maps grey on the other.
 **
-** Exit status: 0 drawn, 1 bad or missing dump, 2 usage or I/O trouble.
+** Exit status: 0 drawn, 1 bad or missing dump or ELF, 2 usage or I/O trouble.
 */
 
 #define _POSIX_C_SOURCE 200809L
@@ -68,6 +83,7 @@ enum { PTE_V = 1, PTE_R = 2, PTE_W = 4, PTE_X = 8, PTE_U = 16, PTE_G = 32,
 
 typedef struct Entry {
   int level, index;
+  int line;                 /* where it is in the log */
   u64 va, pte, pa;
   int next;                 /* next entry of the same table, -1 at the end */
 } Entry;
@@ -289,6 +305,7 @@ static void addentry(Dump *d, char **f, int nf) {
   x.pa = parsehex(f[4], "pa");
   flags = parseflags(f[5]);
   x.next = -1;
+  x.line = lineno;
   checkpte(&x, flags);
 
   tab = d->open[x.level];
@@ -369,6 +386,295 @@ static int readlog(FILE *in, Dump *d, const char *want, int list) {
   return found;
 }
 
+/* ------------------------------------------------------------------ labels */
+
+/*
+** Where the row labels come from. The layout is chapter 4's: the chunk "page
+** sizes and the address-space layout" (vm.h), the loader (mm_from_elf: one
+** area per loadable segment, a guard page at the first page above the
+** highest one, USER_STACK_SIZE of stack above it, the trap context), and
+** the kernel's own space (kvm_init maps [stext, etext), [srodata, erodata),
+** [sdata, ekernel) and the rest of RAM at their own addresses, and the test
+** device; kstack_top puts slot i's stack under the trampoline, i times
+** (stack + guard page) down). memlayout.h gives RAM and the test device.
+*/
+#define PAGE            4096ULL
+#define USER_TOP        0x4000000000ULL
+#define TRAMPOLINE      0xFFFFFFFFFFFFF000ULL
+#define TRAP_CONTEXT    0xFFFFFFFFFFFFE000ULL
+#define USER_STACK_SIZE (4 * PAGE)
+#define KSTACK_PAGES    4
+#define MAX_KSTACKS     64
+#define RAM_BASE        0x80000000ULL
+#define MAX_RAM         (1ULL << 30)
+#define TEST_DEVICE     0x100000ULL       /* QEMU virt's test finisher */
+
+/* What the loader's elf_check knows of ELF64 (chapter 4's elf.h), and the symbol table. */
+#define EHDR_SIZE  64
+#define PHDR_SIZE  56
+#define SHDR_SIZE  64
+#define SYM_SIZE   24
+#define ET_EXEC    2
+#define EM_RISCV   243
+#define PT_LOAD    1
+#define PF_X       1
+#define PF_W       2
+#define PF_R       4
+#define MAX_PHNUM  64
+#define SHT_SYMTAB 2
+#define MAXELF     (256u << 20)           /* bytes: far more than a kernel or a program */
+
+typedef struct Region {
+  u64 lo, hi;               /* its first and last byte, page-aligned */
+  const char *label;
+  int perm;                 /* the R W X U bits its pages are mapped with; 0: never mapped */
+  int identity;             /* mapped at its own physical address */
+} Region;
+
+static Region *regions;
+static int nregions, capregions;
+static const char *elffile;   /* the ELF the labels come from (-e or -k), or NULL */
+
+typedef struct Elf {
+  unsigned char *b;
+  size_t n;
+} Elf;
+
+#define NOREGION (-1)
+#define MIXED    (-2)
+
+/* A problem with the ELF file: "ptdump2dot: FILE: message", exit status 1. */
+static _Noreturn void elfbad(const char *fmt, ...) {
+  va_list ap;
+  fprintf(stderr, "%s: %s: ", progname, elffile);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  exit(1);
+}
+
+static u64 pagedown(u64 a) { return a & ~(PAGE - 1); }
+
+static void addregion(u64 lo, u64 hi, const char *label, int perm, int identity) {
+  if (lo > hi) return;
+  if (nregions == capregions) regions = grow(regions, &capregions, sizeof *regions);
+  regions[nregions].lo = lo;
+  regions[nregions].hi = hi;
+  regions[nregions].label = label;
+  regions[nregions].perm = perm;
+  regions[nregions].identity = identity;
+  nregions++;
+}
+
+/* The region holding all of [lo, hi]; NOREGION if none meets it, MIXED if several do or one only in part. */
+static int regionof(u64 lo, u64 hi) {
+  int i, found = NOREGION;
+  for (i = 0; i < nregions; i++) {
+    if (regions[i].hi < lo || regions[i].lo > hi) continue;
+    if (found != NOREGION || regions[i].lo > lo || regions[i].hi < hi) return MIXED;
+    found = i;
+  }
+  return found;
+}
+
+/* A little-endian field of the file; the caller has checked that it lies inside. */
+static u64 get(const Elf *e, u64 off, int size) {
+  u64 v = 0;
+  while (size-- > 0) v = v << 8 | e->b[off + (u64)size];
+  return v;
+}
+
+static void readelf(Elf *e, const char *file) {
+  FILE *f;
+  size_t cap = 0, k;
+  elffile = file;
+  if ((f = fopen(file, "rb")) == NULL) ioerror("cannot open %s: %s", file, strerror(errno));
+  e->b = NULL;
+  e->n = 0;
+  for (;;) {
+    if (e->n == cap) {
+      if (cap >= MAXELF) elfbad("more than %u MiB: not a program's or a kernel's ELF", MAXELF >> 20);
+      cap = cap ? 2 * cap : 65536;
+      if ((e->b = realloc(e->b, cap)) == NULL) ioerror("out of memory");
+    }
+    k = fread(e->b + e->n, 1, cap - e->n, f);
+    e->n += k;
+    if (k == 0) break;
+  }
+  if (ferror(f)) ioerror("%s: %s", file, strerror(errno));
+  fclose(f);
+}
+
+/* The checks of the kernel's elf_check on the header, in its order, with its words. */
+static void checkheader(const Elf *e) {
+  u64 phoff, phnum;
+  if (e->n < EHDR_SIZE)
+    elfbad("not an ELF file: %zu bytes, too small for an ELF header (%d)", e->n, EHDR_SIZE);
+  if (memcmp(e->b, "\177ELF", 4) != 0) elfbad("bad magic number (not an ELF file)");
+  if (e->b[4] != 2) elfbad("not a 64-bit ELF file");
+  if (e->b[5] != 1) elfbad("not little-endian");
+  if (e->b[6] != 1 || get(e, 20, 4) != 1) elfbad("unknown ELF version");
+  if (get(e, 18, 2) != EM_RISCV) elfbad("not a RISC-V file (e_machine %llu)", get(e, 18, 2));
+  if (get(e, 16, 2) != ET_EXEC) elfbad("not a static executable (ET_EXEC)");
+  if (get(e, 54, 2) != PHDR_SIZE)
+    elfbad("unexpected program-header size %llu, expected %d", get(e, 54, 2), PHDR_SIZE);
+  phnum = get(e, 56, 2);
+  if (phnum == 0 || phnum > MAX_PHNUM)
+    elfbad("%llu program headers: expected 1 to %d", phnum, MAX_PHNUM);
+  phoff = get(e, 32, 8);
+  if (phoff % 8 || phoff > e->n || phnum * PHDR_SIZE > e->n - phoff)
+    elfbad("program headers lie outside the file (%llu at offset %llu, the file has %zu bytes): "
+           "truncated?", phnum, phoff, e->n);
+}
+
+static const char *segmentname(u64 flags) {
+  if ((flags & PF_X) && (flags & PF_W)) return "text and data";
+  if (flags & PF_X) return "text";
+  if (flags & PF_W) return "data and bss";
+  return "read-only data";
+}
+
+/* -e: a program's space, as mm_from_elf builds it from the ELF's loadable segments. */
+static void programlayout(const Elf *e) {
+  u64 phoff = get(e, 32, 8), phnum = get(e, 56, 2), top = 0, i;
+  int j;
+  for (i = 0; i < phnum; i++) {
+    u64 p = phoff + i * PHDR_SIZE;
+    u64 flags = get(e, p + 4, 4), off = get(e, p + 8, 8), va = get(e, p + 16, 8);
+    u64 filesz = get(e, p + 32, 8), memsz = get(e, p + 40, 8), lo, hi;
+    if (get(e, p, 4) != PT_LOAD) continue;
+    if (filesz > memsz) elfbad("program header %llu: segment with p_filesz > p_memsz", i);
+    if (memsz == 0) continue;
+    if (off > e->n || filesz > e->n - off)
+      elfbad("program header %llu: segment bytes lie outside the file: truncated?", i);
+    if (va < PAGE || va >= USER_TOP || memsz > USER_TOP - va)
+      elfbad("program header %llu: segment outside the user half [0x1000, 0x4000000000)", i);
+    if (!(flags & (PF_R | PF_W | PF_X)))
+      elfbad("program header %llu: segment with no permissions", i);
+    lo = pagedown(va);
+    hi = pagedown(va + memsz + PAGE - 1) - 1;
+    for (j = 0; j < nregions; j++)
+      if (regions[j].lo <= hi && lo <= regions[j].hi)
+        elfbad("program header %llu: overlapping segments", i);
+    addregion(lo, hi, segmentname(flags), PTE_U | ((flags & PF_R) ? PTE_R : 0) |
+              ((flags & PF_W) ? PTE_W : 0) | ((flags & PF_X) ? PTE_X : 0), 0);
+    if (hi + 1 > top) top = hi + 1;
+  }
+  if (nregions == 0) elfbad("no loadable segment");
+  if (top + PAGE + USER_STACK_SIZE > USER_TOP) elfbad("no room for the stack above the segments");
+  addregion(top, top + PAGE - 1, "guard page", 0, 0);
+  addregion(top + PAGE, top + PAGE + USER_STACK_SIZE - 1, "stack", PTE_R | PTE_W | PTE_U, 0);
+  addregion(TRAP_CONTEXT, TRAP_CONTEXT + PAGE - 1, "trap context", PTE_R | PTE_W, 0);
+  addregion(TRAMPOLINE, TRAMPOLINE + PAGE - 1, "trampoline", PTE_R | PTE_X, 0);
+}
+
+/* The value of the symbol called name in the symbol table at [symoff, +symsize), names at [stroff, +strsize). */
+static u64 symbol(const Elf *e, u64 symoff, u64 symsize, u64 stroff, u64 strsize, const char *name) {
+  u64 k, nm;
+  for (k = 1; k < symsize / SYM_SIZE; k++) {
+    nm = get(e, symoff + k * SYM_SIZE, 4);
+    if (nm < strsize && strnlen((const char *)e->b + stroff + nm, strsize - nm) < strsize - nm &&
+        strcmp((const char *)e->b + stroff + nm, name) == 0)
+      return get(e, symoff + k * SYM_SIZE + 8, 8);
+  }
+  elfbad("no symbol %s: a kernel's ELF has stext, etext, srodata, erodata, sdata and ekernel", name);
+}
+
+/* One of kvm_init's identity areas, [start, end) rounded out to pages. */
+static void identity(u64 start, u64 end, const char *label, int perm) {
+  if (start < end) addregion(pagedown(start), pagedown(end + PAGE - 1) - 1, label, perm, 1);
+}
+
+/* -k: the kernel's own space, as kvm_init builds it, from the section symbols it uses. */
+static void kernellayout(const Elf *e) {
+  u64 shoff = get(e, 40, 8), shnum = get(e, 60, 2), i, sym = 0, str, link;
+  u64 symoff, symsize, stroff, strsize, stext, etext, srodata, erodata, sdata, ekernel, top;
+  int slot;
+  if (shoff == 0 || shnum == 0) elfbad("no section headers, so no symbol table (stripped?)");
+  if (get(e, 58, 2) != SHDR_SIZE)
+    elfbad("unexpected section-header size %llu, expected %d", get(e, 58, 2), SHDR_SIZE);
+  if (shoff % 8 || shoff > e->n || shnum * SHDR_SIZE > e->n - shoff)
+    elfbad("section headers lie outside the file (%llu at offset %llu, the file has %zu bytes): "
+           "truncated?", shnum, shoff, e->n);
+  for (i = 0; i < shnum && !sym; i++)
+    if (get(e, shoff + i * SHDR_SIZE + 4, 4) == SHT_SYMTAB) sym = shoff + i * SHDR_SIZE;
+  if (!sym) elfbad("no symbol table (stripped?)");
+  link = get(e, sym + 40, 4);
+  if (link == 0 || link >= shnum) elfbad("the symbol table's string table %llu is not a section", link);
+  str = shoff + link * SHDR_SIZE;
+  symoff = get(e, sym + 24, 8);
+  symsize = get(e, sym + 32, 8);
+  stroff = get(e, str + 24, 8);
+  strsize = get(e, str + 32, 8);
+  if (symoff > e->n || symsize > e->n - symoff)
+    elfbad("the symbol table lies outside the file: truncated?");
+  if (stroff > e->n || strsize > e->n - stroff)
+    elfbad("the symbol table's strings lie outside the file: truncated?");
+#define SYM(name) symbol(e, symoff, symsize, stroff, strsize, name)
+  stext = SYM("stext");
+  etext = SYM("etext");
+  srodata = SYM("srodata");
+  erodata = SYM("erodata");
+  sdata = SYM("sdata");
+  ekernel = SYM("ekernel");
+#undef SYM
+  if (!(RAM_BASE <= stext && stext <= etext && etext <= srodata && srodata <= erodata &&
+        erodata <= sdata && sdata <= ekernel && ekernel <= RAM_BASE + MAX_RAM))
+    elfbad("the symbols stext 0x%llx, etext, srodata, erodata, sdata, ekernel 0x%llx are not "
+           "in that order inside RAM", stext, ekernel);
+  identity(stext, etext, "text", PTE_R | PTE_X);
+  identity(srodata, erodata, "read-only data", PTE_R);
+  identity(sdata, ekernel, "data and bss", PTE_R | PTE_W);
+  identity(ekernel, RAM_BASE + MAX_RAM, "rest of RAM", PTE_R | PTE_W);
+  identity(TEST_DEVICE, TEST_DEVICE + PAGE, "test device", PTE_R | PTE_W);
+  addregion(TRAMPOLINE, TRAMPOLINE + PAGE - 1, "trampoline", PTE_R | PTE_X, 0);
+  for (slot = 0; slot < MAX_KSTACKS; slot++) {
+    top = TRAMPOLINE - (u64)slot * (KSTACK_PAGES + 1) * PAGE;
+    addregion(top - KSTACK_PAGES * PAGE, top - 1, "kernel stack", PTE_R | PTE_W, 0);
+    addregion(top - (KSTACK_PAGES + 1) * PAGE, top - KSTACK_PAGES * PAGE - 1, "guard page", 0, 0);
+  }
+}
+
+static const char *permstr(int perm, char buf[5]) {
+  buf[0] = (perm & PTE_R) ? 'R' : '-';
+  buf[1] = (perm & PTE_W) ? 'W' : '-';
+  buf[2] = (perm & PTE_X) ? 'X' : '-';
+  buf[3] = (perm & PTE_U) ? 'U' : '-';
+  buf[4] = '\0';
+  return buf;
+}
+
+/*
+** The dump must be the space the ELF's layout describes: every leaf in a
+** labelled region mapped as the kernel maps it (R W X U; a copy-on-write
+** page may lack its W), guard pages not at all, identity areas at their own
+** addresses. Otherwise the ELF is not the one the dump was made from.
+*/
+static void checklayout(const Dump *d) {
+  int i, r;
+  char fb[9], pb[5];
+  for (i = 0; i < d->ne; i++) {
+    const Entry *x = &d->e[i];
+    u64 hi = x->va + (pagesize(x->level) - 1);
+    int got = (int)(x->pte & (PTE_R | PTE_W | PTE_X | PTE_U));
+    if (!(x->pte & LEAFBITS)) continue;
+    for (r = 0; r < nregions; r++) {
+      const Region *g = &regions[r];
+      if (g->hi < x->va || g->lo > hi) continue;
+      if (g->perm == 0)
+        fail(x->line, "0x%llx is mapped (%s), but by the layout of %s it is a %s, never mapped",
+             x->va, flagstr(x->pte, fb), elffile, g->label);
+      if (got != g->perm && !(got == (g->perm & ~PTE_W) && (x->pte & PTE_COW)))
+        fail(x->line, "0x%llx is mapped %s, but by the layout of %s it is %s, mapped %s",
+             x->va, flagstr(x->pte, fb), elffile, g->label, permstr(g->perm, pb));
+      if (g->identity && x->pa != x->va)
+        fail(x->line, "0x%llx maps 0x%llx, but by the layout of %s it is %s, mapped at its "
+             "own address", x->va, x->pa, elffile, g->label);
+    }
+  }
+}
+
 /* ----------------------------------------------------------------- drawing */
 
 /* Write s with the characters HTML-like labels treat specially escaped. */
@@ -393,15 +699,29 @@ static const char *sizestr(int level, int n) {
   return buf;
 }
 
-/* How many entries, from e, form a run: consecutive indices, equal flags, consecutive PAs. */
+/* The region of what entry e maps (NOREGION, MIXED, or an index in regions). */
+static int entryregion(const Entry *e) {
+  return regionof(e->va, e->va + (pagesize(e->level) - 1));
+}
+
+/* The region of the page at index i of level-0 table t. */
+static int pageregion(const Table *t, int i) {
+  u64 va = sext39(t->base + ((u64)i << 12));
+  return regionof(va, va + (PAGE - 1));
+}
+
+/*
+** How many entries, from e, form a run: consecutive indices, equal flags,
+** consecutive PAs, and the same label (a run never spans two kinds of page).
+*/
 static int runlength(const Dump *d, const Entry *e) {
   const Entry *b = e;
-  int n = 1;
+  int n = 1, r = entryregion(e);
   if (!(e->pte & LEAFBITS)) return 1;
   while (b->next >= 0) {
     const Entry *c = &d->e[b->next];
     if (c->index != e->index + n || (c->pte & 0xff) != (e->pte & 0xff) ||
-        c->pa != e->pa + (u64)n * pagesize(e->level))
+        c->pa != e->pa + (u64)n * pagesize(e->level) || entryregion(c) != r)
       break;
     b = c;
     n++;
@@ -420,8 +740,19 @@ static void range(FILE *out, u64 a, int n, u64 size) {
   else fprintf(out, "0x%llx", a);
 }
 
-/* One row for n entries from e (a run if n > 1); child: the table a non-leaf opens. */
-static void row(FILE *out, const Entry *e, int n, int child) {
+/* The text of a label cell for region r, in colour col (NULL: black). */
+static void labeltext(FILE *out, int r, const char *col) {
+  if (col) fprintf(out, "<font color=\"%s\">", col);
+  if (r == MIXED) fputs("<i>mixed</i>", out);
+  else if (r >= 0) putesc(out, regions[r].label);
+  if (col) fputs("</font>", out);
+}
+
+/*
+** One row for n entries from e (a run if n > 1); child: the table a non-leaf
+** opens; labels: the table has a label column.
+*/
+static void row(FILE *out, const Entry *e, int n, int child, int labels) {
   u64 size = (u64)n * pagesize(e->level);
   int leaf = (e->pte & LEAFBITS) != 0;
   char fb[9];
@@ -436,29 +767,66 @@ static void row(FILE *out, const Entry *e, int n, int child) {
   if (leaf) {
     fprintf(out, "<td%s align=\"left\">", bg);
     range(out, e->pa, n, size);
+    if (labels) {
+      fprintf(out, "</td><td%s align=\"left\">", bg);
+      labeltext(out, entryregion(e), NULL);
+    }
   } else {
-    fprintf(out, "<td port=\"e%d\" align=\"left\">table 0x%llx", child, e->pa);
+    /* the port's cell ends the row, so that the edge leaves from the table's side */
+    fprintf(out, "<td port=\"e%d\"%s align=\"left\">table 0x%llx", child,
+            labels ? " colspan=\"2\"" : "", e->pa);
   }
   fputs("</td></tr>\n", out);
 }
 
-/* A row for the unmapped pages between two entries of a level-0 table (a guard page, say). */
-static void gap(FILE *out, const Table *t, int from, int n) {
+/* A row for unmapped pages between two entries of a level-0 table (a guard page, say), all of region r. */
+static void gap(FILE *out, const Table *t, int from, int n, int r, int labels) {
   fputs("  <tr><td align=\"right\"><font color=\"" C_GAP "\">", out);
   span(out, from, n);
   fputs("</font></td><td align=\"left\"><font color=\"" C_GAP "\">", out);
   range(out, sext39(t->base + ((u64)from << 12)), n, (u64)n << 12);
   fprintf(out, "</font></td><td><font color=\"" C_GAP "\">%s</font></td><td></td>"
-          "<td align=\"left\"><font color=\"" C_GAP "\"><i>not mapped</i></font></td></tr>\n",
+          "<td align=\"left\"><font color=\"" C_GAP "\"><i>not mapped</i></font></td>",
           sizestr(0, n));
+  if (labels) {
+    fputs("<td align=\"left\">", out);
+    labeltext(out, r, C_GAP);
+    fputs("</td>", out);
+  }
+  fputs("</tr>\n", out);
+}
+
+/* The unmapped pages [from, to) of level-0 table t, one gap row per region they are in. */
+static void gaps(FILE *out, const Table *t, int from, int to, int labels) {
+  while (from < to) {
+    int r = pageregion(t, from), n = 1;
+    while (from + n < to && pageregion(t, from + n) == r) n++;
+    gap(out, t, from, n, r, labels);
+    from += n;
+  }
+}
+
+/* Whether any leaf or gap row of table ti gets a label (then the table has a label column). */
+static int haslabels(const Dump *d, int ti) {
+  const Table *t = &d->t[ti];
+  int i, k;
+  for (i = t->first; nregions > 0 && i >= 0; i = d->e[i].next) {
+    const Entry *e = &d->e[i];
+    if ((e->pte & LEAFBITS) && entryregion(e) != NOREGION) return 1;
+    if (t->level == 0 && e->next >= 0)
+      for (k = e->index + 1; k < d->e[e->next].index; k++)
+        if (pageregion(t, k) != NOREGION) return 1;
+  }
+  return 0;
 }
 
 static void table(FILE *out, const Dump *d, int ti) {
   const Table *t = &d->t[ti];
   u64 lo = sext39(t->base), hi = sext39(t->base + pagesize(t->level + 1) - 1);
-  int i, k, n, child = -1;
+  int i, k, n, child = -1, labels = haslabels(d, ti);
   fprintf(out, "  t%d [label=<\n<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" "
-          "cellpadding=\"3\">\n  <tr><td colspan=\"5\" port=\"h\" bgcolor=\"" C_HEAD "\">", ti);
+          "cellpadding=\"3\">\n  <tr><td colspan=\"%d\" port=\"h\" bgcolor=\"" C_HEAD "\">",
+          ti, labels ? 6 : 5);
   if (t->parent < 0) {
     fputs("<b>", out);
     putesc(out, d->name);
@@ -468,33 +836,58 @@ static void table(FILE *out, const Dump *d, int ti) {
     fprintf(out, "<b>level %d</b> table at 0x%llx<br/>for VA 0x%llx-0x%llx",
             t->level, t->pa, lo, hi);
   }
-  fputs("</td></tr>\n  <tr><td>index</td><td>virtual address</td><td>size</td>"
-        "<td>flags</td><td>maps to</td></tr>\n", out);
+  fprintf(out, "</td></tr>\n  <tr><td>index</td><td>virtual address</td><td>size</td>"
+          "<td>flags</td><td>maps to</td>%s</tr>\n", labels ? "<td>what</td>" : "");
   for (i = t->first; i >= 0; ) {
     const Entry *e = &d->e[i];
     n = runlength(d, e);
     if (!(e->pte & LEAFBITS))
       for (child = ti + 1; d->t[child].parent != i; child++) continue;
-    row(out, e, n, child);
+    row(out, e, n, child, labels);
     for (k = 0; k < n; k++) i = d->e[i].next;
     if (i >= 0 && t->level == 0 && d->e[i].index > e->index + n)
-      gap(out, t, e->index + n, d->e[i].index - e->index - n);
+      gaps(out, t, e->index + n, d->e[i].index, labels);
   }
   fputs("</table>>];\n", out);
+}
+
+/* The key to the colours and the flag letters, in the figure itself (HTML, EPUB and PDF alike). */
+static void legend(FILE *out) {
+  static const char *const word[8] = { "valid", "read", "write", "execute", "user",
+                                        "global", "accessed", "dirty" };
+  int i;
+  fputs("  legend [label=<\n<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" "
+        "cellpadding=\"3\">\n  <tr><td colspan=\"8\" bgcolor=\"" C_HEAD "\"><b>legend</b>: "
+        "row colours and flag letters (- for a clear bit)</td></tr>\n"
+        "  <tr><td colspan=\"3\" bgcolor=\"" C_USER "\">user page (U set)</td>"
+        "<td colspan=\"3\" bgcolor=\"" C_KERN "\">kernel-only page (no U)</td>"
+        "<td colspan=\"2\"><font color=\"" C_GAP "\"><i>not mapped</i></font></td></tr>\n  <tr>",
+        out);
+  for (i = 0; i < 8; i++) fprintf(out, "<td><b>%c</b></td>", flagchars[i]);
+  fputs("</tr>\n  <tr>", out);
+  for (i = 0; i < 8; i++) fprintf(out, "<td>%s</td>", word[i]);
+  fputs("</tr>\n</table>>];\n", out);
 }
 
 static void draw(FILE *out, const Dump *d) {
   int i;
   fputs("// Generated by ptdump2dot from ", out);
   fputs(infile, out);
-  fprintf(out, " (lines %d-%d); do not edit.\n", d->begin, lineno);
+  fprintf(out, " (lines %d-%d)", d->begin, lineno);
+  if (elffile) fprintf(out, ", labels from %s", elffile);
+  fputs("; do not edit.\n", out);
   fputs("digraph ptdump {\n"
         "  node [shape=plaintext, fontname=\"Helvetica\", fontsize=10, group=tables];\n"
         "  edge [arrowsize=0.7];\n"
         "  ranksep=0.3;\n", out);
   for (i = 0; i < d->nt; i++) table(out, d, i);
-  /* tables one above the other, in dump order, so the picture stays narrow */
-  for (i = 0; i + 1 < d->nt; i++) fprintf(out, "  t%d -> t%d [style=invis];\n", i, i + 1);
+  legend(out);
+  /*
+  ** tables one above the other, in dump order, on one axis (the weight), so
+  ** that the picture stays narrow; the legend last
+  */
+  for (i = 0; i + 1 < d->nt; i++) fprintf(out, "  t%d -> t%d [style=invis, weight=5];\n", i, i + 1);
+  fprintf(out, "  t%d -> legend [style=invis, weight=5];\n", d->nt - 1);
   for (i = 1; i < d->nt; i++)
     fprintf(out, "  t%d:e%d:e -> t%d:h:e;\n", d->t[i].ptable, i, i);
   fputs("}\n", out);
@@ -569,17 +962,24 @@ static void drawpair(FILE *out, const Dump *a, int ka, const Dump *b, int kb,
 
 /* -------------------------------------------------------------------- main */
 
-#define SYNOPSIS "usage: ptdump2dot [-h] [-l] [-n name | -c K1,K2 [-t T1,T2]] [-o file.dot] [console.log]\n"
+#define SYNOPSIS "usage: ptdump2dot [-h] [-l] [-n name] [-e program.elf | -k kernel.elf] [-o file.dot] [console.log]\n" \
+                 "       ptdump2dot -c K1,K2 [-t T1,T2] [-o file.dot] [console.log]\n"
 
 static void help(void) {
   printf(SYNOPSIS
     "Find a page-table dump ([ptdump] lines) in a kernel console log (a file,\n"
     "or standard input), check it, and write it as a Graphviz digraph.\n"
     "Problems are reported on stderr as ptdump2dot: file:line: message.\n"
-    "Exit status: 0 drawn, 1 bad or missing dump, 2 usage or I/O error.\n"
+    "Exit status: 0 drawn, 1 bad or missing dump or ELF, 2 usage or I/O error.\n"
     "  -h          print this help and exit\n"
     "  -l          list the dumps in the log (name, lines, root, sizes); draw nothing\n"
     "  -n name     draw the first dump called name (default: the first dump)\n"
+    "  -e file     label the rows (text, read-only data, data and bss, guard page,\n"
+    "              stack, trap context, trampoline) from the program's ELF: its\n"
+    "              loadable segments and chapter 4's layout; the dump must match it\n"
+    "  -k file     label the rows of the kernel's own table from the kernel's ELF:\n"
+    "              its symbols stext ... ekernel, RAM, the test device, the trampoline,\n"
+    "              kernel stacks and their guard pages; the dump must match it\n"
     "  -c K1,K2    draw the K1-th and the K2-th dumps (from 1) side by side: their\n"
     "              user pages, frames shared by both in yellow\n"
     "  -t T1,T2    the two sides' titles with -c (default: each dump's name and number)\n"
@@ -633,14 +1033,15 @@ static int comparemode(FILE *in, int ka, int kb, const char *titles, const char 
 }
 
 int main(int argc, char **argv) {
-  const char *want = NULL, *outname = NULL, *pair = NULL, *titles = NULL;
+  const char *want = NULL, *outname = NULL, *pair = NULL, *titles = NULL, *prog = NULL, *kern = NULL;
   int c, list = 0, found, ka = 0, kb = 0;
   FILE *in = stdin, *out = stdout;
   Dump d;
+  Elf elf;
   memset(&d, 0, sizeof d);
   resetdump(&d);
   opterr = 0;
-  while ((c = getopt(argc, argv, "hln:o:c:t:")) != -1) {
+  while ((c = getopt(argc, argv, "hln:o:c:t:e:k:")) != -1) {
     switch (c) {
     case 'h': help(); return 0;
     case 'l': list = 1; break;
@@ -648,8 +1049,10 @@ int main(int argc, char **argv) {
     case 'o': outname = optarg; break;
     case 'c': pair = optarg; break;
     case 't': titles = optarg; break;
+    case 'e': prog = optarg; break;
+    case 'k': kern = optarg; break;
     default:
-      if (optopt == 'n' || optopt == 'o' || optopt == 'c' || optopt == 't')
+      if (strchr("noctek", optopt) != NULL && optopt != 0)
         fprintf(stderr, "ptdump2dot: option -%c needs an argument\n", optopt);
       else
         fprintf(stderr, "ptdump2dot: unknown option -%c\n", optopt);
@@ -671,6 +1074,19 @@ int main(int argc, char **argv) {
     fputs("ptdump2dot: -t goes with -c\n" SYNOPSIS, stderr);
     return 2;
   }
+  if ((prog || kern) && (pair || list || (prog && kern))) {
+    fputs(prog && kern ? "ptdump2dot: -e and -k exclude each other\n"
+                       : "ptdump2dot: -e and -k go with neither -c nor -l\n", stderr);
+    fputs(SYNOPSIS, stderr);
+    return 2;
+  }
+  if (prog || kern) {
+    readelf(&elf, prog ? prog : kern);
+    checkheader(&elf);
+    if (prog) programlayout(&elf);
+    else kernellayout(&elf);
+    free(elf.b);
+  }
   if (optind < argc && strcmp(argv[optind], "-") != 0) {
     infile = argv[optind];
     if ((in = fopen(infile, "r")) == NULL)
@@ -691,10 +1107,12 @@ int main(int argc, char **argv) {
     if (want != NULL) fail(lineno > 0 ? lineno : 1, "no dump named %s in the input", want);
     fail(lineno > 0 ? lineno : 1, "no page-table dump in the input");
   }
+  checklayout(&d);
   if (outname != NULL && (out = fopen(outname, "w")) == NULL)
     ioerror("cannot write %s: %s", outname, strerror(errno));
   draw(out, &d);
   freedump(&d);
+  free(regions);
   if (fflush(out) != 0 || ferror(out) || (out != stdout && fclose(out) != 0))
     ioerror("cannot write %s: %s", outname ? outname : "standard output", strerror(errno));
   return 0;

@@ -8,6 +8,11 @@
 # the exit status is 1 if any check failed.
 # UPDATE=1 rewrites the golden files (figures/tests/expected/) instead of comparing: review the diff.
 #
+# Row labels (-e, -k) are tested on ELF files that mkelf.sh writes into $BUILD/figures-tests/elf
+# (headers and symbols only): golden labelled drawings, the labels of chosen rows, refusals of
+# bad ELF files and of an ELF that does not match the dump, and wrong versions of the converter
+# (mutants: a page off at a segment's end, ...) that those tests must catch.
+#
 # A malformed sample figures/tests/bad/X.log states its own expected error on a line
 #   # expect LINE: MESSAGE
 # (the converter ignores lines without the dump marker); the run must exit 1 and print exactly
@@ -67,17 +72,116 @@ renders() {
 
 rm -rf "$OUT"
 mkdir -p "$OUT" || exit 1
+SRCC=${PTDUMP2DOT_C:-figures/ptdump2dot.c}	# another source to test, e.g. a deliberate mistake
+
+# --- ELF files for the row labels (mkelf.sh: program headers, symbols)
+EL=$OUT/elf
+mkdir -p "$EL"
+MK="sh $T/mkelf.sh"
+# the ptdump program as the book links it (readelf -l build/src/out/user/ptdump.elf),
+# the program of figures/tests/ptdump.log
+$MK "$EL/ptdump.elf" attr:0:0x49:0:r load:0x10000:0x914:0x914:rx load:0x11000:0xc9:0xc9:r load:0x12000:1:1:rw
+# hello of figures/tests/hello.log: three pages of text, one of rodata, data with .bss in a second page
+$MK "$EL/hello.elf" load:0x10000:0x2a10:0x2a10:rx load:0x13000:0x1f0:0x1f0:r load:0x14000:0x30:0x1a00:rw
+# kernels: that of figures/tests/kernel-layout.log; one whose image would end inside a
+# megapage (ekernel 0x80500000: the 2 MiB leaf at 0x80400000 is part image, part RAM)
+KSEG="load:0x80200000:0x3000:0x3000:rx load:0x80203000:0x10:0x2000:rw"
+KSYM="stext=0x80200000 etext=0x80202000 srodata=0x80202000 erodata=0x80203000 sdata=0x80203000"
+# shellcheck disable=SC2086
+$MK "$EL/kernel.elf" $KSEG $KSYM ekernel=0x80205000
+# shellcheck disable=SC2086
+$MK "$EL/kernel-mixed.elf" $KSEG $KSYM ekernel=0x80500000
+# shellcheck disable=SC2086
+$MK "$EL/no-ekernel.elf" $KSEG $KSYM
+# bad ones: short, truncated program headers, 32-bit, another machine, a segment
+# above the user half, overlapping segments, more file bytes than memory, section
+# headers cut off
+head -c 20 "$EL/ptdump.elf" >"$EL/short.elf"
+head -c 100 "$EL/ptdump.elf" >"$EL/truncated.elf"
+patched() {	# FILE OFFSET OCTAL-BYTE: a copy of ptdump.elf with one byte changed
+	cp "$EL/ptdump.elf" "$EL/$1"
+	printf '%b' "\\0$3" | dd of="$EL/$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+patched elf32.elf 4 001
+patched x86.elf 18 076
+$MK "$EL/high.elf" load:0x3ffffff000:0x10:0x2000:rx
+$MK "$EL/overlap.elf" load:0x10000:0x10:0x1800:rx load:0x11000:0x10:0x100:r
+$MK "$EL/filesz.elf" load:0x10000:0x20:0x10:rx
+head -c 12400 "$EL/kernel.elf" >"$EL/kernel-cut.elf"
+# hello.log with its guard page mapped (line 28)
+awk '{ print } /^\[ptdump\] 0 21 / { print "[ptdump] 0 22 0x0000000000016000 0x000000002010e4d7 0x0000000080439000 VRW-U-AD" }' \
+	$T/hello.log | sed 's/^\[ptdump\] end hello 16/[ptdump] end hello 17/' >"$OUT/guard.log"
+
+# --- the layout the labels follow is the kernel's: ptdump2dot's copies of the constants
+# equal those of the tangled headers (generated/, committed), or a change to the chapter
+# would leave the labels wrong
+konst() {	# FILE NAME: the value of #define NAME, without blanks, comment, U and L suffixes; lower case
+	sed -n "s|^#define $2[ 	][ 	]*\([^/]*\).*|\1|p" "$1" | head -n 1 | tr -d ' 	' |
+		sed 's/PAGE_SIZE/PAGE/g; s/ULL//g; s/UL//g' | tr 'A-Z' 'a-z'
+}
+drift=
+for k in vm.h:USER_TOP vm.h:TRAMPOLINE vm.h:TRAP_CONTEXT vm.h:USER_STACK_SIZE vm.h:KSTACK_PAGES \
+    vm.h:MAX_KSTACKS memlayout.h:RAM_BASE memlayout.h:MAX_RAM; do
+	h=generated/kernel/${k%%:*} n=${k#*:}
+	a=$(konst "$h" "$n") b=$(konst "$SRCC" "$n")
+	if [ -z "$a" ] || [ "$a" != "$b" ]; then drift="$drift $n (${a:-none} in $h, ${b:-none} in $SRCC)"; fi
+done
+if [ -z "$drift" ]; then pass "ptdump2dot's layout constants are the kernel's (generated/kernel/vm.h, memlayout.h)"
+else fail "ptdump2dot's layout constants are the kernel's" "differ:$drift"; fi
+
+# labelled TOOL DIR: TOOL's labelled drawings into DIR (line 1 names the ELF as $OUT/elf/...)
+labelled() {
+	lt=$1 ld=$2
+	"$lt" -e "$EL/ptdump.elf" $T/ptdump.log 2>>"$ld/err" | sed "1s|$OUT/|\$OUT/|" >"$ld/ptdump-labels.dot"
+	"$lt" -e "$EL/hello.elf" $T/hello.log 2>>"$ld/err" | sed "1s|$OUT/|\$OUT/|" >"$ld/hello-labels.dot"
+	"$lt" -k "$EL/kernel.elf" $T/kernel-layout.log 2>>"$ld/err" | sed "1s|$OUT/|\$OUT/|" >"$ld/kernel-labels.dot"
+	"$lt" -k "$EL/kernel-mixed.elf" $T/kernel-layout.log 2>>"$ld/err" | sed "1s|$OUT/|\$OUT/|" >"$ld/kernel-mixed.dot"
+	"$lt" -k "$EL/kernel.elf" $T/kernel-huge.log 2>>"$ld/err" | sed "1s|$OUT/|\$OUT/|" >"$ld/kernel-huge.dot"
+}
+# rowlabel FILE VA: the label ("what", the sixth cell) of the leaf or gap row of FILE whose
+# address, or range, starts at VA; nothing if its table has no label column
+rowlabel() {
+	awk -v va="$2" '!/port="e/ && (index($0, ">" va "<") || index($0, ">" va "-")) {
+		n = split($0, c, "<td"); s = c[n]; sub(/^[^>]*>/, "", s); gsub(/<[^>]*>/, "", s)
+		if (n == 7) print s; exit }' "$1"
+}
+# labels_right DIR: the labels a reader checks by eye, on DIR's drawings; prints the first wrong one
+labels_right() {
+	for want in "ptdump-labels 0x10000 text" "ptdump-labels 0x11000 read-only data" \
+	    "ptdump-labels 0x12000 data and bss" "ptdump-labels 0x13000 guard page" \
+	    "ptdump-labels 0x14000 stack" "ptdump-labels 0xffffffffffffe000 trap context" \
+	    "ptdump-labels 0xfffffffffffff000 trampoline" \
+	    "hello-labels 0x10000 text" "hello-labels 0x13000 read-only data" "hello-labels 0x14000 data and bss" \
+	    "hello-labels 0x16000 guard page" "hello-labels 0x17000 stack" \
+	    "kernel-labels 0x100000 test device" "kernel-labels 0x80200000 text" \
+	    "kernel-labels 0x80202000 read-only data" "kernel-labels 0x80203000 data and bss" \
+	    "kernel-labels 0x80205000 rest of RAM" "kernel-labels 0x80400000 rest of RAM" \
+	    "kernel-labels 0xffffffffffff6000 kernel stack" "kernel-labels 0xffffffffffffa000 guard page" \
+	    "kernel-labels 0xffffffffffffb000 kernel stack" "kernel-labels 0xfffffffffffff000 trampoline" \
+	    "kernel-labels 0xc0000000 " \
+	    "kernel-mixed 0x80203000 data and bss" "kernel-mixed 0x80400000 mixed" \
+	    "kernel-mixed 0x80600000 rest of RAM" "kernel-huge 0x0 mixed" \
+	    "kernel-huge 0xfffffffffffff000 trampoline"; do
+		f=${want%% *} rest=${want#* }
+		va=${rest%% *} lab=${rest#* }
+		got=$(rowlabel "$1/$f.dot" "$va")
+		if [ "$got" != "$lab" ]; then
+			echo "$f.dot: the row at $va says '$got', not '$lab'"
+			return 1
+		fi
+	done
+}
 
 # --- build, plain and sanitized
 TOOLS=
-if $HOSTCC $HOSTCFLAGS -o "$OUT/ptdump2dot" figures/ptdump2dot.c 2>"$OUT/cc.err" && [ ! -s "$OUT/cc.err" ]; then
+if $HOSTCC $HOSTCFLAGS -o "$OUT/ptdump2dot" "$SRCC" 2>"$OUT/cc.err" && [ ! -s "$OUT/cc.err" ]; then
 	pass "ptdump2dot builds with $HOSTCFLAGS"
 	TOOLS="$OUT/ptdump2dot"
 else
 	fail "ptdump2dot builds with $HOSTCFLAGS" "$(head -n 1 "$OUT/cc.err")"
 fi
 if $HOSTCC $HOSTCFLAGS -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-o "$OUT/ptdump2dot-san" figures/ptdump2dot.c 2>"$OUT/cc-san.err" && [ ! -s "$OUT/cc-san.err" ]; then
+	-o "$OUT/ptdump2dot-san" "$SRCC" 2>"$OUT/cc-san.err" && [ ! -s "$OUT/cc-san.err" ]; then
 	pass "ptdump2dot builds with ASan and UBSan"
 	TOOLS="$TOOLS $OUT/ptdump2dot-san"
 else
@@ -128,6 +232,93 @@ for P in $TOOLS; do
 	"$P" -o "$OUT/bad.dot" $T/bad/orphan.log 2>/dev/null
 	if [ -e "$OUT/bad.dot" ]; then fail "-o leaves no file on a bad dump$v" "$OUT/bad.dot exists"
 	else pass "-o leaves no file on a bad dump$v"; fi
+	# row labels from an ELF (-e, -k): golden drawings, chosen rows, the legend
+	mkdir -p "$OUT/lab"
+	: >"$OUT/lab/err"
+	labelled "$P" "$OUT/lab"
+	same "golden: ptdump.log labelled from its program's ELF (-e)$v" $E/ptdump-labels.dot "$OUT/lab/ptdump-labels.dot" u
+	same "golden: hello.log labelled from its program's ELF (-e)$v" $E/hello-labels.dot "$OUT/lab/hello-labels.dot" u
+	same "golden: a kernel's table labelled from its ELF's symbols (-k)$v" $E/kernel-labels.dot "$OUT/lab/kernel-labels.dot" u
+	if [ -s "$OUT/lab/err" ]; then fail "nothing on stderr for matching ELF files$v" "$(head -n 1 "$OUT/lab/err")"
+	else pass "nothing on stderr for matching ELF files$v"; fi
+	if why=$(labels_right "$OUT/lab"); then
+		pass "labels: text, read-only data, data and bss, guard page, stack, trap context, trampoline; the kernel's; mixed$v"
+	else
+		fail "labels of chosen rows$v" "$why"
+	fi
+	if grep -q '<td>what</td>' "$OUT/got/hello.dot" || grep -q 'colspan="6"' "$OUT/got/hello.dot"; then
+		fail "no label column without -e or -k$v" "see $OUT/got/hello.dot"
+	else
+		pass "no label column without -e or -k$v"
+	fi
+	nolegend=
+	for g in "$OUT/got/hello.dot" "$OUT/got/mmap0.dot" "$OUT/got/kernel.dot" "$OUT/lab/"*.dot; do
+		grep -q '^  legend \[label=<$' "$g" || nolegend="$nolegend $g"
+	done
+	if [ -z "$nolegend" ]; then pass "every drawing has its legend$v"
+	else fail "every drawing has its legend$v" "none in$nolegend"; fi
+	leg="$OUT/lab/ptdump-labels.dot"
+	missing=
+	for w in 'bgcolor="#e4f4e4">user page (U set)<' 'bgcolor="#dce8fa">kernel-only page (no U)<' '<i>not mapped</i></font></td></tr>' \
+	    '<td><b>V</b></td><td><b>R</b></td><td><b>W</b></td><td><b>X</b></td><td><b>U</b></td><td><b>G</b></td><td><b>A</b></td><td><b>D</b></td>' \
+	    '<td>valid</td><td>read</td><td>write</td><td>execute</td><td>user</td><td>global</td><td>accessed</td><td>dirty</td>' \
+	    'legend [style=invis'; do
+		sed -n '/^  legend \[label=</,$p' "$leg" | grep -qF "$w" || missing="$missing [$w]"
+	done
+	if [ -z "$missing" ]; then pass "the legend: green user, blue kernel-only, grey not mapped, V R W X U G A D spelled out$v"
+	else fail "the legend$v" "lacks$missing"; fi
+	rm -f "$OUT/bad.dot"
+	"$P" -e "$EL/ptdump.elf" -o "$OUT/bad.dot" $T/hello.log 2>/dev/null
+	if [ -e "$OUT/bad.dot" ]; then fail "-o leaves no file when the ELF does not match$v" "$OUT/bad.dot exists"
+	else pass "-o leaves no file when the ELF does not match$v"; fi
+
+	# bad ELF files: a clear message naming the file, status 1 (2: cannot open it)
+	rejects "-e with a file that is not an ELF$v" 1 "ptdump2dot: $T/hello.log: bad magic number (not an ELF file)" \
+		"$P" -e $T/hello.log $T/hello.log
+	rejects "-e with a file too short for an ELF header$v" 1 \
+		"ptdump2dot: $EL/short.elf: not an ELF file: 20 bytes, too small for an ELF header (64)" \
+		"$P" -e "$EL/short.elf" $T/ptdump.log
+	rejects "-e with the program headers cut off$v" 1 \
+		"ptdump2dot: $EL/truncated.elf: program headers lie outside the file (4 at offset 64, the file has 100 bytes): truncated?" \
+		"$P" -e "$EL/truncated.elf" $T/ptdump.log
+	rejects "-e with a 32-bit ELF$v" 1 "ptdump2dot: $EL/elf32.elf: not a 64-bit ELF file" \
+		"$P" -e "$EL/elf32.elf" $T/ptdump.log
+	rejects "-e with an x86-64 ELF$v" 1 "ptdump2dot: $EL/x86.elf: not a RISC-V file (e_machine 62)" \
+		"$P" -e "$EL/x86.elf" $T/ptdump.log
+	rejects "-e with a segment above the user half$v" 1 \
+		"ptdump2dot: $EL/high.elf: program header 0: segment outside the user half [0x1000, 0x4000000000)" \
+		"$P" -e "$EL/high.elf" $T/ptdump.log
+	rejects "-e with overlapping segments$v" 1 "ptdump2dot: $EL/overlap.elf: program header 1: overlapping segments" \
+		"$P" -e "$EL/overlap.elf" $T/ptdump.log
+	rejects "-e with more file bytes than memory$v" 1 \
+		"ptdump2dot: $EL/filesz.elf: program header 0: segment with p_filesz > p_memsz" \
+		"$P" -e "$EL/filesz.elf" $T/ptdump.log
+	rejects "-k with a program's ELF (no symbols)$v" 1 \
+		"ptdump2dot: $EL/ptdump.elf: no section headers, so no symbol table (stripped?)" \
+		"$P" -k "$EL/ptdump.elf" $T/kernel-layout.log
+	rejects "-k without ekernel$v" 1 \
+		"ptdump2dot: $EL/no-ekernel.elf: no symbol ekernel: a kernel's ELF has stext, etext, srodata, erodata, sdata and ekernel" \
+		"$P" -k "$EL/no-ekernel.elf" $T/kernel-layout.log
+	rejects "-k with the section headers cut off$v" 1 \
+		"ptdump2dot: $EL/kernel-cut.elf: section headers lie outside the file (3 at offset 12504, the file has 12400 bytes): truncated?" \
+		"$P" -k "$EL/kernel-cut.elf" $T/kernel-layout.log
+	rejects "-e with a missing file$v" 2 "ptdump2dot: cannot open $EL/none.elf: No such file or directory" \
+		"$P" -e "$EL/none.elf" $T/ptdump.log
+	# an ELF that is not the dump's: refused at the first page it contradicts
+	rejects "-e with another program's ELF$v" 1 \
+		"ptdump2dot: $T/hello.log:23: 0x11000 is mapped VR-XU-A-, but by the layout of $EL/ptdump.elf it is read-only data, mapped R--U" \
+		"$P" -e "$EL/ptdump.elf" $T/hello.log
+	rejects "-e on a dump that maps the guard page$v" 1 \
+		"ptdump2dot: $OUT/guard.log:28: 0x16000 is mapped (VRW-U-AD), but by the layout of $EL/hello.elf it is a guard page, never mapped" \
+		"$P" -e "$EL/hello.elf" "$OUT/guard.log"
+	rejects "-k with kernel stacks where kstack_top does not put them$v" 1 \
+		"ptdump2dot: $T/kernel.log:527: 0xffffffffffffa000 is mapped (VRW---AD), but by the layout of $EL/kernel.elf it is a guard page, never mapped" \
+		"$P" -k "$EL/kernel.elf" $T/kernel.log
+	rejects "-e and -k together$v" 2 "ptdump2dot: -e and -k exclude each other" \
+		"$P" -e "$EL/ptdump.elf" -k "$EL/kernel.elf" $T/ptdump.log
+	rejects "-e with -c$v" 2 "ptdump2dot: -e and -k go with neither -c nor -l" "$P" -c 1,2 -e "$EL/ptdump.elf" $T/cow.log
+	rejects "-e without its argument$v" 2 "ptdump2dot: option -e needs an argument" "$P" -e
+
 	if [ -w /dev/full ]; then
 		rejects "a write error is reported$v" 2 "ptdump2dot: cannot write /dev/full: No space left on device" \
 			"$P" -o /dev/full $T/hello.log
@@ -174,7 +365,7 @@ for P in $TOOLS; do
 		"$P" $T/no-such.log
 	if "$P" -h >"$OUT/help" 2>&1; then
 		missing=
-		for o in h l n o c t; do grep -q "^  -$o " "$OUT/help" || missing="$missing -$o"; done
+		for o in h l n o c t e k; do grep -q "^  -$o " "$OUT/help" || missing="$missing -$o"; done
 		grep -q '^usage: ptdump2dot' "$OUT/help" || missing="$missing usage-line"
 		if [ -z "$missing" ]; then pass "-h lists every option$v"; else fail "-h lists every option$v" "lacks$missing"; fi
 	else
@@ -182,10 +373,48 @@ for P in $TOOLS; do
 	fi
 done
 
-# --- the golden drawings are valid Graphviz
+# --- the golden drawings are valid Graphviz; the labelled program's table, like the
+# book's live figure, still fits the text column with its labels and legend
 for g in $T/expected/*.dot; do
 	renders "$g renders with dot -Tsvg" "$g" svg
+	case $g in */ptdump-labels.dot)
+		w=$(sed -n 's/^<svg width="\([0-9.]*\)pt".*/\1/p' "$OUT/render.svg" | cut -d. -f1)
+		if [ -n "$w" ] && [ "$w" -le $MAXWIDTH ]; then pass "$g fits the book's width (${w}pt)"
+		else fail "$g fits the book's width" "${w:-?}pt wide, more than ${MAXWIDTH}pt"; fi ;;
+	esac
 done
+
+# --- wrong labellings the label tests must catch: copies of the converter, each with one
+# deliberate mistake (sed), built plainly; a mutant that passes means a test is missing
+mutant() {	# NAME SED-SCRIPT
+	sed "$2" "$SRCC" >"$OUT/mutant.c"
+	if cmp -s "$SRCC" "$OUT/mutant.c"; then
+		fail "mutant: $1" "the edit no longer applies to $SRCC: update run.sh"
+		return
+	fi
+	if ! $HOSTCC $HOSTCFLAGS -Wno-error -o "$OUT/mutant" "$OUT/mutant.c" 2>"$OUT/mutant.err"; then
+		fail "mutant: $1" "does not build: $(head -n 1 "$OUT/mutant.err")"
+		return
+	fi
+	rm -rf "$OUT/mut"
+	mkdir -p "$OUT/mut"
+	: >"$OUT/mut/err"
+	labelled "$OUT/mutant" "$OUT/mut"
+	caught=
+	for n in ptdump-labels hello-labels kernel-labels; do
+		cmp -s "$T/expected/$n.dot" "$OUT/mut/$n.dot" || caught="$caught, golden $n.dot differs"
+	done
+	why=$(labels_right "$OUT/mut") || caught="$caught, $why"
+	caught=${caught#, }
+	if [ -n "$caught" ]; then pass "mutant caught: $1 ($caught)"
+	else fail "mutant not caught: $1" "the label tests pass on it"; fi
+}
+mutant "a segment's last page left out" 's/hi = pagedown(va + memsz + PAGE - 1) - 1;/hi = pagedown(va + memsz - 1) - 1;/'
+mutant "the stack one page short" 's/top + PAGE + USER_STACK_SIZE - 1, "stack"/top + USER_STACK_SIZE - 1, "stack"/'
+mutant "the guard page one page up" 's/addregion(top, top + PAGE - 1, "guard page"/addregion(top + PAGE, top + 2 * PAGE - 1, "guard page"/'
+mutant "runs not split where the label changes" 's/ || entryregion(c) != r)/)/'
+mutant "a huge leaf labelled by a region it is only partly in" 's/ || regions\[i\].lo > lo || regions\[i\].hi < hi)/)/'
+mutant "trap context and trampoline swapped" 's/"trap context", PTE_R | PTE_W/"trampoline", PTE_R | PTE_W/'
 
 # --- ptdump2js.sh: a dump as data for the book's interactive walk (book/ptwalk.js)
 J=figures/ptdump2js.sh
