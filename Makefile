@@ -48,7 +48,7 @@ help:
 ## make            install missing packages, tangle, build the kernel and the book
 ## make deps       install the Debian packages the project needs (apt-get)
 ## make tangle     regenerate generated/ and build/src/ from src.nw/
-## make lint       check the chapters for noweb hazards
+## make lint       check the chapters for noweb hazards and code lines over 80 columns
 ## make check      lint + generated/ equals a fresh tangle (fast)
 ## make kernel     build the kernel (compiled from the #line tangle)
 ## make qemu       boot it to a shell (type a program's name; exit powers off);
