@@ -5,7 +5,7 @@
 # all, keeps going after a failure, and ends with "N passed, N failed".
 
 TEST_TARGETS := test-deps test-lint check-tangle test-kernel test-host test-hostrpc test-boot test-apps test-procs test-shell test-badelf test-stress test-figures \
-                test-grade test-mutants test-hostile test-gradescope test-lab4 test-lab5 test-line-error test-gdb test-book test-book-pdf
+                test-book test-book-pdf test-grade test-mutants test-hostile test-gradescope test-lab4 test-lab5 test-line-error test-gdb
 TESTDIR := $(BUILD)/test
 # A sub-make that builds independent files one per core (unless make runs
 # with -j already, whose jobserver it then shares).
@@ -15,8 +15,8 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 
 .PHONY: test $(TEST_TARGETS)
 
-# Two lanes. The figures', the mutants' sample, the labs', the
-# autograder's and the book's checks (TEST_LANE) run in the background, one after the other, from the
+# Two lanes. The figures', the book's, the mutants' sample and the labs'
+# checks (TEST_LANE) run in the background, one after the other, from the
 # start of $(TEST_LANE_START): the figures first, then one sub-make makes
 # what the others need (the book's HTML pages, EPUB and PDF, the labs'
 # handouts: a pdflatex takes a core for ~40 s), then each runs. The other
@@ -30,7 +30,7 @@ HOSTTEST_CFLAGS := $(HOSTCFLAGS) -O1 -fsanitize=address,undefined \
 # with programs of their own (apps, procs, shell); the lane never does:
 # the figures' kernels are linked elsewhere from its objects, which the
 # shared step has made (figures/.objects).
-TEST_LANE := test-figures test-mutants $(LABS:%=test-%) test-gradescope test-book test-book-pdf
+TEST_LANE := test-figures test-book test-book-pdf test-mutants $(LABS:%=test-%)
 TEST_LANE_PREBUILD := book book-epub book-pdf $(LABS:%=$(BUILD)/%.tar.gz)
 TEST_LANE_SHARED := book-tools $(GRADE) $(STRIP) $(foreach l,$(LABS),$(BUILD)/$(l)/.stamp $(BUILD)/$(l)-ref/.stamp) \
                     $(BUILD)/figures/.objects

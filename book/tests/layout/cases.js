@@ -132,9 +132,32 @@
     }
     return { n: pres.length, bad: first ? [first + (bad.length > 1 ? "; and " + (bad.length - 1) + " more blocks" : "")] : [] };
   }
+  /* the smallest text of the page's figures, in px as drawn (an SVG's font sizes are in
+     its viewBox's units); the figure it is in */
+  var MINTEXT = 9;
+  function figureText(d) {
+    var figs = d.querySelectorAll("figure svg"), bad = [], n = 0, least = Infinity;
+    for (var i = 0; i < figs.length; i++) {
+      var svg = figs[i], vb = svg.viewBox && svg.viewBox.baseVal, rw = svg.getBoundingClientRect().width;
+      if (!vb || !vb.width || !rw) continue;
+      var texts = svg.querySelectorAll("text"), small = Infinity;
+      for (var k = 0; k < texts.length; k++) {
+        var fs = parseFloat(texts[k].getAttribute("font-size") || "14");
+        small = Math.min(small, fs * rw / vb.width);
+      }
+      if (small === Infinity) continue;
+      n++;
+      least = Math.min(least, small);
+      if (small < MINTEXT)
+        bad.push("figure " + (i + 1) + " (" + (svg.closest("figure").querySelector("figcaption") || { textContent: "" })
+                 .textContent.slice(0, 60) + "): its smallest text drawn " + small.toFixed(1) + " px, under " + MINTEXT);
+    }
+    return { n: n, least: least, bad: bad };
+  }
   /* all the checks of one page at one width */
   function measure(f, width, book) {
-    var w = f.contentWindow, d = f.contentDocument, r = { scroll: [], overlap: [], pre: [], blocks: 0, states: [] };
+    var w = f.contentWindow, d = f.contentDocument, r = { scroll: [], overlap: [], pre: [], blocks: 0, states: [],
+                                                          text: [], figs: 0, least: Infinity };
     r.scroll = sideways(w, d, "");
     var sb = sidebar(w, d, "");
     r.overlap = sb.bad;
@@ -162,6 +185,12 @@
       list.hidden = hidden;
     } else if (book) {
       r.scroll.push("no search box in the header (search.js)");
+    }
+    if (width === 390) {
+      var ft = figureText(d);
+      r.text = ft.bad;
+      r.figs = ft.n;
+      r.least = ft.least;
     }
     if (width === WIDE) {
       var cb = codeBlocks(d);
@@ -237,6 +266,12 @@
       }
       if ((states[want] || 0) !== rs.length)
         check(false, width + " px: sidebar: not " + (folded ? "folded away (hidden, opened stacked)" : "fixed") + " on every page: " + desc);
+      if (width === 390) {
+        var nf = 0, least = Infinity;
+        rs.forEach(function (r) { nf += r.figs; least = Math.min(least, r.least); });
+        report(width, "text", "figure text", nf + " figures on " + rs.length + " pages, their smallest text drawn at " +
+               least.toFixed(1) + " px or more (at least " + MINTEXT + "; a figure keeps its size and scrolls in its box)");
+      }
       if (width === WIDE) {
         var nb = 0;
         rs.forEach(function (r) { nb += r.blocks; });
