@@ -130,14 +130,15 @@
     return n;
   }
 
-  /* What a page of the dump is, for the buttons: from its place and flags. */
+  /* What a page of the dump is, for the buttons: from its place and flags, in the
+     figure's words where the flags tell (a writable user page is data, bss or stack). */
   function label(e) {
     var u = has(e.flags, "U");
     if (!u && has(e.flags, "X")) return "trampoline";
     if (!u) return "trap context";
-    if (has(e.flags, "X")) return "code";
+    if (has(e.flags, "X")) return "text";
     if (!has(e.flags, "W")) return "read-only data";
-    return "data";
+    return "data or stack";
   }
 
   function leaves(root) {
