@@ -48,7 +48,7 @@ BOOK_WEAVE    = NW2MD_FLAGS="$(BOOK_NW2MD_FLAGS)" sh book/weave.sh $(NW2MD) $(BO
 .PHONY: book book-pages book-epub book-pdf book-tools test-book
 
 # The files every page loads, copied from book/ as they are (rules below).
-BOOK_STATIC := style.css dark.css search.js copy.js ptwalk.js
+BOOK_STATIC := style.css dark.css search.js copy.js figure.js ptwalk.js
 # The files the chapters' figures read (file= and walk= of their dot blocks),
 # found in the chapters themselves: this make builds them before the pages'
 # sub-make starts, so that the sub-make and a book-pdf or book-epub built

@@ -193,6 +193,20 @@
       r.least = ft.least;
     }
     if (width === WIDE) {
+      /* every figure has its Full size button (figure.js), which opens the figure's own
+         SVG: the same drawing, every text of it */
+      var figs = d.querySelectorAll("figure.graphviz");
+      r.figs = figs.length;
+      for (var i = 0; i < figs.length; i++) {
+        var fsvg = figs[i].querySelector("svg"), btn = figs[i].querySelector("button.fig-full");
+        if (!btn) { r.text.push("figure " + (i + 1) + ": no Full size button"); continue; }
+        var text = w.bookFigure && w.bookFigure.svgText(figs[i]);
+        var doc = text && new DOMParser().parseFromString(text, "image/svg+xml");
+        var root = doc && doc.documentElement;
+        if (!root || root.localName !== "svg" || root.getElementsByTagName("parsererror").length ||
+            root.getElementsByTagName("text").length !== fsvg.querySelectorAll("text").length)
+          r.text.push("figure " + (i + 1) + ": its Full size SVG is not the figure's drawing");
+      }
       var cb = codeBlocks(d);
       r.pre = cb.bad;
       r.blocks = cb.n;
@@ -273,6 +287,10 @@
                least.toFixed(1) + " px or more (at least " + MINTEXT + "; a figure keeps its size and scrolls in its box)");
       }
       if (width === WIDE) {
+        var nfw = 0;
+        rs.forEach(function (r) { nfw += r.figs; });
+        report(width, "text", "figures", nfw + " figures on " + rs.length + " pages, each with a Full size button " +
+               "that opens its own drawing (an SVG of the same texts)");
         var nb = 0;
         rs.forEach(function (r) { nb += r.blocks; });
         report(width, "pre", "code", nb + " code blocks on " + rs.length + " pages, none scrolls sideways");

@@ -43,5 +43,5 @@ printf '%s\n' "$lines"
 printf '%s\n' "$out" | grep -q '^DONE' ||
     { echo "FAIL: layout: the harness did not finish (see $dir/dom.html)"; exit 1; }
 n=$(printf '%s\n' "$lines" | grep -c '^PASS')
-[ "$n" -ge 26 ] || { echo "FAIL: layout: $n checks passed, want 26 (on $npages pages)"; exit 1; }
+[ "$n" -ge 27 ] || { echo "FAIL: layout: $n checks passed, want 27 (on $npages pages)"; exit 1; }
 ! printf '%s\n' "$lines" | grep -q '^FAIL'
