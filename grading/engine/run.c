@@ -264,48 +264,36 @@ progs_key(const char *ptree, const char *mk, char **targets, int nt)
     return h;
 }
 
-/* Take a kept build's programs into ptree; 0, or -1 if there is none. */
+/* Copy the programs between a batch's kept build (entry: one file per program) and
+   ptree's out/user: into entry if keep, else out of it (0; -1 if entry is not done). */
 static int
-progs_take(const char *entry, const char *ptree, char **targets, int nt)
+progs_copy(const char *entry, const char *ptree, char **targets, int nt, int keep)
 {
     char *done = xasprintf("%s/done", entry);
-    int have = access(done, F_OK) == 0;
-    free(done);
-    if (!have)
+    if (!keep && access(done, F_OK) < 0) {
+        free(done);
         return -1;
+    }
     char *user = xasprintf("%s/out/user", ptree);
-    mkdir_p(user);
+    mkdir_p(keep ? entry : user);
     free(user);
     for (int i = 0; i < nt; i++) {
-        const char *base = strrchr(targets[i], '/') + 1;
-        char *src = xasprintf("%s/%s", entry, base), *dst = xasprintf("%s/%s", ptree, targets[i]);
+        char *kept = xasprintf("%s/%s", entry, strrchr(targets[i], '/') + 1);
+        char *built = xasprintf("%s/%s", ptree, targets[i]);
+        const char *src = keep ? built : kept, *dst = keep ? kept : built;
         if (copy_file(src, dst, 0) < 0)
             die("cannot copy %s: %s", src, strerror(errno));
-        free(src);
-        free(dst);
+        free(kept);
+        free(built);
     }
-    return 0;
-}
-
-/* Keep this build's programs for the batch's other runs. */
-static void
-progs_keep(const char *entry, const char *ptree, char **targets, int nt)
-{
-    mkdir_p(entry);
-    for (int i = 0; i < nt; i++) {
-        const char *base = strrchr(targets[i], '/') + 1;
-        char *src = xasprintf("%s/%s", ptree, targets[i]), *dst = xasprintf("%s/%s", entry, base);
-        if (copy_file(src, dst, 0) < 0)
-            die("cannot copy %s: %s", src, strerror(errno));
-        free(src);
-        free(dst);
+    if (keep) {
+        int fd = open(done, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd < 0)
+            die("%s: %s", done, strerror(errno));
+        close(fd);
     }
-    char *done = xasprintf("%s/done", entry);
-    int fd = open(done, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0)
-        die("%s: %s", done, strerror(errno));
-    close(fd);
     free(done);
+    return 0;
 }
 
 /*
@@ -343,7 +331,7 @@ build_programs(void)
     /* In a batch: built once (the first submission's run; the others wait
        for it), under a key of everything the build reads. */
     char *entry = NULL;
-    int lock = -1;
+    int lock = -1, taken = 0;
     if (opt.progs_cache && nt) {
         unsigned long long key = progs_key(ptree, mk, targets, nt);
         mkdir_p(opt.progs_cache);
@@ -353,54 +341,42 @@ build_programs(void)
         if (lock < 0 || flock(lock, LOCK_EX) < 0)
             die("%s: %s", lockf, strerror(errno));
         free(lockf);
-        if (progs_take(entry, ptree, targets, nt) == 0) {
+        if (progs_copy(entry, ptree, targets, nt, 0) == 0) {
             char *log = xasprintf("%s/progs.log", rundir);
             int fd = open_log(log);
             dprintf(fd, "grade: the test programs of this batch, built once (%s)\n", entry);
             close(fd);
             free(log);
-            close(lock);
-            for (int i = 0; i < nt; i++)
-                free(targets[i]);
-            free(targets);
-            free(entry);
-            free(mk);
-            free(ptree);
-            free(dir);
-            return 0;
+            taken = 1;
         }
     }
-    char jobs[32];
-    snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
-    char **argv = xmalloc((size_t)(10 + nt) * sizeof *argv);
-    int n = 0;
-    argv[n++] = "make";
-    argv[n++] = "-s";
-    argv[n++] = "--no-print-directory";
-    argv[n++] = "-f";
-    argv[n++] = "Makefile";
-    argv[n++] = "-f";
-    argv[n++] = mk;
-    argv[n++] = jobs;
-    argv[n++] = "O=out";
-    for (int i = 0; i < nt; i++)
-        argv[n++] = targets[i];
-    argv[n] = NULL;
-    char *log = xasprintf("%s/progs.log", rundir);
-    int fd = open_log(log);
-    struct outcome o = nt ? run_trusted(argv, ptree, NULL, fd, opt.build_timeout, 16 << 20)
-                          : (struct outcome){ H_EXIT, 0, 0, 0, 0, 0 };
-    close(fd);
-    if (entry && o.how == H_EXIT && o.code == 0)
-        progs_keep(entry, ptree, targets, nt);
+    struct outcome o = { H_EXIT, 0, 0, 0, 0, 0 };
+    if (nt && !taken) {
+        char jobs[32];
+        snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
+        char *argv[] = { "make", "-s", "--no-print-directory", "-f", "Makefile", "-f", mk, jobs, "O=out", NULL };
+        char **all = xmalloc((size_t)(10 + nt) * sizeof *all);
+        int n = 0;
+        for (; argv[n]; n++)
+            all[n] = argv[n];
+        for (int i = 0; i < nt; i++)
+            all[n++] = targets[i];
+        all[n] = NULL;
+        char *log = xasprintf("%s/progs.log", rundir);
+        int fd = open_log(log);
+        o = run_trusted(all, ptree, NULL, fd, opt.build_timeout, 16 << 20);
+        close(fd);
+        if (entry && o.how == H_EXIT && o.code == 0)
+            progs_copy(entry, ptree, targets, nt, 1);
+        free(all);
+        free(log);
+    }
     if (lock >= 0)
         close(lock);
     free(entry);
     for (int i = 0; i < nt; i++)
         free(targets[i]);
     free(targets);
-    free(argv);
-    free(log);
     free(mk);
     free(ptree);
     free(dir);
