@@ -11,8 +11,9 @@
 # First the reference alone (100/100, exit 0, a results.json of 11 passed
 # tests; the practice test walk_practice neither run nor named, in the
 # report or the JSON), and mutants: one plausible bug for each test
-# (frames_unit, frames, walk, walk_unit, unmap, kvm, vm_unit, copy, elf, timeinfo, mmap,
-# ptdump, faults), graded on that test alone, which must fail. The practice
+# (frames_unit, frames, walk, walk_unit, unmap, kvm, vm_unit, copy, elf,
+# elf_unit, timeinfo, mmap, munmap_unit, ptdump, faults, free_unit), graded
+# on that test alone, which must fail. The practice
 # test, made public in a copy of the spec as students get it: the
 # reference passes it, the walk mutant fails it. Then one `grade --batch` of these
 # submissions (copies of REF with one thing broken), into one CSV whose rows
@@ -161,6 +162,9 @@ mutants=(
  'noneed|kernel/vm.c|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/(*e \& PTE_V) != PTE_V/|kvm'
  'count|kernel/vm.c|s/int n = dump_level\(pt, 2, 0\);/int n = dump_level(pt, 2, 0) - 1;/|ptdump'
  'leak|kernel/mm.c|s/a->kind == AREA_FRAMED\);/a->kind == AREA_FRAMED \&\& a->use != USE_MMAP);/|faults'
+ 'notype|kernel/elf.c|s/p->p_type != PT_LOAD \x7c\x7c //|elf_unit'
+ 'wholeoff|kernel/mm.c|s/if \(s\.n <= a->start\.n && a->end\.n <= e\.n\)/if (s.n <= a->start.n \&\& a->end.n < e.n)/|munmap_unit'
+ 'nostruct|kernel/mm.c|s/\n\s*kfree\(mm\);\n(\s*\/\* END SOLUTION)/\n$1/|free_unit'
  'constleak|kernel/frame.c|s/(\n\s*fa\.rec\[i\]\.next = fa\.free_head;)/\n    if (i % 16 == 3)\n        return;$1/; s/(frame_free_count\(void\)\n\{\n)/$1    return 4242;\n/|faults'
 )
 # Two at a time: one grader run's build and its one or two QEMU tests leave
@@ -395,7 +399,7 @@ status=$?
 secs=$((SECONDS - t0))
 printf '%s\n' "$out" > "$work/batch.out"
 nsubs=$(ls "$b" | wc -l)
-csv_head="^submission,score,max_score,status,frames_unit,frames,walk,walk_unit,unmap,kvm,vm_unit,elf,elf_kernel,mmap,copy,timeinfo,ptdump,faults,suspicious,seconds,message"
+csv_head="^submission,score,max_score,status,frames_unit,frames,walk,walk_unit,unmap,kvm,vm_unit,elf,elf_kernel,elf_unit,mmap,munmap_unit,copy,timeinfo,ptdump,faults,free_unit,suspicious,seconds,message"
 if [ $status -eq 0 ] && [ "$(wc -l < "$work/scores.csv")" -eq $((nsubs + 1)) ] &&
    head -n 1 "$work/scores.csv" | grep -q "$csv_head"; then
     pass "batch: $nsubs submissions graded in ${secs}s into one CSV with a column per test"
@@ -437,7 +441,7 @@ csv_is() { [[ $row == "$1,$2,$rmax,$3,"* ]]; }
 
 report reference
 if [ "$(score)" = 100/100 ] && [ "$(passed)" = "$public_tests" ] && csv_is reference 100 graded &&
-   [[ $row == reference,100,100,graded,5,5,8,2,5,7,3,7,3,10,15,10,10,10,* ]]; then
+   [[ $row == reference,100,100,graded,5,5,8,2,5,7,3,5,2,3,8,2,15,10,10,8,2,* ]]; then
     pass "batch reference: 100/100, every test's points in its row"
 else
     fail "batch reference: score '$(score)', row '$row'"
@@ -445,7 +449,7 @@ fi
 
 report copyout
 if [ "$(score)" = 75/100 ] && [ "$(failed_tests)" = "copy timeinfo " ] &&
-   [[ $row == copyout,75,100,graded,5,5,8,2,5,7,3,7,3,10,0,0,10,10,* ]]; then
+   [[ $row == copyout,75,100,graded,5,5,8,2,5,7,3,5,2,3,8,2,0,0,10,8,2,* ]]; then
     pass "copyout returns -1: 75/100, only copy and timeinfo fail"
 else
     fail "copyout returns -1: score '$(score)', failed: '$(failed_tests)', row '$row'; want 75/100, 'copy timeinfo'"
@@ -453,8 +457,8 @@ fi
 
 report nobuild
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (build failed)$')
-if [ "$(score)" = 0/100 ] && [ "$n" -eq 14 ] && grep -q 'not C' <<< "$out" &&
-   [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 14 ] && csv_is nobuild 0 'build failed'; then
+if [ "$(score)" = 0/100 ] && [ "$n" -eq 17 ] && grep -q 'not C' <<< "$out" &&
+   [ "$(grep -c '"status": "failed"' "$bout/nobuild/results.json")" -eq 17 ] && csv_is nobuild 0 'build failed'; then
     pass "a kernel file that does not compile: 0/100, every test 'build failed', the compiler's error shown"
 else
     fail "build failure: score '$(score)', $n tests 'build failed', row '$row'"
@@ -475,16 +479,16 @@ fi
 report panic
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (unexpected (line [0-9]*): \[kernel\] panic at kernel/mm.c')
 if [ "$(score)" = 10/100 ] && [ "$n" -eq 11 ] && [ "$(passed)" = "frames_unit walk_unit vm_unit " ] && csv_is panic 10 graded; then
-    pass "mm_new panics (the kernel's own address space is an mm): every QEMU test fails on the panic line, the host tests of frame.c and vm.c still pass (10/100)"
+    pass "mm_new panics (the kernel's own address space is an mm): every QEMU test fails on the panic line, the host tests of frame.c and vm.c still pass, those of elf.c and mm.c fail (10/100)"
 else
     fail "panic: score '$(score)', $n panic failures, row '$row'"
 fi
 
 report flood
 n=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood: more than 24576 bytes)$')
-if [ "$(score)" = 20/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/run/copy.log")" -le 24576 ] &&
-   csv_is flood 20 graded; then
-    pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 24 KiB (the 20: the tests that write nothing)"
+if [ "$(score)" = 26/100 ] && [ "$n" -eq 9 ] && [ "$(stat -c %s "$bout/flood/run/copy.log")" -le 24576 ] &&
+   csv_is flood 26 graded; then
+    pass "sys_write floods: every qemu test fails by 'output flood', logs capped at --cap 24 KiB (the 26: the tests that write nothing)"
 else
     fail "flood: score '$(score)', $n floods, row '$row'; $(printf '%s\n' "$out" | grep -c '^FAIL (timeout') by timeout"
 fi
@@ -492,9 +496,9 @@ fi
 report replay
 n=$(grep -c '^g_[a-z_]*: [0-9a-f]\{32\} ' "$bout/replay/run/copy.log")
 nflood=$(printf '%s\n' "$out" | grep -c '^FAIL (output flood' || true)
-if [ "$(score)" = 20/100 ] && [ "$(passed)" = "frames_unit walk_unit kvm vm_unit elf_kernel " ] && [ "$n" -ge 15 ] &&
-   [ "$nflood" -eq 0 ] && csv_is replay 20 graded; then
-    pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 20/100: every program test fails on what it printed (none by a flood); the 20 are the host and in-kernel tests of its untouched frame.c, vm.c and elf.c"
+if [ "$(score)" = 26/100 ] && [ "$(passed)" = "frames_unit walk_unit kvm vm_unit elf_kernel elf_unit munmap_unit free_unit " ] && [ "$n" -ge 15 ] &&
+   [ "$nflood" -eq 0 ] && csv_is replay 26 graded; then
+    pass "spoofed: a kernel whose system calls do no work and print the reference run's $n pass lines scores 26/100: every program test fails on what it printed (none by a flood); the 26 are the host and in-kernel tests of its untouched frame.c, vm.c, elf.c and mm.c"
 else
     fail "replay: score '$(score)', passed: $(passed), $n replayed lines, $nflood floods, row '$row'"
 fi

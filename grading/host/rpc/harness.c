@@ -3,7 +3,7 @@
  * holds the tests and prints the TAP lines; each test runs the code under
  * test in a fresh, sandboxed child (server.c) that only answers calls.
  * Linked with cases.c it tests frame.c (frame_harness); with vmcases.c,
- * vm.c (vm_harness).
+ * vm.c (vm_harness); with mmcases.c, elf.c and mm.c (mm_harness).
  *
  * usage: HARNESS SERVER [GROUP]
  * SERVER is the child's executable (server.c linked with the code under
@@ -39,6 +39,8 @@ static const char *const op_names[RPC_NOPS] = {
     "frame_refs", "frame_free_count",
     "walk", "map_pages", "unmap_pages", "translate", "pagetable_free",
     "frame_alloc until free", "frame_free of the frames kept",
+    "mm_new", "mm_map", "mm_unmap_range", "mm_find", "mm->pt", "mm_free",
+    "mm_from_elf", "mm_from_elf's results", "the heap's use",
 };
 
 static void
@@ -118,6 +120,22 @@ describe(const struct rpc_req *q)
         break;
     case RPC_HOARD:
         snprintf(s, sizeof s, "frame_alloc() until %lu frames are free", a);
+        break;
+    case RPC_MM_MAP:
+        snprintf(s, sizeof s, "mm_map(mm %lu, 0x%lx, 0x%lx, %s, AREA_FRAMED, use %lu)",
+                 a, b, c, pte_flags(d, p, sizeof p), (unsigned long)q->e);
+        break;
+    case RPC_MM_UNMAP_RANGE:
+        snprintf(s, sizeof s, "mm_unmap_range(mm %lu, 0x%lx, 0x%lx, use %lu)", a, b, c, d);
+        break;
+    case RPC_MM_AREA:
+        snprintf(s, sizeof s, "mm_find(mm %lu, 0x%lx)", a, b);
+        break;
+    case RPC_MM_FREE:
+        snprintf(s, sizeof s, "mm_free(mm %lu)", a);
+        break;
+    case RPC_ELF_LOAD:
+        snprintf(s, sizeof s, "mm_from_elf(a %lu-byte file)", b);
         break;
     default:
         snprintf(s, sizeof s, "%s()", name);
@@ -299,6 +317,93 @@ v_pt_free(uint64_t table)
 {
     struct rpc_req q = { .op = RPC_PT_FREE, .a = table };
     returns_req(&q);
+}
+
+/*
+ * mm.c's and elf.c's functions, run in the child; an address space is
+ * the handle the child gave (1, 2, ...), 0 for NULL.
+ */
+uint64_t
+m_new(void)
+{
+    return returns(RPC_MM_NEW, 0, 0);
+}
+
+int
+m_map(uint64_t mm, uint64_t start, uint64_t end, uint64_t perm, int use)
+{
+    struct rpc_req q = { .op = RPC_MM_MAP, .a = mm, .b = start, .c = end, .d = perm,
+                         .e = (uint64_t)use };
+    return (int)returns_req(&q);
+}
+
+int
+m_unmap_range(uint64_t mm, uint64_t start, uint64_t end, int use)
+{
+    struct rpc_req q = { .op = RPC_MM_UNMAP_RANGE, .a = mm, .b = start, .c = end,
+                         .d = (uint64_t)use };
+    int64_t r = (int64_t)returns_req(&q);
+    if (r != 0 && r != -1)
+        fail_at(0, "%s returned %ld; it returns 0 or -1", describe(&q), (long)r);
+    return (int)r;
+}
+
+uint64_t
+m_area(uint64_t mm, uint64_t va, int which)
+{
+    struct rpc_req q = { .op = RPC_MM_AREA, .a = mm, .b = va, .c = (uint64_t)which };
+    return returns_req(&q);
+}
+
+uint64_t
+m_pt(uint64_t mm)
+{
+    uint64_t pt = returns(RPC_MM_PT, mm, 0);
+    if (pt < SIM_RAM_BASE || pt >= SIM_RAM_BASE + SIM_RAM_SIZE || pt % PG)
+        fail_at(0, "an address space's root table is at 0x%lx, not a page of the "
+                "simulated RAM", (unsigned long)pt);
+    return pt;
+}
+
+void
+m_free(uint64_t mm)
+{
+    returns(RPC_MM_FREE, mm, 0);
+}
+
+/* mm_free(mm), which may panic: 1 if it returned. */
+int
+m_free_ok(uint64_t mm)
+{
+    struct rpc_req q = { .op = RPC_MM_FREE, .a = mm };
+    return call(&q).status == RPC_OK;
+}
+
+/* mm_from_elf of the n bytes at physical address pa: the space, or 0 and
+ * its reason in err[errn]. */
+uint64_t
+e_load(uint64_t pa, uint64_t n, char *err, size_t errn)
+{
+    struct rpc_req q = { .op = RPC_ELF_LOAD, .a = pa, .b = n };
+    struct rpc_rep r = call(&q);
+    if (r.status == RPC_PANIC)
+        fail_at(0, "%s panicked at %s:%u: %s", describe(&q), r.file, r.line, r.msg);
+    r.msg[sizeof r.msg - 1] = '\0';
+    printable(r.msg);
+    snprintf(err, errn, "%s", r.value ? "" : r.msg);
+    return r.value;
+}
+
+uint64_t
+e_out(int which)
+{
+    return returns(RPC_ELF_OUT, (uint64_t)which, 0);
+}
+
+uint64_t
+m_usage(int which)
+{
+    return returns(RPC_USAGE, (uint64_t)which, 0);
 }
 
 /* The simulated RAM: a sealed memfd (the child can neither shrink nor grow

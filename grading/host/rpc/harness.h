@@ -42,6 +42,18 @@ void v_pt_free(uint64_t table);
 void v_hoard(uint64_t left);
 void v_release(void);
 
+/* mm.c's and elf.c's, for mmcases.c: an address space is a handle (0: NULL). */
+uint64_t m_new(void);
+int m_map(uint64_t mm, uint64_t start, uint64_t end, uint64_t perm, int use);
+int m_unmap_range(uint64_t mm, uint64_t start, uint64_t end, int use);
+uint64_t m_area(uint64_t mm, uint64_t va, int which);  /* 0 start 1 end 2 perm 3 use */
+uint64_t m_pt(uint64_t mm);
+void m_free(uint64_t mm);
+int m_free_ok(uint64_t mm);             /* mm_free, which may panic: 1 if it returned */
+uint64_t e_load(uint64_t pa, uint64_t n, char *err, size_t errn);
+uint64_t e_out(int which);              /* 0 entry, 1 user_sp, 2 the trampoline's pa */
+uint64_t m_usage(int which);            /* 0 heap bytes, 1 areas, 2 area slabs */
+
 /* Checks, as cmocka's assert_true and assert_int_equal: a failure ends the test. */
 #define CHECK(c) do {                                                       \
         if (!(c))                                                           \
@@ -55,7 +67,7 @@ void v_release(void);
     } while (0)
 #define MUST_PANIC(op, a, b, fragment) must_panic(__LINE__, (op), (a), (b), (fragment))
 
-/* cases.c or vmcases.c: the tests, and what they test */
+/* cases.c, vmcases.c or mmcases.c: the tests, and what they test */
 struct test_case {
     const char *name;
     void (*run)(void);

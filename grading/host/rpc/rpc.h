@@ -2,11 +2,13 @@
  * rpc.h: the wire protocol between a host-test harness and its child.
  *
  * The harness (harness.c, child.c, sandbox.c and the tests: cases.c for
- * frame.c, vmcases.c for vm.c) holds the tests and never links a student's
- * code. The child (server.c + the student's kernel/frame.c, and with
- * -DRPC_VM kernel/vm.c too) runs one call per request and replies. Both map the
- * simulated RAM, a memfd, MAP_SHARED at RPC_RAM_ADDR, so a physical address
- * means the same byte to both: pointer = pa - SIM_RAM_BASE + RPC_RAM_ADDR.
+ * frame.c, vmcases.c for vm.c, mmcases.c for elf.c and mm.c) holds the
+ * tests and never links a student's code. The child (server.c + the
+ * student's kernel/frame.c, with -DRPC_VM kernel/vm.c too, and with
+ * -DRPC_MM mm.c and elf.c and the kernel's heap and slab code they use)
+ * runs one call per request and replies. Both map the simulated RAM, a
+ * memfd, MAP_SHARED at RPC_RAM_ADDR, so a physical address means the same
+ * byte to both: pointer = pa - SIM_RAM_BASE + RPC_RAM_ADDR.
  *
  * The child's descriptors: 0 requests (read), 1 and 2 its output (a pipe
  * the harness relays, each line prefixed), 3 replies (write), 4 the RAM
@@ -31,7 +33,7 @@
 #define RPC_FD_RAM  4
 
 #define RPC_MAGIC   0x31524d46u     /* "FMR1" */
-#define RPC_VERSION 2               /* the hello reply's value */
+#define RPC_VERSION 3               /* the hello reply's value */
 
 enum rpc_op {
     RPC_HELLO,                  /* (reply only) the child is ready */
@@ -50,6 +52,21 @@ enum rpc_op {
     RPC_PT_FREE,                /* pagetable_free(table a) */
     RPC_HOARD,                  /* frame_alloc() until a frames are free, kept aside */
     RPC_RELEASE,                /* frame_free() of every frame kept aside */
+    /* mm.c's and elf.c's (a server built with -DRPC_VM -DRPC_MM). An
+     * address space is a handle the child gave (0: none); the harness
+     * only passes it back. */
+    RPC_MM_NEW,                 /* value = mm_new() */
+    RPC_MM_MAP,                 /* value = mm_map(mm a, b, c, perm d, framed, use e) != NULL */
+    RPC_MM_UNMAP_RANGE,         /* value = mm_unmap_range(mm a, b, c, use d) */
+    RPC_MM_AREA,                /* mm_find(mm a, b): c = 0 start, 1 end, 2 perm, 3 use;
+                                   value ~0 if no area holds b */
+    RPC_MM_PT,                  /* value = mm a's root table (physical address) */
+    RPC_MM_FREE,                /* mm_free(mm a) */
+    RPC_ELF_LOAD,               /* value = mm_from_elf(the b bytes at physical a, ...);
+                                   on NULL, msg is *err */
+    RPC_ELF_OUT,                /* the last load's a = 0 *entry, 1 *user_sp */
+    RPC_USAGE,                  /* a = 0 heap_in_use(), 1 area_cache.objects,
+                                   2 area_cache.slabs */
     RPC_NOPS
 };
 

@@ -23,6 +23,8 @@
 #  - The vm harness (vmcases.c): the reference passes, the skeleton fails
 #    every test on its 'not implemented' panic, student mistakes in vm.c
 #    fail exactly the tests expected, other correct designs pass.
+#  - The mm harness (mmcases.c): the same for elf.c and mm.c, each mistake
+#    failing only its own exercise's group; its layout is the kernel's.
 #  - If SPEC's frames_unit runs this harness, its own run line, as the
 #    grader runs it (outside the grader's sandbox), on the reference and a
 #    forger.
@@ -452,6 +454,116 @@ for c in "${vm_cases[@]}"; do
     fi
 done
 
+# ---- elf.c and mm.c (mmcases.c): exercises 4, 5 and 9 ---------------------------------
+# As the vm harness's: the reference, the skeleton, student mistakes (each
+# fails tests of its own exercise's group only: the groups are graded as
+# elf_unit, munmap_unit and free_unit) and other correct designs. Verdicts:
+# 14 per run, in mmcases.c's order (elf 4, munmap 7, free 3).
+mmv() {
+    printf '%s\n' "$1" | awk '/^ok [0-9]+ - /{v[$2]=1} /^not ok [0-9]+ - /{v[$3]=0}
+        END { for (i = 1; i <= 14; i++) printf "%s", (i in v) ? v[i] : "-" }'
+}
+if $cc -std=c11 -O1 -g -Wall -Wextra -Werror -DKDEBUG -o "$work/mm_harness" \
+       "$rpc/harness.c" "$rpc/mmcases.c" "$rpc/child.c" "$rpc/sandbox.c" 2> "$work/mm_harness.log"; then
+    pass "the mm harness compiles with -std=c11 -Wall -Wextra -Werror"
+else
+    fail "the mm harness does not compile; see $work/mm_harness.log"
+fi
+# The layout mmcases.c assumes is the kernel's (vm.h): the user half's end,
+# the stack's size, the trampoline and trap context, the area uses.
+vmh=$ref/kernel/vm.h
+want_layout="USER_TOP 0x4000000000UL|USER_STACK_SIZE (4 * PAGE_SIZE)|TRAMPOLINE 0xFFFFFFFFFFFFF000UL|TRAP_CONTEXT 0xFFFFFFFFFFFFE000UL"
+got_layout=$(for n in USER_TOP USER_STACK_SIZE TRAMPOLINE TRAP_CONTEXT; do
+                 sed -n "s/^#define \($n\) *\([^/]*[^ /]\) *\(\/\*.*\)\{0,1\}$/\1 \2/p" "$vmh" | head -n 1
+             done | paste -sd '|')
+uses=$(tr '\n' ' ' < "$vmh" | sed -n 's/.*enum area_use *{\([^}]*\)}.*/\1/p' | tr -d ' ')
+if [ "$got_layout" = "$want_layout" ] && [ "$uses" = "USE_KERNEL,USE_ELF,USE_STACK,USE_HEAP,USE_MMAP,USE_TRAP_CONTEXT" ] &&
+   grep -q '^#define STACK_PAGES 4UL' "$rpc/mmcases.c" &&
+   grep -q 'enum { USE_ELF = 1, USE_STACK = 2, USE_MMAP = 4 }' "$rpc/mmcases.c"; then
+    pass "mm: mmcases.c's layout constants and area uses are the kernel's ($vmh)"
+else
+    fail "mm: mmcases.c's layout and the kernel's differ: '$got_layout', uses '$uses'"
+fi
+# mm_build NAME DIR: the child for NAME, from DIR/kernel/{elf,mm}.c and the
+# reference's other files.
+mm_build() {
+    $cc -std=c11 -O1 -g -Wall $san -I "$ref/kernel" -DPHYS_OFFSET=sim_phys_offset -DKDEBUG -DRPC_VM \
+        -DRPC_MM -include grading/host/sim.h -o "$work/mm-$1.server" "$rpc/server.c" \
+        "$ref/kernel/frame.c" "$ref/kernel/vm.c" "$2/kernel/mm.c" "$2/kernel/elf.c" \
+        "$ref/kernel/heap.c" "$ref/kernel/slab.c" > "$work/mm-$1.build.log" 2>&1
+}
+# name | file | perl substitution | verdicts | what it is
+mm_cases=(
+ 'notype|elf.c|s/p->p_type != PT_LOAD \x7c\x7c //|01111111111111|the loader loads headers that are not PT_LOAD'
+ 'rwx|elf.c|s/segment_perm\(p->p_flags\)/PTE_R \x7c PTE_W \x7c PTE_X \x7c PTE_U/|00001111111111|every segment mapped R|W|X'
+ 'copymemsz|elf.c|s/p->p_filesz\);/p->p_memsz);/|00001111111111|the loader copies p_memsz bytes from the file, not p_filesz'
+ 'notop|elf.c|s/\n\s*if \(end > top\)\n\s*top = end;//|00011111111111|the stack goes at the bottom: top never set'
+ 'oomreturn|elf.c|s/== NULL\)\n(\s*)goto oom;\n(\s*)copy_to_space/== NULL)\n$1return NULL;\n$2copy_to_space/|11101111111111|out of frames, the loader returns NULL without freeing the space or saying why'
+ 'head|mm.c|s/area_unmap\(mm, a, a->start, e\);(\s*)\/\* its beginning \*\/\n\s*a->start = e;/area_unmap(mm, a, a->start, e);$1\/* its beginning *\//|11111011011111|munmap of an area'"'"'s head leaves its start'
+ 'wholeoff|mm.c|s/if \(s\.n <= a->start\.n && a->end\.n <= e\.n\)/if (s.n <= a->start.n \&\& a->end.n < e.n)/|11110111111111|an area unmapped exactly is cut at its head, left empty in the tree'
+ 'noinsert|mm.c|s/\n\s*area_insert\(mm, rest\);//|11111110110111|a split area'"'"'s second part is never put in the tree'
+ 'notables|mm.c|s/(TRAMPOLINE, 1, 0\);)\n\s*pagetable_free\(mm->pt\);/$1/|11111111111000|mm_free frees no table page'
+ 'nostruct|mm.c|s/\n\s*kfree\(mm\);\n(\s*\/\* END SOLUTION)/\n$1/|11111111111000|mm_free leaks the struct mm'
+ 'trampframe|mm.c|s/unmap_pages\(mm->pt, TRAMPOLINE, 1, 0\);/unmap_pages(mm->pt, TRAMPOLINE, 1, 1);/|11111111111000|mm_free frees the trampoline'"'"'s page as a frame'
+ 'design-toplater|elf.c|s/\n\s*if \(end > top\)\n\s*top = end;//; s/(\n\s*\/\* END SOLUTION \*\/\n)/\n    for (int i = 0; i < eh->e_phnum; i++)\n        if (ph[i].p_type == PT_LOAD \&\& ph[i].p_memsz \&\& page_up(ph[i].p_vaddr + ph[i].p_memsz) > top)\n            top = page_up(ph[i].p_vaddr + ph[i].p_memsz);$1/|11111111111111|(correct) the top found in a loop of its own, after the segments are loaded'
+ 'design-splithead|mm.c|s/rest->start = e;\n(\s*)a->end = s;/rest->end = s;\n$1a->start = e;/|11111111111111|(correct) a split keeps the area for the second part, a new one for the first'
+ 'design-freeorder|mm.c|s/while \(mm->areas\)\n(\s*)mm_unmap_area\(mm, mm->areas\);/for (struct map_area *a; (a = mm_area_from(mm, 0)) != NULL; )\n$1mm_unmap_area(mm, a);/|11111111111111|(correct) mm_free unmaps the areas in address order'
+)
+for c in "${mm_cases[@]}"; do
+    IFS='|' read -r name file subst want what <<< "$c"
+    mkdir -p "$work/mm-$name/kernel"
+    cp "$ref/kernel/mm.c" "$ref/kernel/elf.c" "$work/mm-$name/kernel/"
+    perl -0pi -e "$subst" "$work/mm-$name/kernel/$file"
+    cmp -s "$ref/kernel/$file" "$work/mm-$name/kernel/$file" &&
+        fail "mm variant $name: the substitution changed nothing"
+done
+mm_build reference "$ref" & p1=$!
+mm_build skeleton "$skel" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+for name in reference skeleton; do
+    out=$(setsid -w "$work/mm_harness" "$work/mm-$name.server" 2>&1)
+    printf '%s\n' "$out" > "$work/mm-$name.tap"
+    # each group's failures, and the group's 'not implemented' line (a panic, or what
+    # the stub prints: the harness relays the child's output)
+    ok=1
+    for g in elf:4 munmap:5 free:9; do
+        [ $name = skeleton ] || continue
+        gout=$(setsid -w "$work/mm_harness" "$work/mm-$name.server" "${g%:*}" 2>&1)
+        printf '%s\n' "$gout" | grep -q "lab4 ex${g#*:}: .*not implemented" || ok=0
+        [ "$(printf '%s\n' "$gout" | grep -c '^not ok')" -ge 1 ] || ok=0
+    done
+    if [ $name = reference ] && [ $s1 = 0 ] && [ "$(mmv "$out")" = 11111111111111 ]; then
+        pass "mm: the reference passes all 14 tests"
+    elif [ $name = skeleton ] && [ $s2 = 0 ] && [ $ok = 1 ] && [ "$(mmv "$out")" = 00010000010000 ]; then
+        pass "mm: the skeleton fails every group, each on its own exercise's 'not implemented' line: $(mmv "$out") (the out-of-memory test waits for mm_free; a stub that returns -1 refuses what it must)"
+    else
+        fail "mm: $name: verdicts $(mmv "$out"); see $work/mm-$name.tap"
+    fi
+done
+for c in "${mm_cases[@]}"; do
+    IFS='|' read -r name file subst want what <<< "$c"
+    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
+    mm_build "$name" "$work/mm-$name" &
+done
+wait
+for c in "${mm_cases[@]}"; do
+    IFS='|' read -r name file subst want what <<< "$c"
+    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
+    setsid -w "$work/mm_harness" "$work/mm-$name.server" > "$work/mm-$name.tap" 2>&1 &
+done
+wait
+for c in "${mm_cases[@]}"; do
+    IFS='|' read -r name file subst want what <<< "$c"
+    got=$(mmv "$(cat "$work/mm-$name.tap")")
+    if [ ! -x "$work/mm-$name.server" ]; then
+        fail "mm: $name does not build; see $work/mm-$name.build.log"
+    elif [ "$got" = "$want" ]; then
+        pass "mm: $name ($what): verdicts $got, as expected"
+    else
+        fail "mm: $name ($what): verdicts $got, want $want; see $work/mm-$name.tap"
+    fi
+done
+
 # ---- the spec's own run line, once it runs this harness ------------------------------
 specdir=$(cd "$(dirname "$spec")" && pwd)
 # spec_tools TEST DIR: TEST's tools (its spec's `tool NAME FLAGS... SOURCES...`
@@ -491,15 +603,15 @@ if printf '%s' "$run" | grep -q 'host/rpc'; then
         fi
     done
 fi
-# walk_unit's and vm_unit's run lines, as the grader runs them, on the reference.
-for t in walk_unit:4 vm_unit:8; do
+# The other host tests' run lines, as the grader runs them, on the reference.
+for t in walk_unit:4 vm_unit:8 elf_unit:4 munmap_unit:7 free_unit:3; do
     name=${t%:*} want=${t#*:}
     run=$(awk -v t=$name '$1 == "test" { n = $2 } n == t && $1 == "run" { r = 1; sub(/^run[ \t]+/, "") }
                r { c = sub(/\\$/, ""); printf "%s", $0; if (!c) exit }' "$spec")
     [ -n "$run" ] || continue
     tree=$work/tree-$name
     mkdir -p "$tree/kernel" "$tree/out"
-    cp "$ref"/kernel/*.h "$ref/kernel/frame.c" "$ref/kernel/vm.c" "$tree/kernel/"
+    cp "$ref"/kernel/*.h "$ref"/kernel/{frame,vm,mm,elf,heap,slab}.c "$tree/kernel/"
     tdir=$(cd "$work" && pwd)/tools-$name
     spec_tools "$name" "$tdir" > "$work/tools-$name.log" 2>&1 || fail "$name's tools do not build; see $work/tools-$name.log"
     (cd "$tree" && env GRADE_TREE="$PWD" GRADE_SPECDIR="$specdir" GRADE_TOOLS="$tdir" \

@@ -1,5 +1,6 @@
-/* server.c: a host-test harness's child: runs frame.c's calls, and with
- * -DRPC_VM vm.c's too, on request (rpc.h). */
+/* server.c: a host-test harness's child: runs frame.c's calls, with
+ * -DRPC_VM vm.c's too, and with -DRPC_MM mm.c's and elf.c's, on request
+ * (rpc.h). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <setjmp.h>
@@ -74,6 +75,54 @@ table(uint64 pa)
 }
 #endif
 
+#ifdef RPC_MM
+/* mm.c maps it at TRAMPOLINE; not in the RAM, as on the board. */
+char strampoline[4096] __attribute__((aligned(4096)));
+
+/* The address spaces made so far; a handle is an index + 1. */
+static struct mm *spaces[256];
+static uint64 nspaces;
+static uint64 last_entry, last_sp;
+
+static uint64
+keep(struct mm *mm)
+{
+    if (mm == NULL || nspaces == sizeof spaces / sizeof spaces[0])
+        return 0;
+    spaces[nspaces++] = mm;
+    return nspaces;
+}
+
+/* The space of handle h, or NULL (the request is then refused). */
+static struct mm *
+space(uint64 h)
+{
+    return h >= 1 && h <= nspaces ? spaces[h - 1] : NULL;
+}
+
+/* Is [pa, pa + n) in the RAM? */
+static int
+in_ram(uint64 pa, uint64 n)
+{
+    return pa >= SIM_RAM_BASE && n <= SIM_RAM_SIZE
+        && pa - SIM_RAM_BASE <= SIM_RAM_SIZE - n;
+}
+
+static uint64
+area_field(struct mm *mm, uint64 va, uint64 which)
+{
+    struct map_area *a = mm_find(mm, va);
+    if (a == NULL)
+        return ~0UL;
+    switch (which) {
+    case 0: return vpn2va(a->start);
+    case 1: return vpn2va(a->end);
+    case 2: return a->perm;
+    default: return (uint64)a->use;
+    }
+}
+#endif
+
 /* Run one request; its result, or the panic it raised, into *r. */
 static void
 serve(const struct rpc_req *q, struct rpc_rep *r)
@@ -125,6 +174,57 @@ serve(const struct rpc_req *q, struct rpc_rep *r)
             frame_free(hoard[--nhoard]);
         break;
 #endif
+#ifdef RPC_MM
+    case RPC_MM_NEW:     r->value = keep(mm_new()); break;
+    case RPC_MM_MAP:
+    case RPC_MM_UNMAP_RANGE:
+    case RPC_MM_AREA:
+    case RPC_MM_PT:
+    case RPC_MM_FREE: {
+        struct mm *mm = space(q->a);
+        if (mm == NULL) {
+            r->status = RPC_BADOP;
+            break;
+        }
+        if (q->op == RPC_MM_MAP)
+            r->value = mm_map(mm, q->b, q->c, q->d, AREA_FRAMED,
+                              (enum area_use)q->e) != NULL;
+        else if (q->op == RPC_MM_UNMAP_RANGE)
+            r->value = (uint64)(int64)mm_unmap_range(mm, q->b, q->c,
+                                                     (enum area_use)q->d);
+        else if (q->op == RPC_MM_AREA)
+            r->value = area_field(mm, q->b, q->c);
+        else if (q->op == RPC_MM_PT)
+            r->value = kva2pa(mm->pt);
+        else {
+            mm_free(mm);
+            spaces[q->a - 1] = NULL;
+        }
+        break;
+    }
+    case RPC_ELF_LOAD: {
+        if (!in_ram(q->a, q->b)) {
+            r->status = RPC_BADOP;
+            break;
+        }
+        const char *err = NULL;
+        uint64 entry = 0, sp = 0;
+        struct mm *mm = mm_from_elf(pa2kva(q->a), q->b, &entry, &sp, &err);
+        r->value = keep(mm);
+        if (mm == NULL)
+            snprintf(r->msg, sizeof r->msg, "%s", err ? err : "(no reason)");
+        last_entry = entry, last_sp = sp;
+        break;
+    }
+    case RPC_ELF_OUT:
+        r->value = q->a == 0 ? last_entry : q->a == 1 ? last_sp
+                 : kva2pa(strampoline);
+        break;
+    case RPC_USAGE:
+        r->value = q->a == 0 ? heap_in_use()
+                 : q->a == 1 ? area_cache.objects : area_cache.slabs;
+        break;
+#endif
     default:             r->status = RPC_BADOP; break;
     }
     in_call = 0;
@@ -152,6 +252,12 @@ main(void)
     _Static_assert(SIM_RAM_BASE % PAGE_SIZE == 0 && SIM_RAM_SIZE % PAGE_SIZE == 0,
                    "the simulated RAM is whole pages");
     map_ram();
+    /* What the code under test prints (a stub's 'not implemented' line)
+     * reaches the harness at once, not when a buffer fills. */
+    setvbuf(stdout, NULL, _IOLBF, 0);
+#ifdef RPC_MM
+    heap_init(kernel_heap, sizeof kernel_heap);
+#endif
     struct rpc_rep r = { .magic = RPC_MAGIC, .status = RPC_OK, .value = RPC_VERSION };
     put(RPC_FD_REP, &r, sizeof r);
     for (;;) {
