@@ -1024,18 +1024,91 @@ defines_tag(int ci, const char *kw, const char *name)
 }
 
 /*
+ * Is the end of text t inside the braces of a struct or union (its member
+ * list, not a function's body)? The innermost open brace decides: the
+ * text before it must end with "struct", "union", or either and a tag.
+ */
+static int
+in_member_list(const Buf *t)
+{
+	int depth = 0, k, e;
+
+	for (k = (int)t->len - 1; k >= 0; k--) {
+		if (t->s[k] == '}')
+			depth++;
+		else if (t->s[k] == '{' && depth-- == 0)
+			break;
+	}
+	if (k < 0)
+		return 0;
+	e = k;
+	while (e > 0 && isspace((unsigned char)t->s[e - 1]))
+		e--;
+	for (int pass = 0; pass < 2; pass++) {
+		static const char *const kw[] = { "struct", "union" };
+		for (int w = 0; w < 2; w++) {
+			int l = (int)strlen(kw[w]);
+			if (e >= l && strncmp(t->s + e - l, kw[w], (size_t)l) == 0 &&
+			    (e == l || !(isalnum((unsigned char)t->s[e - l - 1]) || t->s[e - l - 1] == '_')))
+				return 1;
+		}
+		/* a tag: step over it and the blanks before it, then look again */
+		if (pass == 0) {
+			int f = e;
+			while (f > 0 && (isalnum((unsigned char)t->s[f - 1]) || t->s[f - 1] == '_'))
+				f--;
+			if (f == e || f == 0 || !isspace((unsigned char)t->s[f - 1]))
+				return 0;
+			e = f;
+			while (e > 0 && isspace((unsigned char)t->s[e - 1]))
+				e--;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Is the name that starts text rest (len bytes of it), after text before,
+ * a member being declared: in a struct's or union's member list, after a
+ * type, '*' or ',' and followed by ';', ',', '[' or ':' (a bit field), or
+ * "(*name)" (a function pointer)? It names no definition elsewhere.
+ */
+static int
+declares_member(const Buf *before, const char *rest, size_t len)
+{
+	int n = (int)before->len;
+	const char *a = rest + len;
+	char prev;
+
+	while (*a == ' ' || *a == '\t')
+		a++;
+	if (*a == '\0')
+		return 0;
+	while (n > 0 && (before->s[n - 1] == ' ' || before->s[n - 1] == '\t'))
+		n--;
+	if (n == 0 || !in_member_list(before))
+		return 0;
+	prev = before->s[n - 1];
+	if (prev == '*' && n >= 2 && before->s[n - 2] == '(' && *a == ')')
+		return 1;
+	return (isalnum((unsigned char)prev) || prev == '_' || prev == '*' || prev == ',') &&
+	    strchr(";,[:", *a) != NULL;
+}
+
+/*
  * The definition of identifier d that a use in chunk ci links to (an index
  * into its defs), or -1 for none: the first in the same program; after
  * "struct", "union" or "enum", only one that defines that tag; after "." or
- * "->" (a member), none.
+ * "->" (a member), none; nor for a member's name where a struct or union
+ * declares it.
  */
 static int
-link_def(int d, int ci, const Buf *before)
+link_def(int d, int ci, const Buf *before, const char *rest)
 {
 	const char *kw = tag_keyword(before);
 	int j, prog = chunk_prog(ci);
 
-	if (after_member(before))
+	if (after_member(before) || declares_member(before, rest, strlen(idents[d].name)))
 		return -1;
 	for (j = 0; j < idents[d].ndefs; j++) {
 		int dc = idents[d].defs[j], dp = chunk_prog(dc);
@@ -1048,11 +1121,24 @@ link_def(int d, int ci, const Buf *before)
 	return -1;
 }
 
+/* The text of piece i of c and of the text pieces after it, to the line's
+ * end or the next chunk use, into b (emptied first). */
+static void
+text_ahead(const Chunk *c, int i, const char *drop, Buf *b)
+{
+	b->len = 0;
+	bputs(b, "");
+	for (; i < c->np && c->p[i].kind != P_NL && c->p[i].kind != P_USE; i++)
+		if (c->p[i].kind == P_TEXT && !drop[i])
+			bputs(b, c->p[i].s);
+}
+
 /* Build a code chunk's displayed text, its reference marks and identifier links. */
 static void
 lay_out_code(int ci)
 {
 	Chunk *c = &chunks[ci];
+	Buf ahead = {0};
 	Lexer lx = {0};
 	int i, line = 1, col = 0, pending = -1;
 	char *drop = calloc((size_t)c->np + 1, 1);
@@ -1073,10 +1159,12 @@ lay_out_code(int ci)
 			pending = ident_index(p->s);
 			break;
 		case P_TEXT:
+			if (pending >= 0)
+				text_ahead(c, i, drop, &ahead);
 			if (pending >= 0 && (lx.st == LX_CODE || lx.st == LX_HASH) &&
 			    idents[pending].ndefs && !defines(c, pending) &&
 			    strncmp(p->s, idents[pending].name, strlen(idents[pending].name)) == 0 &&
-			    (m.def = link_def(pending, ci, &c->text)) >= 0) {
+			    (m.def = link_def(pending, ci, &c->text, ahead.s)) >= 0) {
 				m.line = line;
 				m.col = col;
 				m.len = (int)strlen(idents[pending].name);
@@ -1120,6 +1208,7 @@ lay_out_code(int ci)
 		}
 	}
 	free(drop);
+	free(ahead.s);
 	/* drop trailing blank lines */
 	while (c->text.len) {
 		size_t k = c->text.len;
