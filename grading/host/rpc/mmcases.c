@@ -695,12 +695,13 @@ test_munmap_refused(void)
     EXPECT(leaf_of(m_pt(mm), S0) != 0, "the stack page 0x%lx was unmapped", S0);
 }
 
-/* Cut every which way, then unmap the rest: every frame comes back. */
+/* Cut every which way until nothing is left: every page's frame comes
+ * back, no area is left, and a page already unmapped is refused. */
 static void
 test_munmap_everything_back(void)
 {
     uint64_t mm = two_areas();
-    uint64_t root = m_pt(mm);
+    uint64_t root = m_pt(mm), free = f_free_count();
     static const uint64_t cuts[][2] = {
         { A0 + 3 * PG, A0 + 4 * PG }, { A0 + PG, A0 + 2 * PG }, { B0 + PG, B0 + 2 * PG },
         { A0 + 6 * PG, B0 + PG }, { A0, A0 + PG }, { A0 + 2 * PG, A0 + 3 * PG },
@@ -714,6 +715,9 @@ test_munmap_everything_back(void)
         EXPECT(leaf_of(root, va) == 0, "page 0x%lx is still mapped", (unsigned long)va);
         check_area(__LINE__, mm, va, 0, 0, 0);
     }
+    EXPECT(f_free_count() >= free + (B1 - A0) / PG, "after 8 cuts that unmapped all %lu "
+           "pages, only %lu frames came back", (unsigned long)((B1 - A0) / PG),
+           (unsigned long)(f_free_count() - free));
     EXPECT(m_unmap_range(mm, A0, A0 + PG, USE_MMAP) == -1,
            "mm_unmap_range of a page already unmapped did not return -1");
     EXPECT(m_unmap_range(mm, S0, S0 + 2 * PG, USE_STACK) == 0,
