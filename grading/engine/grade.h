@@ -179,6 +179,8 @@ struct spec {
         char *name;
     } *funcs;
     int nfuncs;
+    char **tablefuncs;          /* tablefuncs NAME...: the functions that build page tables */
+    int ntablefuncs;
 };
 
 void defval(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -217,6 +219,8 @@ struct outcome {
     double secs;
     int regs;                   /* a timeout: pc and ra read from QEMU's monitor */
     unsigned long long pc, ra;
+    int csrs;                   /* and these supervisor CSRs, all read */
+    unsigned long long stvec, sepc, scause, stval, satp;
 };
 
 /* A directory the step sees: host path, and where it appears inside. */

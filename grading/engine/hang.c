@@ -123,6 +123,10 @@ monitor_regs(const char *base, struct outcome *o)
             o->regs = 1;
             o->pc = pc;
             o->ra = ra;
+            /* The CSRs come before the x registers: all there, or none used. */
+            o->csrs = reg_value(answer, "stvec", &o->stvec) && reg_value(answer, "sepc", &o->sepc)
+                   && reg_value(answer, "scause", &o->scause) && reg_value(answer, "stval", &o->stval)
+                   && reg_value(answer, "satp", &o->satp);
             break;
         }
         if (len == cap)
@@ -215,6 +219,47 @@ describe(const struct spec *sp, const char *elf, unsigned long long addr, struct
     free(name);
 }
 
+/*
+ * A hart that cannot fetch its own trap handler: the fault traps to
+ * stvec, whose fetch faults the same way, for ever. The registers show it
+ * as pc == stvec == sepc == stval, scause an instruction page or access
+ * fault. What came before is lost but ra: the last call. On the kernel's
+ * side this is nearly always a page table (in satp) that does not map
+ * the kernel's own code executable.
+ */
+static int
+trap_loop(struct outcome o)
+{
+    unsigned long long cause = o.scause & ~(1ULL << 63);
+    return o.csrs && !(o.scause >> 63) && (cause == 12 || cause == 1) &&
+           o.pc == o.stvec && o.sepc == o.stvec && o.stval == o.stvec;
+}
+
+static void
+trap_loop_text(const struct spec *sp, const char *elf, struct outcome o, struct buf *b)
+{
+    struct buf at = { 0 }, from = { 0 };
+    /* What names the exercises first: a report's one-line reason is cut at 100. */
+    buf_printf(b, "the kernel cannot fetch its own code: its page table");
+    for (int i = 0; i < sp->ntablefuncs; i++) {
+        buf_printf(b, "%s%s", i == 0 ? ", from " : i == sp->ntablefuncs - 1 ? " and " : ", ",
+                   sp->tablefuncs[i]);
+        for (int k = 0; k < sp->nfuncs; k++)
+            if (strcmp(sp->funcs[k].name, sp->tablefuncs[i]) == 0)
+                buf_printf(b, " (exercise %d)", sp->funcs[k].exercise);
+    }
+    describe(sp, elf, o.stvec, &at);
+    buf_printf(b, "%s maps it wrong: the hart faults for ever on the trap handler at %s "
+               "(instruction %s fault; satp 0x%llx)", sp->ntablefuncs > 0 ? "," : "",
+               buf_str(&at), (o.scause & 0xff) == 12 ? "page" : "access", o.satp);
+    if (o.ra >= 0x80000000ULL) {
+        describe(sp, elf, o.ra, &from);
+        buf_printf(b, ", last called from %s", buf_str(&from));
+    }
+    free(at.s);
+    free(from.s);
+}
+
 /* What a test's detail says of a hang: where the hart was; NULL if unknown. */
 char *
 hang_text(const struct spec *sp, const char *elf, struct outcome o)
@@ -222,6 +267,10 @@ hang_text(const struct spec *sp, const char *elf, struct outcome o)
     if (!o.regs)
         return NULL;
     struct buf b = { 0 }, at = { 0 }, from = { 0 };
+    if (trap_loop(o)) {
+        trap_loop_text(sp, elf, o, &b);
+        return b.s;
+    }
     describe(sp, elf, o.pc, &at);
     buf_printf(&b, "the %s was in %s", o.pc >= 0x80000000ULL ? "kernel" : "hart", buf_str(&at));
     if (o.pc >= 0x80000000ULL && o.ra >= 0x80000000ULL) {

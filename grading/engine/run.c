@@ -350,7 +350,7 @@ build_programs(void)
             taken = 1;
         }
     }
-    struct outcome o = { H_EXIT, 0, 0, 0, 0, 0 };
+    struct outcome o = { .how = H_EXIT };
     if (nt && !taken) {
         char jobs[32];
         snprintf(jobs, sizeof jobs, "-j%d", opt.jobs);
@@ -717,7 +717,7 @@ prepare_test(struct test *t)
 struct wresult {
     int stage;                  /* 0: link failed, 1: ran */
     struct outcome o;
-    char hang[256];             /* a timeout: where the kernel was (hang.c), or "" */
+    char hang[400];             /* a timeout: where the kernel was (hang.c), or "" */
     char trap[256];             /* a kernel trap's panic: where (hang.c), or "" */
 };
 
@@ -737,7 +737,7 @@ qemu_limit(const char *mem)
 static struct wresult
 run_test(struct test *t)
 {
-    struct wresult w = { 1, { H_ERROR, 0, 0, 0, 0, 0 }, "", "" };
+    struct wresult w = { 1, { .how = H_ERROR }, "", "" };
     char *dir = xasprintf("%s/t-%s", box, t->name);
     int fd = open_log(t->log);
     char p1[4096], p2[4096];

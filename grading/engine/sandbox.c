@@ -316,7 +316,7 @@ static struct outcome
 run_capture(const struct step *s, char *const argv[], const char *cwd, char *const env[],
             int logfd, double timeout, size_t cap)
 {
-    struct outcome o = { H_ERROR, 0, 0, 0, 0, 0 };
+    struct outcome o = { .how = H_ERROR };
     int uid_lock = -1, uid = -1;
     if (s && am_root && isolation != ISO_NONE) {
         uid = base_id + take_slot("uid", &uid_lock);

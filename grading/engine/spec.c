@@ -514,6 +514,21 @@ parse_spec(struct spec *sp, const char *path)
                 }
                 free(w[0]);
                 free(w);
+            } else if (strcmp(key, "tablefuncs") == 0) {
+                int nw;
+                char **w = split_words(value, &nw);
+                if (nw < 1)
+                    spec_error("tablefuncs: want the functions that build page tables");
+                for (int i = 0; i < nw; i++) {
+                    int known = 0;
+                    for (int k = 0; k < sp->nfuncs; k++)
+                        known |= strcmp(sp->funcs[k].name, w[i]) == 0;
+                    if (!known)
+                        spec_error("tablefuncs: %s is no exercise's function (a functions line "
+                                   "above names it)", w[i]);
+                }
+                sp->tablefuncs = w;
+                sp->ntablefuncs = nw;
             } else {
                 spec_error("unknown header directive '%s' (or a test directive before the first test)", key);
             }

@@ -162,6 +162,7 @@ mutants=(
  'noneed|kernel/vm.c|s/\(\*e & \(PTE_V \x7c need\)\) != \(PTE_V \x7c need\)/(*e \& PTE_V) != PTE_V/|kvm'
  'count|kernel/vm.c|s/int n = dump_level\(pt, 2, 0\);/int n = dump_level(pt, 2, 0) - 1;/|ptdump'
  'leak|kernel/mm.c|s/a->kind == AREA_FRAMED\);/a->kind == AREA_FRAMED \&\& a->use != USE_MMAP);/|faults'
+ 'userbit|kernel/vm.c|s/\*e = make_pte\(p, PTE_V\);/*e = make_pte(p, PTE_V \x7c PTE_U);/|frames'
  'notype|kernel/elf.c|s/p->p_type != PT_LOAD \x7c\x7c //|elf_unit'
  'wholeoff|kernel/mm.c|s/if \(s\.n <= a->start\.n && a->end\.n <= e\.n\)/if (s.n <= a->start.n \&\& a->end.n < e.n)/|munmap_unit'
  'nostruct|kernel/mm.c|s/\n\s*kfree\(mm\);\n(\s*\/\* END SOLUTION)/\n$1/|free_unit'
@@ -208,6 +209,20 @@ if [[ $r =~ ^the\ kernel\ trapped\ \([A-Za-z]+,\ stval\ 0x[0-9a-f]+\)\ in\ walk\
     pass "mutant ppnaspa: the kernel's trap is placed: '${r:0:80}'"
 else
     fail "mutant ppnaspa: the reason does not say the kernel trapped in walk (exercise 2): '$r'"
+fi
+
+# A kernel whose page table does not map its own code (walk puts U on table
+# entries, so the supervisor may not fetch through them): when paging goes
+# on, the hart faults on its trap handler for ever. The timeout says so,
+# from the monitor's CSRs (pc = stvec = sepc = stval), and names the
+# spec's tablefuncs with their exercises, and the last call.
+r=$(sed -n 's/^FAIL (\(.*\))$/\1/p' "$work/mutant-userbit-frames.out" 2>/dev/null | head -n 1)
+d=$(grep -m 1 '^    timeout after' "$work/mutant-userbit-frames.out" 2>/dev/null)
+if [[ $r == "timeout after 5s: the kernel cannot fetch its own code: its page table, from walk (exercise 2)"* ]] &&
+   [[ $d == *"map_pages (exercise 3), maps it wrong: the hart faults for ever on the trap handler at 0x"*"(instruction page fault; satp 0x8"*"), last called from kvm_enable" ]]; then
+    pass "mutant userbit: a kernel faulting for ever on its own trap handler is said to be, with the page table's builders: '${d:4:130}...'"
+else
+    fail "mutant userbit: the timeout does not say the kernel cannot fetch its code: '$r' / '$d'"
 fi
 
 # ---- the practice test, as students run it -------------------------------------
@@ -621,13 +636,14 @@ else
 fi
 # functions: an exercise number, then C names, each one exercise's.
 bad=""
-for line in 'functions walk' 'functions 2' 'functions 2 walk-it' 'functions 2 walk\nfunctions 3 walk'; do
+for line in 'functions walk' 'functions 2' 'functions 2 walk-it' 'functions 2 walk\nfunctions 3 walk' \
+            'functions 2 walk\ntablefuncs walk map_pages' 'tablefuncs'; do
     printf "lab x\neditable kernel/vm.c\n$line\n" > "$spec"
     o=$("$grade" --spec "$spec" 2>&1); st=$?
-    { [ $st -eq 2 ] && grep -q "^grade: $spec:[34]: functions: " <<< "$o"; } || bad="$bad [$line: $st '$o']"
+    { [ $st -eq 2 ] && grep -q "^grade: $spec:[34]: \(functions\|tablefuncs\): " <<< "$o"; } || bad="$bad [$line: $st '$o']"
 done
 if [ -z "$bad" ]; then
-    pass "functions: a missing exercise or name, a name that is not C's, a function given twice: each refused at its line"
+    pass "functions: a missing exercise or name, a name that is not C's, a function given twice, a tablefuncs name no functions line gives, a tablefuncs line without names: each refused at its line"
 else
     fail "functions: accepted or misreported:$bad"
 fi
