@@ -26,6 +26,12 @@
  *
  * That line is the console's: a kernel could print a false one, but only
  * to mislead its own failure report (the panic line fails the test).
+ *
+ * Two hangs are named from more of the monitor's registers: a hart that
+ * traps for ever on its trap handler's first instruction (pc = stvec =
+ * sepc: the page table in satp maps the kernel wrong; the spec's
+ * `tablefuncs` are named as its builders), and one stopped in the firmware
+ * below the kernel's entry point.
  */
 #include "grade.h"
 
@@ -198,7 +204,23 @@ out:
     return found;
 }
 
-/* "walk (exercise 2)", "scheduler", or "0x10234 (a user program)". */
+/* The kernel's entry point (its lowest code: the firmware is below it), or 0. */
+static unsigned long long
+kernel_entry(const char *elf)
+{
+    Elf64_Ehdr eh;
+    int fd = open(elf, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, &eh, sizeof eh);
+    close(fd);
+    if (n != (ssize_t)sizeof eh || memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0
+        || eh.e_ident[EI_CLASS] != ELFCLASS64)
+        return 0;
+    return eh.e_entry;
+}
+
+/* "walk (exercise 2)", "scheduler", "0x80000496 (the firmware)", or "0x10234 (user code)". */
 static void
 describe(const struct spec *sp, const char *elf, unsigned long long addr, struct buf *b)
 {
@@ -206,6 +228,8 @@ describe(const struct spec *sp, const char *elf, unsigned long long addr, struct
     if (name == NULL) {
         if (addr < 0x80000000ULL)
             buf_printf(b, "0x%llx (user code)", addr);
+        else if (addr < kernel_entry(elf))
+            buf_printf(b, "0x%llx (the firmware)", addr);
         else
             buf_printf(b, "0x%llx", addr);
         return;
@@ -220,27 +244,42 @@ describe(const struct spec *sp, const char *elf, unsigned long long addr, struct
 }
 
 /*
- * A hart that cannot fetch its own trap handler: the fault traps to
- * stvec, whose fetch faults the same way, for ever. The registers show it
- * as pc == stvec == sepc == stval, scause an instruction page or access
- * fault. What came before is lost but ra: the last call. On the kernel's
- * side this is nearly always a page table (in satp) that does not map
- * the kernel's own code executable.
+ * A hart that cannot run its own trap handler: the handler's first
+ * instruction traps (its fetch faults, or it fetches something that is not
+ * the handler, or its first store faults), which traps to stvec again, for
+ * ever. The registers show it as pc == stvec == sepc, scause an exception.
+ * What came before is lost but ra: the last call. On the kernel's side this
+ * is nearly always a page table (in satp) that maps the kernel's own code
+ * or data wrong.
  */
 static int
 trap_loop(struct outcome o)
 {
-    unsigned long long cause = o.scause & ~(1ULL << 63);
-    return o.csrs && !(o.scause >> 63) && (cause == 12 || cause == 1) &&
-           o.pc == o.stvec && o.sepc == o.stvec && o.stval == o.stvec;
+    return o.csrs && !(o.scause >> 63) && o.pc == o.stvec && o.sepc == o.stvec;
+}
+
+static const char *
+cause_name(unsigned long long c)
+{
+    switch (c) {
+    case 1: return "instruction access fault";
+    case 2: return "illegal instruction";
+    case 5: return "load access fault";
+    case 7: return "store access fault";
+    case 12: return "instruction page fault";
+    case 13: return "load page fault";
+    case 15: return "store page fault";
+    default: return NULL;
+    }
 }
 
 static void
 trap_loop_text(const struct spec *sp, const char *elf, struct outcome o, struct buf *b)
 {
     struct buf at = { 0 }, from = { 0 };
+    const char *cause = cause_name(o.scause);
     /* What names the exercises first: a report's one-line reason is cut at 100. */
-    buf_printf(b, "the kernel cannot fetch its own code: its page table");
+    buf_printf(b, "the kernel cannot run its own trap handler: its page table");
     for (int i = 0; i < sp->ntablefuncs; i++) {
         buf_printf(b, "%s%s", i == 0 ? ", from " : i == sp->ntablefuncs - 1 ? " and " : ", ",
                    sp->tablefuncs[i]);
@@ -249,9 +288,13 @@ trap_loop_text(const struct spec *sp, const char *elf, struct outcome o, struct 
                 buf_printf(b, " (exercise %d)", sp->funcs[k].exercise);
     }
     describe(sp, elf, o.stvec, &at);
-    buf_printf(b, "%s maps it wrong: the hart faults for ever on the trap handler at %s "
-               "(instruction %s fault; satp 0x%llx)", sp->ntablefuncs > 0 ? "," : "",
-               buf_str(&at), (o.scause & 0xff) == 12 ? "page" : "access", o.satp);
+    buf_printf(b, "%s maps it wrong: the hart traps for ever at the handler's first "
+               "instruction, %s (", sp->ntablefuncs > 0 ? "," : "", buf_str(&at));
+    if (cause)
+        buf_printf(b, "%s", cause);
+    else
+        buf_printf(b, "exception %llu", o.scause);
+    buf_printf(b, ", stval 0x%llx; satp 0x%llx)", o.stval, o.satp);
     if (o.ra >= 0x80000000ULL) {
         describe(sp, elf, o.ra, &from);
         buf_printf(b, ", last called from %s", buf_str(&from));
@@ -269,6 +312,17 @@ hang_text(const struct spec *sp, const char *elf, struct outcome o)
     struct buf b = { 0 }, at = { 0 }, from = { 0 };
     if (trap_loop(o)) {
         trap_loop_text(sp, elf, o, &b);
+        return b.s;
+    }
+    unsigned long long entry = kernel_entry(elf);
+    if (o.pc >= 0x80000000ULL && o.pc < entry) {
+        /* below the kernel: the firmware, where a hart that trapped into it stays */
+        buf_printf(&b, "the hart was in the firmware (OpenSBI), at 0x%llx", o.pc);
+        if (o.ra >= entry) {
+            describe(sp, elf, o.ra, &from);
+            buf_printf(&b, ", the kernel's last call from %s", buf_str(&from));
+        }
+        free(from.s);
         return b.s;
     }
     describe(sp, elf, o.pc, &at);

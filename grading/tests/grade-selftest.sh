@@ -214,15 +214,15 @@ fi
 # A kernel whose page table does not map its own code (walk puts U on table
 # entries, so the supervisor may not fetch through them): when paging goes
 # on, the hart faults on its trap handler for ever. The timeout says so,
-# from the monitor's CSRs (pc = stvec = sepc = stval), and names the
-# spec's tablefuncs with their exercises, and the last call.
+# from the monitor's CSRs (pc = stvec = sepc), and names the spec's
+# tablefuncs with their exercises, and the last call.
 r=$(sed -n 's/^FAIL (\(.*\))$/\1/p' "$work/mutant-userbit-frames.out" 2>/dev/null | head -n 1)
 d=$(grep -m 1 '^    timeout after' "$work/mutant-userbit-frames.out" 2>/dev/null)
-if [[ $r == "timeout after 5s: the kernel cannot fetch its own code: its page table, from walk (exercise 2)"* ]] &&
-   [[ $d == *"map_pages (exercise 3), maps it wrong: the hart faults for ever on the trap handler at 0x"*"(instruction page fault; satp 0x8"*"), last called from kvm_enable" ]]; then
-    pass "mutant userbit: a kernel faulting for ever on its own trap handler is said to be, with the page table's builders: '${d:4:130}...'"
+if [[ $r == "timeout after 5s: the kernel cannot run its own trap handler: its page table, from walk (exercise 2)"* ]] &&
+   [[ $d == *"map_pages (exercise 3), maps it wrong: the hart traps for ever at the handler's first instruction, 0x"*" (instruction page fault, stval 0x"*"; satp 0x8"*"), last called from kvm_enable" ]]; then
+    pass "mutant userbit: a kernel faulting for ever on its own trap handler is said to be, with the page table's builders: '${d:4:140}...'"
 else
-    fail "mutant userbit: the timeout does not say the kernel cannot fetch its code: '$r' / '$d'"
+    fail "mutant userbit: the timeout does not say the kernel cannot run its trap handler: '$r' / '$d'"
 fi
 
 # ---- the practice test, as students run it -------------------------------------
