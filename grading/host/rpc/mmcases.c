@@ -83,6 +83,16 @@ leaf_of(uint64_t root, uint64_t va)
 
 static uint64_t leaf_pa(uint64_t e) { return (e >> 10 & ((1UL << 44) - 1)) << 12; }
 
+/* The frame that leaf entry e (of va) maps, which the harness is about to
+ * read or write: it must be a page of the RAM (the child chose it). */
+static uint64_t
+frame_of(uint64_t e, uint64_t va)
+{
+    EXPECT(in_ram(leaf_pa(e)), "page 0x%lx is mapped to 0x%lx, outside the RAM",
+           (unsigned long)va, (unsigned long)leaf_pa(e));
+    return leaf_pa(e);
+}
+
 /* The virtual addresses of every leaf below table (at level; va: its
  * first address), in address order, into out[*n] (at most max). */
 static void
@@ -324,7 +334,7 @@ check_segments(int line, uint64_t mm, const struct img *im)
         }
         uint64_t from = s->vaddr;
         for (uint64_t va = from; va < end; va++) {
-            uint8_t got = *at(leaf_pa(leaf_of(root, va)) + va % PG);
+            uint8_t got = *at(frame_of(leaf_of(root, va), va) + va % PG);
             uint64_t k = va - s->vaddr;
             uint8_t want = k < s->filesz ? *at(IMG_PA + im->off[i] + k) : 0;
             if (got != want)
@@ -520,7 +530,7 @@ two_areas(void)
     for (uint64_t va = A0; va < B1; va += PG) {
         uint64_t e = leaf_of(root, va);
         EXPECT(e != 0, "mm_map left 0x%lx unmapped", (unsigned long)va);
-        memcpy(at(leaf_pa(e)), &va, sizeof va);
+        memcpy(at(frame_of(e, va)), &va, sizeof va);
     }
     return mm;
 }
@@ -543,7 +553,7 @@ check_pages(int line, uint64_t mm, uint64_t from, uint64_t to)
             fail_at(line, "after unmapping [0x%lx, 0x%lx), page 0x%lx, outside the range, "
                     "is not mapped", (unsigned long)from, (unsigned long)to, (unsigned long)va);
         uint64_t mark;
-        memcpy(&mark, at(leaf_pa(e)), sizeof mark);
+        memcpy(&mark, at(frame_of(e, va)), sizeof mark);
         if (mark != va || (e & PERM) != perm)
             fail_at(line, "after unmapping [0x%lx, 0x%lx), page 0x%lx, outside the range, "
                     "is mapped %s to a frame holding 0x%lx; want %s, its own page",
