@@ -53,8 +53,10 @@
 
 #define _POSIX_C_SOURCE 200809L
 
+#include <elf.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -409,19 +411,17 @@ static int readlog(FILE *in, Dump *d, const char *want, int list) {
 #define MAX_RAM         (1ULL << 30)
 #define TEST_DEVICE     0x100000ULL       /* QEMU virt's test finisher */
 
-/* What the loader's elf_check knows of ELF64 (chapter 4's elf.h), and the symbol table. */
-#define EHDR_SIZE  64
-#define PHDR_SIZE  56
-#define SHDR_SIZE  64
-#define SYM_SIZE   24
-#define ET_EXEC    2
-#define EM_RISCV   243
-#define PT_LOAD    1
-#define PF_X       1
-#define PF_W       2
-#define PF_R       4
+/* ELF64, from the host's <elf.h>: sizes, and where each field is (read with get(),
+   little-endian whatever the host); and what the loader's elf_check allows. */
+#define EHDR_SIZE  ((int)sizeof(Elf64_Ehdr))
+#define PHDR_SIZE  ((int)sizeof(Elf64_Phdr))
+#define SHDR_SIZE  ((int)sizeof(Elf64_Shdr))
+#define SYM_SIZE   ((int)sizeof(Elf64_Sym))
+#define EH(f)      offsetof(Elf64_Ehdr, f), (int)sizeof(((Elf64_Ehdr *)0)->f)
+#define PH(f)      offsetof(Elf64_Phdr, f), (int)sizeof(((Elf64_Phdr *)0)->f)
+#define SH(f)      offsetof(Elf64_Shdr, f), (int)sizeof(((Elf64_Shdr *)0)->f)
+#define ST(f)      offsetof(Elf64_Sym, f), (int)sizeof(((Elf64_Sym *)0)->f)
 #define MAX_PHNUM  64
-#define SHT_SYMTAB 2
 #define MAXELF     (256u << 20)           /* bytes: far more than a kernel or a program */
 
 typedef struct Region {
@@ -512,17 +512,17 @@ static void checkheader(const Elf *e) {
   if (e->n < EHDR_SIZE)
     elfbad("not an ELF file: %zu bytes, too small for an ELF header (%d)", e->n, EHDR_SIZE);
   if (memcmp(e->b, "\177ELF", 4) != 0) elfbad("bad magic number (not an ELF file)");
-  if (e->b[4] != 2) elfbad("not a 64-bit ELF file");
-  if (e->b[5] != 1) elfbad("not little-endian");
-  if (e->b[6] != 1 || get(e, 20, 4) != 1) elfbad("unknown ELF version");
-  if (get(e, 18, 2) != EM_RISCV) elfbad("not a RISC-V file (e_machine %llu)", get(e, 18, 2));
-  if (get(e, 16, 2) != ET_EXEC) elfbad("not a static executable (ET_EXEC)");
-  if (get(e, 54, 2) != PHDR_SIZE)
-    elfbad("unexpected program-header size %llu, expected %d", get(e, 54, 2), PHDR_SIZE);
-  phnum = get(e, 56, 2);
+  if (e->b[EI_CLASS] != ELFCLASS64) elfbad("not a 64-bit ELF file");
+  if (e->b[EI_DATA] != ELFDATA2LSB) elfbad("not little-endian");
+  if (e->b[EI_VERSION] != EV_CURRENT || get(e, EH(e_version)) != EV_CURRENT) elfbad("unknown ELF version");
+  if (get(e, EH(e_machine)) != EM_RISCV) elfbad("not a RISC-V file (e_machine %llu)", get(e, EH(e_machine)));
+  if (get(e, EH(e_type)) != ET_EXEC) elfbad("not a static executable (ET_EXEC)");
+  if (get(e, EH(e_phentsize)) != PHDR_SIZE)
+    elfbad("unexpected program-header size %llu, expected %d", get(e, EH(e_phentsize)), PHDR_SIZE);
+  phnum = get(e, EH(e_phnum));
   if (phnum == 0 || phnum > MAX_PHNUM)
     elfbad("%llu program headers: expected 1 to %d", phnum, MAX_PHNUM);
-  phoff = get(e, 32, 8);
+  phoff = get(e, EH(e_phoff));
   if (phoff % 8 || phoff > e->n || phnum * PHDR_SIZE > e->n - phoff)
     elfbad("program headers lie outside the file (%llu at offset %llu, the file has %zu bytes): "
            "truncated?", phnum, phoff, e->n);
@@ -537,13 +537,14 @@ static const char *segmentname(u64 flags) {
 
 /* -e: a program's space, as mm_from_elf builds it from the ELF's loadable segments. */
 static void programlayout(const Elf *e) {
-  u64 phoff = get(e, 32, 8), phnum = get(e, 56, 2), top = 0, i;
+  u64 phoff = get(e, EH(e_phoff)), phnum = get(e, EH(e_phnum)), top = 0, i;
   int j;
   for (i = 0; i < phnum; i++) {
     u64 p = phoff + i * PHDR_SIZE;
-    u64 flags = get(e, p + 4, 4), off = get(e, p + 8, 8), va = get(e, p + 16, 8);
-    u64 filesz = get(e, p + 32, 8), memsz = get(e, p + 40, 8), lo, hi;
-    if (get(e, p, 4) != PT_LOAD) continue;
+    u64 flags = get(e, p + PH(p_flags)), off = get(e, p + PH(p_offset));
+    u64 va = get(e, p + PH(p_vaddr)), filesz = get(e, p + PH(p_filesz));
+    u64 memsz = get(e, p + PH(p_memsz)), lo, hi;
+    if (get(e, p + PH(p_type)) != PT_LOAD) continue;
     if (filesz > memsz) elfbad("program header %llu: segment with p_filesz > p_memsz", i);
     if (memsz == 0) continue;
     if (off > e->n || filesz > e->n - off)
@@ -573,10 +574,10 @@ static void programlayout(const Elf *e) {
 static u64 symbol(const Elf *e, u64 symoff, u64 symsize, u64 stroff, u64 strsize, const char *name) {
   u64 k, nm;
   for (k = 1; k < symsize / SYM_SIZE; k++) {
-    nm = get(e, symoff + k * SYM_SIZE, 4);
+    nm = get(e, symoff + k * SYM_SIZE + ST(st_name));
     if (nm < strsize && strnlen((const char *)e->b + stroff + nm, strsize - nm) < strsize - nm &&
         strcmp((const char *)e->b + stroff + nm, name) == 0)
-      return get(e, symoff + k * SYM_SIZE + 8, 8);
+      return get(e, symoff + k * SYM_SIZE + ST(st_value));
   }
   elfbad("no symbol %s: a kernel's ELF has stext, etext, srodata, erodata, sdata and ekernel", name);
 }
@@ -588,25 +589,25 @@ static void identity(u64 start, u64 end, const char *label, int perm) {
 
 /* -k: the kernel's own space, as kvm_init builds it, from the section symbols it uses. */
 static void kernellayout(const Elf *e) {
-  u64 shoff = get(e, 40, 8), shnum = get(e, 60, 2), i, sym = 0, str, link;
+  u64 shoff = get(e, EH(e_shoff)), shnum = get(e, EH(e_shnum)), i, sym = 0, str, link;
   u64 symoff, symsize, stroff, strsize, stext, etext, srodata, erodata, sdata, ekernel, top;
   int slot;
   if (shoff == 0 || shnum == 0) elfbad("no section headers, so no symbol table (stripped?)");
-  if (get(e, 58, 2) != SHDR_SIZE)
-    elfbad("unexpected section-header size %llu, expected %d", get(e, 58, 2), SHDR_SIZE);
+  if (get(e, EH(e_shentsize)) != SHDR_SIZE)
+    elfbad("unexpected section-header size %llu, expected %d", get(e, EH(e_shentsize)), SHDR_SIZE);
   if (shoff % 8 || shoff > e->n || shnum * SHDR_SIZE > e->n - shoff)
     elfbad("section headers lie outside the file (%llu at offset %llu, the file has %zu bytes): "
            "truncated?", shnum, shoff, e->n);
   for (i = 0; i < shnum && !sym; i++)
-    if (get(e, shoff + i * SHDR_SIZE + 4, 4) == SHT_SYMTAB) sym = shoff + i * SHDR_SIZE;
+    if (get(e, shoff + i * SHDR_SIZE + SH(sh_type)) == SHT_SYMTAB) sym = shoff + i * SHDR_SIZE;
   if (!sym) elfbad("no symbol table (stripped?)");
-  link = get(e, sym + 40, 4);
+  link = get(e, sym + SH(sh_link));
   if (link == 0 || link >= shnum) elfbad("the symbol table's string table %llu is not a section", link);
   str = shoff + link * SHDR_SIZE;
-  symoff = get(e, sym + 24, 8);
-  symsize = get(e, sym + 32, 8);
-  stroff = get(e, str + 24, 8);
-  strsize = get(e, str + 32, 8);
+  symoff = get(e, sym + SH(sh_offset));
+  symsize = get(e, sym + SH(sh_size));
+  stroff = get(e, str + SH(sh_offset));
+  strsize = get(e, str + SH(sh_size));
   if (symoff > e->n || symsize > e->n - symoff)
     elfbad("the symbol table lies outside the file: truncated?");
   if (stroff > e->n || strsize > e->n - stroff)

@@ -107,7 +107,7 @@ $(TESTDIR)/host/test_%: grading/host/test_%.c $(SRC)/kernel/%.c $(BUILD)/.tangle
 # without KDEBUG (the kernel's default is with).
 HOSTSIM_CFLAGS := $(HOSTTEST_CFLAGS) -DPHYS_OFFSET=sim_phys_offset \
                   -include grading/host/sim.h
-HOSTSIM_DEPS := grading/host/sim.c grading/host/sim.h $(BUILD)/.tangle-stamp
+HOSTSIM_DEPS := grading/host/sim.c grading/host/sim.h grading/host/rpc/elfimg.h $(BUILD)/.tangle-stamp
 
 # $(call hostsim_test,name,test source,kernel sources,extra flags)
 define hostsim_test

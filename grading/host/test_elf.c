@@ -17,6 +17,7 @@
 #include "types.h"
 #include "vm.h"
 #include "leak.h"
+#include "rpc/elfimg.h"
 
 #define PG 4096UL
 #define PERM_MASK (PTE_R | PTE_W | PTE_X | PTE_U)
@@ -132,20 +133,7 @@ build(uint64 entry, const struct seg *segs, int n)
     im.data = malloc(im.size);
     assert_non_null(im.data);
     memset(im.data, 0xCC, im.size);
-    Elf64_Ehdr eh;
-    memset(&eh, 0, sizeof eh);
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS64;
-    eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
-    eh.e_type = ET_EXEC;
-    eh.e_machine = EM_RISCV;
-    eh.e_version = EV_CURRENT;
-    eh.e_entry = entry;
-    eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_ehsize = sizeof(Elf64_Ehdr);
-    eh.e_phentsize = sizeof(Elf64_Phdr);
-    eh.e_phnum = n;
+    Elf64_Ehdr eh = elf_exec_header(entry, n);
     memcpy(im.data, &eh, sizeof eh);
     for (int i = 0; i < n; i++) {
         Elf64_Phdr ph = {

@@ -65,18 +65,9 @@ fix=$(cd "$t" && pwd)/fixtures
     printf '  ],\n  fixtures: ["bad.xhtml", "wide.xhtml"]\n};\n'
 } > "$dir/spine.js"
 cp "$t/reader.html" "$t/reader.js" "$dir/" || exit 1
-out=$(timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-      --allow-file-access-from-files --window-size=1000,800 \
-      --virtual-time-budget=300000 --user-data-dir="$dir/profile" --dump-dom \
-      "file://$(cd "$dir" && pwd)/reader.html" 2> "$dir/chromium.err")
-printf '%s\n' "$out" > "$dir/dom.html"
-lines=$(printf '%s\n' "$out" | sed -n 's/^\(PASS\|FAIL\): epub: /&/p' | sed 's|</pre>.*||; s/&gt;/>/g; s/&lt;/</g; s/&quot;/"/g; s/&amp;/\&/g')
-if [ -z "$lines" ] || ! printf '%s\n' "$out" | grep -q '^DONE'; then
-    fail "no result from the reader page (see $dir/dom.html, $dir/chromium.err)"
-    exit 1
-fi
-printf '%s\n' "$lines"
-n=$(printf '%s\n' "$lines" | grep -c '^PASS')
-[ "$n" -ge 9 ] || fail "$n checks of the reader page passed, want 9"
-printf '%s\n' "$lines" | grep -q '^FAIL' && failed=1
+. book/tests/headless.sh
+headless epub 180 "$dir" "file://$(cd "$dir" && pwd)/reader.html" --allow-file-access-from-files \
+    --window-size=1000,800 --virtual-time-budget=300000 || exit 1
+printf '%s\n' "$out" | grep -q '^DONE' || { fail "the reader page did not finish (see $dir/dom.html)"; exit 1; }
+headless_verdict epub 9 || failed=1
 exit $failed

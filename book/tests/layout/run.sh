@@ -30,18 +30,9 @@ npages=$(printf '%s\n' $pages | wc -l)
 # the harness, and the fixture with the book's own style sheet
 cp $t/harness.html $t/cases.js $t/fixture.html "$dir/" && cp "$book/style.css" "$dir/style.css" || exit 1
 page="file://$(cd "$dir" && pwd)/harness.html"
-out=$(timeout 180 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-      --allow-file-access-from-files --window-size=1700,900 \
-      --virtual-time-budget=600000 --user-data-dir="$dir/profile" --dump-dom "$page" 2> "$dir/chromium.err")
-printf '%s\n' "$out" > "$dir/dom.html"
-lines=$(printf '%s\n' "$out" | sed -n 's/^\(PASS\|FAIL\): layout: /&/p' | sed 's|</pre>.*||; s/&gt;/>/g; s/&lt;/</g; s/&quot;/"/g; s/&amp;/\&/g')
-if [ -z "$lines" ]; then
-    echo "FAIL: layout: no result from the harness (see $dir/dom.html, $dir/chromium.err)"
-    exit 1
-fi
-printf '%s\n' "$lines"
+. book/tests/headless.sh
+headless layout 180 "$dir" "$page" --allow-file-access-from-files --window-size=1700,900 \
+    --virtual-time-budget=600000 || exit 1
 printf '%s\n' "$out" | grep -q '^DONE' ||
-    { echo "FAIL: layout: the harness did not finish (see $dir/dom.html)"; exit 1; }
-n=$(printf '%s\n' "$lines" | grep -c '^PASS')
-[ "$n" -ge 27 ] || { echo "FAIL: layout: $n checks passed, want 27 (on $npages pages)"; exit 1; }
-! printf '%s\n' "$lines" | grep -q '^FAIL'
+    { printf '%s\n' "$lines"; echo "FAIL: layout: the harness did not finish (see $dir/dom.html)"; exit 1; }
+headless_verdict layout 27

@@ -22,15 +22,6 @@ cat > "$dir/test.html" <<'HTML'
 </body></html>
 HTML
 page="file://$(cd "$dir" && pwd)/test.html"
-out=$(timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-      --user-data-dir="$dir/profile" --dump-dom "$page" 2> "$dir/chromium.err")
-printf '%s\n' "$out" > "$dir/dom.html"
-lines=$(printf '%s\n' "$out" | sed -n 's/^\(PASS\|FAIL\): ptwalk: /&/p' | sed 's/&gt;/>/g; s/&lt;/</g; s/&amp;/\&/g')
-if [ -z "$lines" ]; then
-    echo "FAIL: ptwalk: no result from the page (see $dir/dom.html, $dir/chromium.err)"
-    exit 1
-fi
-printf '%s\n' "$lines"
-n=$(printf '%s\n' "$lines" | grep -c '^PASS')
-[ "$n" -ge 15 ] || { echo "FAIL: ptwalk: $n checks passed, want 15"; exit 1; }
-! printf '%s\n' "$lines" | grep -q '^FAIL'
+. book/tests/headless.sh
+headless ptwalk 60 "$dir" "$page" || exit 1
+headless_verdict ptwalk 15

@@ -29,15 +29,6 @@ sed -e 's|</main>|</main><pre id="out">cases.js did not run</pre><script src="ca
     -e 's|<script src="search.js" defer></script>|&<script src="copy.js" defer></script>|' \
     $t/a.html > "$dir/test.html"
 page="file://$(cd "$dir" && pwd)/test.html"
-out=$(timeout 60 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-dev-shm-usage \
-      --virtual-time-budget=10000 --user-data-dir="$dir/profile" --dump-dom "$page" 2> "$dir/chromium.err")
-printf '%s\n' "$out" > "$dir/dom.html"
-lines=$(printf '%s\n' "$out" | sed 's/<pre id="out">/\n/' | sed -n 's/^\(PASS\|FAIL\): search: /&/p' | sed 's|</pre>.*||; s/&gt;/>/g; s/&lt;/</g; s/&amp;/\&/g')
-if [ -z "$lines" ]; then
-    echo "FAIL: search: no result from the page (see $dir/dom.html, $dir/chromium.err)"
-    exit 1
-fi
-printf '%s\n' "$lines"
-n=$(printf '%s\n' "$lines" | grep -c '^PASS')
-[ "$n" -ge 23 ] || { echo "FAIL: search: $n checks passed, want 23"; exit 1; }
-! printf '%s\n' "$lines" | grep -q '^FAIL'
+. book/tests/headless.sh
+headless search 60 "$dir" "$page" --virtual-time-budget=10000 || exit 1
+headless_verdict search 23

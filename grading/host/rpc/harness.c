@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "ptcases.h"
 
 uint8_t *ram;
 
@@ -404,6 +405,32 @@ uint64_t
 m_usage(int which)
 {
     return returns(RPC_USAGE, (uint64_t)which, 0);
+}
+
+/* Frames kept aside in the child (ptcases.h). */
+uint64_t nhoard;
+
+void
+leave_free(uint64_t left)
+{
+    uint64_t before = f_free_count();
+    if (before < left)
+        fail_at(0, "%lu frames are free, fewer than the %lu a test leaves",
+                (unsigned long)before, (unsigned long)left);
+    v_hoard(left);
+    CHECK_EQ(f_free_count(), left);
+    nhoard += before - left;
+}
+
+void
+release(void)
+{
+    if (nhoard == 0)
+        return;
+    uint64_t before = f_free_count();
+    v_release();
+    CHECK_EQ(f_free_count(), before + nhoard);
+    nhoard = 0;
 }
 
 /* The simulated RAM: a sealed memfd (the child can neither shrink nor grow

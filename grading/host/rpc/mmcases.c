@@ -16,46 +16,26 @@
  * Groups: "elf" (exercise 4), "munmap" (exercise 5), "free" (exercise 9).
  */
 #define _GNU_SOURCE
-#include <elf.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "harness.h"
+#include "elfimg.h"
+#include "ptcases.h"
 
-/* PTE bits (privileged specification, Sv39). */
-#define V (1UL << 0)
-#define R (1UL << 1)
-#define W (1UL << 2)
-#define X (1UL << 3)
-#define U (1UL << 4)
 #define PERM (R | W | X | U)
 
 /* The kernel's layout of a user space (chapter 4; vm.h). The selftest
  * checks these against the kernel's headers. */
 #define USER_TOP 0x4000000000UL
 #define STACK_PAGES 4UL
-#define TRAMPOLINE 0xFFFFFFFFFFFFF000UL
-#define TRAP_CONTEXT 0xFFFFFFFFFFFFE000UL
 enum { USE_ELF = 1, USE_STACK = 2, USE_MMAP = 4 };     /* enum area_use */
 
 /* The ELF file's place: the RAM's first IMG_BYTES, outside frame_init's range. */
 #define IMG_BYTES (16 * PG)
 #define IMG_PA SIM_RAM_BASE
 
-#define EXPECT(c, ...) do {                                                 \
-        if (!(c))                                                           \
-            fail_at(__LINE__, __VA_ARGS__);                                 \
-    } while (0)
-#define EQX(x, y) do {                                                      \
-        uint64_t x_ = (x), y_ = (y);                                        \
-        if (x_ != y_)                                                       \
-            fail_at(__LINE__, "%s == %s: 0x%lx != 0x%lx", #x, #y,           \
-                    (unsigned long)x_, (unsigned long)y_);                  \
-    } while (0)
-
 static uint64_t pg_down(uint64_t a) { return a & ~(PG - 1); }
 static uint64_t pg_up(uint64_t a) { return (a + PG - 1) & ~(PG - 1); }
-static int in_ram(uint64_t pa) { return pa >= SIM_RAM_BASE && pa < SIM_RAM_BASE + SIM_RAM_SIZE; }
 static uint8_t *at(uint64_t pa) { return ram + (pa - SIM_RAM_BASE); }
 
 /*
@@ -81,16 +61,14 @@ leaf_of(uint64_t root, uint64_t va)
     return 0;
 }
 
-static uint64_t leaf_pa(uint64_t e) { return (e >> 10 & ((1UL << 44) - 1)) << 12; }
-
 /* The frame that leaf entry e (of va) maps, which the harness is about to
  * read or write: it must be a page of the RAM (the child chose it). */
 static uint64_t
 frame_of(uint64_t e, uint64_t va)
 {
-    EXPECT(in_ram(leaf_pa(e)), "page 0x%lx is mapped to 0x%lx, outside the RAM",
-           (unsigned long)va, (unsigned long)leaf_pa(e));
-    return leaf_pa(e);
+    EXPECT(in_ram(pte_pa(e)), "page 0x%lx is mapped to 0x%lx, outside the RAM",
+           (unsigned long)va, (unsigned long)pte_pa(e));
+    return pte_pa(e);
 }
 
 /* The virtual addresses of every leaf below table (at level; va: its
@@ -109,9 +87,9 @@ leaves(uint64_t table, int level, uint64_t va, uint64_t *out, int *n, int max)
             EXPECT(*n < max, "more than %d pages are mapped", max);
             out[(*n)++] = v;
         } else {
-            EXPECT(in_ram(leaf_pa(e)), "the table entry for 0x%lx points to 0x%lx, "
-                   "outside the RAM", (unsigned long)v, (unsigned long)leaf_pa(e));
-            leaves(leaf_pa(e), level - 1, v, out, n, max);
+            EXPECT(in_ram(pte_pa(e)), "the table entry for 0x%lx points to 0x%lx, "
+                   "outside the RAM", (unsigned long)v, (unsigned long)pte_pa(e));
+            leaves(pte_pa(e), level - 1, v, out, n, max);
         }
     }
 }
@@ -129,7 +107,6 @@ perm_str(uint64_t perm)
 /* ---- frames, heap and areas ------------------------------------------------ */
 
 static uint64_t baseline;               /* free frames after frame_init */
-static uint64_t nhoard;
 
 void
 setup_all(void)
@@ -170,27 +147,6 @@ all_back(int line, struct usage was, const char *after)
                 now.areas > was.areas ? "an area was not freed" : "an area was freed twice");
 }
 #define ALL_BACK(was, after) all_back(__LINE__, (was), (after))
-
-/* Take frames until only `left` are free; release() gives them back. */
-static void
-leave_free(uint64_t left)
-{
-    uint64_t before = f_free_count();
-    EXPECT(before >= left, "%lu frames are free, fewer than the %lu a test leaves",
-           (unsigned long)before, (unsigned long)left);
-    v_hoard(left);
-    CHECK_EQ(f_free_count(), left);
-    nhoard += before - left;
-}
-
-static void
-release(void)
-{
-    if (nhoard == 0)
-        return;
-    v_release();
-    nhoard = 0;
-}
 
 /* Does mm_free give back all a space took, without a panic? (Exercise 9:
  * checks of the other exercises that need it are made only once it does.) */
@@ -244,20 +200,7 @@ build(uint64_t entry, const struct seg *s, int n)
     EXPECT(im.size <= IMG_BYTES, "(the test's ELF file is too big: %lu bytes)",
            (unsigned long)im.size);
     memset(at(IMG_PA), 0xCC, IMG_BYTES);
-    Elf64_Ehdr eh;
-    memset(&eh, 0, sizeof eh);
-    memcpy(eh.e_ident, ELFMAG, SELFMAG);
-    eh.e_ident[EI_CLASS] = ELFCLASS64;
-    eh.e_ident[EI_DATA] = ELFDATA2LSB;
-    eh.e_ident[EI_VERSION] = EV_CURRENT;
-    eh.e_type = ET_EXEC;
-    eh.e_machine = EM_RISCV;
-    eh.e_version = EV_CURRENT;
-    eh.e_entry = entry;
-    eh.e_phoff = sizeof(Elf64_Ehdr);
-    eh.e_ehsize = sizeof(Elf64_Ehdr);
-    eh.e_phentsize = sizeof(Elf64_Phdr);
-    eh.e_phnum = (uint16_t)n;
+    Elf64_Ehdr eh = elf_exec_header(entry, n);
     memcpy(at(IMG_PA), &eh, sizeof eh);
     for (int i = 0; i < n; i++) {
         Elf64_Phdr ph = {
@@ -329,8 +272,8 @@ check_segments(int line, uint64_t mm, const struct img *im)
                 fail_at(line, "%s: page 0x%lx is mapped %s; its p_flags ask for %s",
                         seg_name(im, i), (unsigned long)va, perm_str(e & PERM),
                         perm_str(seg_perm(s->flags)));
-            EXPECT(in_ram(leaf_pa(e)), "%s: page 0x%lx is mapped to 0x%lx, outside the RAM",
-                   seg_name(im, i), (unsigned long)va, (unsigned long)leaf_pa(e));
+            EXPECT(in_ram(pte_pa(e)), "%s: page 0x%lx is mapped to 0x%lx, outside the RAM",
+                   seg_name(im, i), (unsigned long)va, (unsigned long)pte_pa(e));
         }
         uint64_t from = s->vaddr;
         for (uint64_t va = from; va < end; va++) {
@@ -365,7 +308,7 @@ check_rest(int line, uint64_t mm, uint64_t top, uint64_t entry)
                (unsigned long)va, perm_str(leaf_of(root, va) & PERM));
     EQX(e_out(0), entry);
     uint64_t t = leaf_of(root, TRAMPOLINE), c = leaf_of(root, TRAP_CONTEXT);
-    EXPECT(t != 0 && (t & PERM) == (R | X) && leaf_pa(t) == e_out(2),
+    EXPECT(t != 0 && (t & PERM) == (R | X) && pte_pa(t) == e_out(2),
            "the trampoline is not mapped R|X at 0x%lx to the kernel's trampoline page",
            TRAMPOLINE);
     EXPECT(c != 0 && (c & PERM) == (R | W), "the trap context page is not mapped R|W");

@@ -372,9 +372,41 @@ fi
 # fails the tests named beside it, and only those) and other correct
 # designs (pass: the tests must not depend on a choice the chapter leaves
 # open). Verdicts: a 1 or 0 per test, in vmcases.c's order.
-vmv() {
-    printf '%s\n' "$1" | awk '/^ok [0-9]+ - /{v[$2]=1} /^not ok [0-9]+ - /{v[$3]=0}
-        END { for (i = 1; i <= 12; i++) printf "%s", (i in v) ? v[i] : "-" }'
+# verdicts N TAP: a 1 (ok) or 0 (not ok) for each of tests 1 to N; '-' for one not reported.
+verdicts() {
+    printf '%s\n' "$2" | awk -v n="$1" '/^ok [0-9]+ - /{v[$2]=1} /^not ok [0-9]+ - /{v[$3]=0}
+        END { for (i = 1; i <= n; i++) printf "%s", (i in v) ? v[i] : "-" }'
+}
+vmv() { verdicts 12 "$1"; }
+# check_variants KIND N BUILD CASE...: each CASE is "NAME|WANT|GREP|WHAT". Builds
+# every variant (BUILD NAME: $work/KIND-NAME.server), then runs KIND's harness on
+# each, two at a time (each is mostly its children's start-up): its N verdicts
+# must be WANT, and its TAP must hold GREP if that is not empty.
+check_variants() {
+    local kind=$1 n=$2 build=$3 c name want grep what got
+    shift 3
+    for c in "$@"; do
+        while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
+        "$build" "${c%%|*}" &
+    done
+    wait
+    for c in "$@"; do
+        name=${c%%|*}
+        while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
+        setsid -w "$work/${kind}_harness" "$work/$kind-$name.server" > "$work/$kind-$name.tap" 2>&1 &
+    done
+    wait
+    for c in "$@"; do
+        IFS='|' read -r name want grep what <<< "$c"
+        got=$(verdicts "$n" "$(cat "$work/$kind-$name.tap")")
+        if [ ! -x "$work/$kind-$name.server" ]; then
+            fail "$kind: $name does not build; see $work/$kind-$name.build.log"
+        elif [ "$got" = "$want" ] && { [ -z "$grep" ] || grep -q -F "$grep" "$work/$kind-$name.tap"; }; then
+            pass "$kind: $name ($what): verdicts $got, as expected"
+        else
+            fail "$kind: $name ($what): verdicts $got, want $want${grep:+, saying '$grep'}; see $work/$kind-$name.tap"
+        fi
+    done
 }
 if $cc -std=c11 -O1 -g -Wall -Wextra -Werror -DKDEBUG -o "$work/vm_harness" \
        "$rpc/harness.c" "$rpc/vmcases.c" "$rpc/child.c" "$rpc/sandbox.c" 2> "$work/vm_harness.log"; then
@@ -428,41 +460,20 @@ for name in reference skeleton; do
         fail "vm: $name: verdicts $(vmv "$out"); see $work/vm-$name.tap"
     fi
 done
+vm_list=()
 for c in "${vm_cases[@]}"; do
     IFS='|' read -r name subst want what <<< "$c"
-    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
-    vm_build "$name" "$work/vm-$name.c" &
+    vm_list+=("$name|$want||$what")
 done
-wait
-# (the runs two at a time too: each is mostly its children's start-up)
-for c in "${vm_cases[@]}"; do
-    IFS='|' read -r name subst want what <<< "$c"
-    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
-    setsid -w "$work/vm_harness" "$work/vm-$name.server" > "$work/vm-$name.tap" 2>&1 &
-done
-wait
-for c in "${vm_cases[@]}"; do
-    IFS='|' read -r name subst want what <<< "$c"
-    out=$(cat "$work/vm-$name.tap")
-    got=$(vmv "$out")
-    if [ ! -x "$work/vm-$name.server" ]; then
-        fail "vm: $name does not build; see $work/vm-$name.build.log"
-    elif [ "$got" = "$want" ]; then
-        pass "vm: $name ($what): verdicts $got, as expected"
-    else
-        fail "vm: $name ($what): verdicts $got, want $want; see $work/vm-$name.tap"
-    fi
-done
+vm_variant_build() { vm_build "$1" "$work/vm-$1.c"; }
+check_variants vm 12 vm_variant_build "${vm_list[@]}"
 
 # ---- elf.c and mm.c (mmcases.c): exercises 4, 5 and 9 ---------------------------------
 # As the vm harness's: the reference, the skeleton, student mistakes (each
 # fails tests of its own exercise's group only: the groups are graded as
 # elf_unit, munmap_unit and free_unit) and other correct designs. Verdicts:
 # 14 per run, in mmcases.c's order (elf 4, munmap 7, free 3).
-mmv() {
-    printf '%s\n' "$1" | awk '/^ok [0-9]+ - /{v[$2]=1} /^not ok [0-9]+ - /{v[$3]=0}
-        END { for (i = 1; i <= 14; i++) printf "%s", (i in v) ? v[i] : "-" }'
-}
+mmv() { verdicts 14 "$1"; }
 if $cc -std=c11 -O1 -g -Wall -Wextra -Werror -DKDEBUG -o "$work/mm_harness" \
        "$rpc/harness.c" "$rpc/mmcases.c" "$rpc/child.c" "$rpc/sandbox.c" 2> "$work/mm_harness.log"; then
     pass "the mm harness compiles with -std=c11 -Wall -Wextra -Werror"
@@ -541,30 +552,14 @@ for name in reference skeleton; do
         fail "mm: $name: verdicts $(mmv "$out"); see $work/mm-$name.tap"
     fi
 done
+mm_list=()
 for c in "${mm_cases[@]}"; do
     IFS='|' read -r name file subst want what <<< "$c"
-    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
-    mm_build "$name" "$work/mm-$name" &
+    g=; [[ $name != hostile-outside ]] || g='is mapped to 0x10000, outside the RAM'
+    mm_list+=("$name|$want|$g|$what")
 done
-wait
-for c in "${mm_cases[@]}"; do
-    IFS='|' read -r name file subst want what <<< "$c"
-    while [ "$(jobs -rp | wc -l)" -ge "$ncores" ]; do wait -n; done
-    setsid -w "$work/mm_harness" "$work/mm-$name.server" > "$work/mm-$name.tap" 2>&1 &
-done
-wait
-for c in "${mm_cases[@]}"; do
-    IFS='|' read -r name file subst want what <<< "$c"
-    got=$(mmv "$(cat "$work/mm-$name.tap")")
-    if [ ! -x "$work/mm-$name.server" ]; then
-        fail "mm: $name does not build; see $work/mm-$name.build.log"
-    elif [ "$got" = "$want" ] && { [[ $name != hostile-* ]] ||
-            grep -q 'is mapped to 0x10000, outside the RAM' "$work/mm-$name.tap"; }; then
-        pass "mm: $name ($what): verdicts $got, as expected"
-    else
-        fail "mm: $name ($what): verdicts $got, want $want; see $work/mm-$name.tap"
-    fi
-done
+mm_variant_build() { mm_build "$1" "$work/mm-$1"; }
+check_variants mm 14 mm_variant_build "${mm_list[@]}"
 
 # ---- the spec's own run line, once it runs this harness ------------------------------
 specdir=$(cd "$(dirname "$spec")" && pwd)

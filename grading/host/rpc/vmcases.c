@@ -17,35 +17,15 @@
 #define _GNU_SOURCE
 #include <string.h>
 
-#include "harness.h"
+#include "ptcases.h"
 
-/* PTE bits (privileged specification, Sv39). */
-#define V (1UL << 0)
-#define R (1UL << 1)
-#define W (1UL << 2)
-#define X (1UL << 3)
-#define U (1UL << 4)
 #define G (1UL << 5)
 #define A (1UL << 6)
 #define D (1UL << 7)
 #define FLAGS 0x3FFUL
 
 #define AREA 0x10000000UL               /* a user address in the first GiB */
-#define TRAMPOLINE 0xFFFFFFFFFFFFF000UL
-#define TRAP_CONTEXT 0xFFFFFFFFFFFFE000UL
 
-/* A check with its own message: fails the test with it. */
-#define EXPECT(c, ...) do {                                                 \
-        if (!(c))                                                           \
-            fail_at(__LINE__, __VA_ARGS__);                                 \
-    } while (0)
-/* As CHECK_EQ, for addresses and entries: in hex. */
-#define EQX(x, y) do {                                                      \
-        uint64_t x_ = (x), y_ = (y);                                        \
-        if (x_ != y_)                                                       \
-            fail_at(__LINE__, "%s == %s: 0x%lx != 0x%lx", #x, #y,           \
-                    (unsigned long)x_, (unsigned long)y_);                  \
-    } while (0)
 /* map_pages's result (0, or -1 when out of frames). */
 #define MAPS(x, y) do {                                                     \
         int x_ = (x), y_ = (y);                                             \
@@ -57,9 +37,7 @@
 
 static uint64_t idx(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 511; }
 static uint64_t leaf(uint64_t pa, uint64_t perm) { return (pa >> 12) << 10 | perm | V | A | D; }
-static uint64_t pte_pa(uint64_t e) { return (e >> 10 & ((1UL << 44) - 1)) << 12; }
 static int is_table(uint64_t e) { return (e & V) && !(e & (R | W | X)); }
-static int in_ram(uint64_t pa) { return pa >= SIM_RAM_BASE && pa < SIM_RAM_BASE + SIM_RAM_SIZE; }
 
 /* The 8-byte word at physical address pa (in the RAM). */
 static uint64_t *
@@ -123,7 +101,6 @@ all_zero(uint64_t table)
 /* ---- frames -------------------------------------------------------------- */
 
 static uint64_t baseline;               /* free frames after frame_init */
-static uint64_t nhoard;                 /* frames the child keeps aside (leave_free) */
 
 void
 setup_all(void)
@@ -153,33 +130,6 @@ new_root(void)
     uint64_t t = new_frame();
     memset(word(t), 0, PG);
     return t;
-}
-
-/*
- * Take frames until only `left` are free; release() gives them back. The
- * child takes them in one call (thousands of calls cost seconds); the
- * harness counts them from the free counts before and after.
- */
-static void
-leave_free(uint64_t left)
-{
-    uint64_t before = f_free_count();
-    EXPECT(before >= left, "%lu frames are free, fewer than the %lu a test leaves",
-           (unsigned long)before, (unsigned long)left);
-    v_hoard(left);
-    CHECK_EQ(f_free_count(), left);
-    nhoard += before - left;
-}
-
-static void
-release(void)
-{
-    if (nhoard == 0)
-        return;
-    uint64_t before = f_free_count();
-    v_release();
-    CHECK_EQ(f_free_count(), before + nhoard);
-    nhoard = 0;
 }
 
 /*
